@@ -1,0 +1,13 @@
+"""rednet-mmseg: RED-Net face parsing (AAAI-18) as an MMSegmentation 1.x plugin.
+
+Importing this package registers every component into mmseg's registries. Configs load it with
+``custom_imports = dict(imports=['rednet_mmseg'], allow_failed_imports=False)``.
+"""
+from .utils import upstream_compat
+
+upstream_compat.apply()  # must run before anything imports mmseg.models
+
+from . import datasets, evaluation, models  # noqa: E402,F401
+from .version import __version__  # noqa: E402
+
+__all__ = ['__version__', 'datasets', 'evaluation', 'models']

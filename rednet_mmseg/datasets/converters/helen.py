@@ -1,0 +1,167 @@
+"""Convert the original Helen release (Smith et al., CVPR 2013) to an mmseg tree.
+
+Source (``../shared/DATA_FORMATS.md``)::
+
+    SRC/images/<name>.jpg
+    SRC/labels/<name>/<name>_lbl00.png ... _lbl10.png   8-bit probability map per class
+    SRC/exemplars.txt  SRC/tuning.txt  SRC/testing.txt   lines "index , name"
+    SRC/annotation/*.txt                                first line <name>, then 194 "x , y"
+
+Output::
+
+    OUT/images/{train,val,test}/<name>.jpg       (copied byte for byte)
+    OUT/annotations/{train,val,test}/<name>.png  (uint8 label map, argmax of the 11 maps)
+    OUT/landmarks/{train,val,test}/<name>.txt    (5 lines "x y", see HELEN_5POINT_DOC)
+    OUT/splits/{train,val,test}.txt              (names)
+"""
+import glob
+import os
+import os.path as osp
+import shutil
+from typing import Dict, List, Optional
+
+import cv2
+import numpy as np
+from tqdm import tqdm
+
+from .common import ConversionError, atomic_output_dir, read_text_lines
+
+NUM_CLASSES = 11
+SPLIT_FILES = dict(train='exemplars.txt', val='tuning.txt', test='testing.txt')
+#: ``smith``: the release's own split (2000/230/100). ``paper``: the RED-Net / Liu et al. 2015
+#: regrouping, where training uses every non-test image and the validation (= prior bank)
+#: images are the tuning images, also seen in training: 2330 / 330 / 100 in the paper's count.
+SPLITS = ('smith', 'paper')
+
+HELEN_5POINT_DOC = """Five points, one "x y" line each, in image pixels:
+left eye centre, right eye centre (means of the two 20-point eye contours, 114-133 and 134-153,
+ordered by x in the image), nose tip (point 49, the middle of the 17-point nose contour 41-57),
+left and right mouth corners (outer-lip points 58-85 with the smallest and largest x)."""
+
+
+def five_points_from_helen194(points: np.ndarray) -> np.ndarray:
+    """``(194, 2)`` Helen landmarks -> ``(5, 2)`` key points (see ``HELEN_5POINT_DOC``)."""
+    eyes = sorted([points[114:134].mean(0), points[134:154].mean(0)], key=lambda p: p[0])
+    lips = points[58:86]
+    mouth_left, mouth_right = lips[lips[:, 0].argmin()], lips[lips[:, 0].argmax()]
+    return np.stack([eyes[0], eyes[1], points[49], mouth_left, mouth_right]).astype(np.float32)
+
+
+def read_split_file(path: str) -> List[str]:
+    """Names from a Helen split file (``index , name`` per line)."""
+    names = []
+    for lineno, line in read_text_lines(path):
+        parts = [p.strip() for p in line.split(',')]
+        if len(parts) != 2 or not parts[0].isdigit() or not parts[1]:
+            raise ConversionError(f'{path}:{lineno}: expected "index , name", got {line!r}')
+        names.append(parts[1])
+    if not names:
+        raise ConversionError(f'{path}: the split file is empty')
+    return names
+
+
+def read_landmark_file(path: str) -> (str, np.ndarray):
+    """A Helen 194-point file: ``(image name, (194, 2) float array)``."""
+    lines = read_text_lines(path)
+    if len(lines) != 195:
+        raise ConversionError(f'{path}: expected the image name and 194 "x , y" lines, '
+                              f'got {len(lines)} non-empty lines')
+    pts = []
+    for lineno, line in lines[1:]:
+        try:
+            x, y = (float(v) for v in line.split(','))
+        except ValueError:
+            raise ConversionError(f'{path}:{lineno}: expected "x , y", got {line!r}') from None
+        pts.append((x, y))
+    return lines[0][1], np.asarray(pts, dtype=np.float32)
+
+
+def index_landmarks(landmark_dir: str) -> Dict[str, str]:
+    """Map image name -> landmark file (Helen names its files 1.txt, 2.txt, ...)."""
+    index = {}
+    for path in sorted(glob.glob(osp.join(landmark_dir, '*.txt'))):
+        lines = read_text_lines(path)
+        if not lines:
+            raise ConversionError(f'{path}: empty landmark file')
+        index[lines[0][1]] = path
+    if not index:
+        raise ConversionError(f'{landmark_dir}: no landmark files (*.txt) found')
+    return index
+
+
+def read_label_map(src: str, name: str, image_shape) -> np.ndarray:
+    """Argmax over the 11 per-class probability PNGs of one image -> ``(H, W)`` uint8."""
+    probs = []
+    for c in range(NUM_CLASSES):
+        path = osp.join(src, 'labels', name, f'{name}_lbl{c:02d}.png')
+        if not osp.isfile(path):
+            raise ConversionError(f'{path}: missing label map for class {c} of {name}')
+        prob = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+        if prob is None:
+            raise ConversionError(f'{path}: unreadable or corrupt PNG')
+        if prob.ndim != 2 or prob.dtype != np.uint8:
+            raise ConversionError(f'{path}: expected an 8-bit greyscale PNG, got shape '
+                                  f'{prob.shape} dtype {prob.dtype}')
+        if prob.shape != tuple(image_shape):
+            raise ConversionError(f'{path}: size {prob.shape[::-1]} differs from the image '
+                                  f'size {tuple(image_shape)[::-1]}')
+        probs.append(prob)
+    return np.argmax(np.stack(probs), axis=0).astype(np.uint8)
+
+
+def split_names(src: str, split: str) -> Dict[str, List[str]]:
+    if split not in SPLITS:
+        raise ValueError(f'unknown Helen split {split!r}; choose from {SPLITS}')
+    smith = {k: read_split_file(osp.join(src, f)) for k, f in SPLIT_FILES.items()}
+    if split == 'smith':
+        return smith
+    return dict(train=smith['train'] + smith['val'], val=smith['val'], test=smith['test'])
+
+
+def convert_helen(src: str, out: str, split: str = 'smith',
+                  landmark_dir: Optional[str] = None, with_landmarks: bool = True,
+                  progress: bool = True) -> Dict[str, int]:
+    """Convert a Helen release at ``src`` into ``out`` (see module docstring).
+
+    Returns the number of images written per split. ``out`` is replaced atomically; ``src``
+    is only read.
+    """
+    if not osp.isdir(src):
+        raise ConversionError(f'{src}: Helen source directory not found')
+    names = split_names(src, split)
+    landmarks = {}
+    if with_landmarks:
+        landmark_dir = landmark_dir or osp.join(src, 'annotation')
+        landmarks = index_landmarks(landmark_dir)
+    todo = [(s, n) for s, ns in names.items() for n in ns]
+    with atomic_output_dir(out, src) as tmp:
+        subdirs = ['images', 'annotations'] + (['landmarks'] if with_landmarks else [])
+        for sub in subdirs:
+            for s in names:
+                os.makedirs(osp.join(tmp, sub, s))
+        os.makedirs(osp.join(tmp, 'splits'))
+        for s, ns in names.items():
+            with open(osp.join(tmp, 'splits', f'{s}.txt'), 'w') as f:
+                f.write('\n'.join(ns) + '\n')
+        for s, name in tqdm(todo, desc='Helen', unit='img', disable=not progress):
+            img_path = osp.join(src, 'images', f'{name}.jpg')
+            img = cv2.imread(img_path, cv2.IMREAD_COLOR)
+            if img is None:
+                raise ConversionError(f'{img_path}: missing, unreadable or corrupt image '
+                                      f'(listed in the {s} split)')
+            label = read_label_map(src, name, img.shape[:2])
+            shutil.copyfile(img_path, osp.join(tmp, 'images', s, f'{name}.jpg'))
+            cv2.imwrite(osp.join(tmp, 'annotations', s, f'{name}.png'), label)
+            if with_landmarks:
+                if name not in landmarks:
+                    raise ConversionError(f'{landmark_dir}: no landmark file for image {name}')
+                lm_name, pts = read_landmark_file(landmarks[name])
+                h, w = img.shape[:2]
+                if (pts < -0.5 * w).any() or (pts[:, 0] > 1.5 * w).any() or \
+                        (pts[:, 1] > 1.5 * h).any():
+                    raise ConversionError(
+                        f'{landmarks[name]}: landmarks lie far outside the {w}x{h} image '
+                        f'{img_path}; are they for another resolution of the release?')
+                np.savetxt(osp.join(tmp, 'landmarks', s, f'{name}.txt'),
+                           five_points_from_helen194(pts), fmt='%.2f')
+    return {s: len(ns) for s, ns in names.items()}

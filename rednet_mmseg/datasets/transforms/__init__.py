@@ -1,0 +1,3 @@
+from .loading import LoadFaceLandmarks
+
+__all__ = ['LoadFaceLandmarks']

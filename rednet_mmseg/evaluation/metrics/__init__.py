@@ -1,0 +1,3 @@
+from .face_parsing_metric import HELEN_GROUPS, FaceParsingMetric, confusion_matrix, group_f1
+
+__all__ = ['HELEN_GROUPS', 'FaceParsingMetric', 'confusion_matrix', 'group_f1']

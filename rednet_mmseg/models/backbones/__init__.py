@@ -1,0 +1,3 @@
+from .rednet_encoder import RedNetEncoder
+
+__all__ = ['RedNetEncoder']

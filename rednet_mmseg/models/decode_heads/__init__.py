@@ -1,0 +1,3 @@
+from .rd_head import RDHead
+
+__all__ = ['RDHead']

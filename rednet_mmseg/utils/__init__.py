@@ -1,0 +1,3 @@
+from . import upstream_compat
+
+__all__ = ['upstream_compat']
