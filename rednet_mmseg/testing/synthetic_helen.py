@@ -32,28 +32,28 @@ def _ellipse(cx, cy, ax, ay, n, t0=0.0, t1=2 * np.pi, closed=True):
 
 def _face_geometry(rng, w, h):
     """Contours in face coordinates (unit = face half-width), then mapped to the image."""
-    a = rng.uniform(0.26, 0.34) * w
+    a = rng.uniform(0.3, 0.38) * w
     b = a * rng.uniform(1.2, 1.4)
     cx, cy = w / 2 + rng.uniform(-0.08, 0.08) * w, h / 2 + rng.uniform(-0.02, 0.1) * h
     ang = np.deg2rad(rng.uniform(-15, 15))
     eye_open = rng.uniform(0.5, 1.0)
     mouth_open = rng.uniform(0.0, 1.0)
     eye_dx, eye_y = rng.uniform(0.33, 0.42), rng.uniform(-0.22, -0.12)
-    brow_y = eye_y - rng.uniform(0.14, 0.2)
-    mouth_y, mouth_w = rng.uniform(0.45, 0.55), rng.uniform(0.28, 0.38)
-    lip_h = rng.uniform(0.07, 0.1)
-    inner_h = 0.015 + 0.06 * mouth_open
+    brow_y = eye_y - rng.uniform(0.18, 0.24)
+    mouth_y, mouth_w = rng.uniform(0.5, 0.6), rng.uniform(0.32, 0.42)
+    lip_h = rng.uniform(0.09, 0.12)
+    inner_h = 0.03 + 0.06 * mouth_open
     shapes = dict(
         face=_ellipse(0, 0, 1, b / a, 64),
         hair=_ellipse(0, -0.35 * b / a, rng.uniform(1.08, 1.25), rng.uniform(0.85, 1.0) * b / a,
                       64),
-        brow_a=_ellipse(-eye_dx, brow_y, 0.2, 0.045, 20),
-        brow_b=_ellipse(eye_dx, brow_y, 0.2, 0.045, 20),
-        eye_a=_ellipse(-eye_dx, eye_y, 0.15, 0.06 * eye_open + 0.02, 20),
-        eye_b=_ellipse(eye_dx, eye_y, 0.15, 0.06 * eye_open + 0.02, 20),
+        brow_a=_ellipse(-eye_dx, brow_y, 0.24, 0.07, 20),
+        brow_b=_ellipse(eye_dx, brow_y, 0.24, 0.07, 20),
+        eye_a=_ellipse(-eye_dx, eye_y, 0.2, 0.06 * eye_open + 0.05, 20),
+        eye_b=_ellipse(eye_dx, eye_y, 0.2, 0.06 * eye_open + 0.05, 20),
         # nose: lower half-ellipse; its middle point (Helen index 49) is the nose tip
         nose=np.concatenate([
-            _ellipse(0, 0.05, 0.12, 0.2, 17, 0, np.pi, closed=False)[::-1]]),
+            _ellipse(0, 0.05, 0.16, 0.26, 17, 0, np.pi, closed=False)[::-1]]),
         outer_lips=_ellipse(0, mouth_y, mouth_w, inner_h + 2 * lip_h, 28),
         inner_lips=_ellipse(0, mouth_y, mouth_w * 0.75, inner_h, 28),
         jaw=_ellipse(0, 0, 1, b / a, 41, 0, np.pi, closed=False),

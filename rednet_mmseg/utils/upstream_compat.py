@@ -78,8 +78,10 @@ def _install_mmcv_ext_standin():
 # --------------------------------------------------------------------------------------------
 _TRUSTED_LOAD = contextvars.ContextVar('rednet_trusted_checkpoint_load', default=False)
 TRUST_ENV = 'REDNET_TRUSTED_CHECKPOINTS'
-#: globals that may appear in checkpoint *metadata* and are replaced by inert placeholders.
-_METADATA_PREFIXES = ('mmengine.', 'numpy.', '_codecs.encode', 'collections.defaultdict')
+#: globals that appear in mmengine checkpoint *metadata* (log buffers, numpy scalars, which
+#: pickle through ``getattr``); they are replaced by inert placeholders, never called.
+_METADATA_PREFIXES = ('mmengine.', 'numpy.', 'builtins.getattr', '__builtin__.getattr',
+                      'collections.defaultdict')
 
 
 class UnsafeCheckpointError(pickle.UnpicklingError):

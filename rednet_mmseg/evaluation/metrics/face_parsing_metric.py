@@ -112,8 +112,9 @@ class FaceParsingMetric(BaseMetric):
         for name, group in self.groups.items():
             metrics[f'F1.{name}'] = 100 * group_f1(conf, group)
         class_f1 = [100 * group_f1(conf, (c, )) for c in range(len(classes))]
-        fg = [f for c, f in enumerate(class_f1) if c not in self.mean_exclude]
-        metrics['mF1'] = float(np.nanmean(fg)) if fg else float('nan')
+        fg = [f for c, f in enumerate(class_f1)
+              if c not in self.mean_exclude and not np.isnan(f)]
+        metrics['mF1'] = float(np.mean(fg)) if fg else float('nan')
         for name, f1 in zip(classes, class_f1):
             metrics[f'classF1.{name}'] = f1
         self._log_tables(metrics, classes)

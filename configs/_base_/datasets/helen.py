@@ -1,0 +1,55 @@
+# Helen as written by tools/dataset_converters/helen.py. Paper recipe (simplified until the
+# face-crop augmentation lands): scale to fit 250x250, random 224x224 crops, mirroring with
+# left/right brow and eye labels swapped. Test images are scaled the same way and predictions
+# are scored at the ground truth's own resolution (annotations loaded after Resize).
+dataset_type = 'HelenDataset'
+data_root = 'data/helen'
+crop_size = (224, 224)
+img_scale = (250, 250)
+lr_pairs = [(2, 3), (4, 5)]  # left/right eyebrow, left/right eye
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),
+    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=1.0),
+    dict(type='RandomFlip', prob=0.5, swap_seg_labels=lr_pairs),
+    dict(type='PackSegInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    dict(type='LoadAnnotations'),
+    dict(type='PackSegInputs'),
+]
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_prefix=dict(img_path='images/train', seg_map_path='annotations/train'),
+        pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=1,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_prefix=dict(img_path='images/val', seg_map_path='annotations/val'),
+        pipeline=test_pipeline))
+test_dataloader = dict(
+    batch_size=1,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_prefix=dict(img_path='images/test', seg_map_path='annotations/test'),
+        pipeline=test_pipeline))
+val_evaluator = dict(type='FaceParsingMetric', protocol='helen')
+test_evaluator = val_evaluator

@@ -1,0 +1,93 @@
+"""Every config in configs/ builds, loads data and runs a training and a test step; every
+config name agrees with the config's contents (STYLE.md naming)."""
+import glob
+import os.path as osp
+import re
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.model import revert_sync_batchnorm
+from mmseg.registry import DATASETS, MODELS
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+NAMED = sorted(glob.glob(osp.join(REPO, 'configs', '*', '*.py')))
+NAMED = [c for c in NAMED if '/_base_/' not in c]
+ALIASES = sorted(glob.glob(osp.join(REPO, 'configs', '*.py')))
+NAME_RE = re.compile(r'^(?P<algo>[a-z0-9]+)_(?P<components>[a-z0-9.-]+)_(?P<gpus>\d+)xb'
+                     r'(?P<batch>\d+)(?P<tricks>(-[a-z0-9]+)*?)-(?P<schedule>\d+k|\d+it)_'
+                     r'(?P<dataset>[a-z0-9]+)-(?P<h>\d+)x(?P<w>\d+)\.py$')
+DATASET_TYPES = dict(helen='HelenDataset', synthhelen='HelenDataset')
+
+
+def _id(path):
+    return osp.relpath(path, osp.join(REPO, 'configs'))
+
+
+def test_configs_exist():
+    assert NAMED and ALIASES
+
+
+@pytest.mark.parametrize('path', NAMED, ids=_id)
+def test_name_agrees_with_contents(path):
+    m = NAME_RE.match(osp.basename(path))
+    assert m, f'{_id(path)} does not follow {{algo}}_{{components}}_{{N}}xb{{B}}-' \
+              '{schedule}_{dataset}-{H}x{W}.py'
+    cfg = Config.fromfile(path)
+    assert cfg.train_dataloader.batch_size == int(m['batch'])
+    sched = m['schedule']
+    iters = int(sched[:-1]) * 1000 if sched.endswith('k') else int(sched[:-2])
+    assert cfg.train_cfg.max_iters == iters
+    assert tuple(cfg.model.data_preprocessor.size) == (int(m['h']), int(m['w']))
+    crops = [t for t in cfg.train_dataloader.dataset.pipeline if t['type'] == 'RandomCrop']
+    assert crops and tuple(crops[0]['crop_size']) == (int(m['h']), int(m['w']))
+    assert cfg.train_dataloader.dataset.type == DATASET_TYPES[m['dataset']]
+    if m['dataset'].startswith('synth'):
+        assert 'synthetic' in cfg.train_dataloader.dataset.data_root
+    # components: re<U>[-tiny] encoder, rd<U><variant> decoder
+    comps = m['components'].split('-')
+    bb, head = cfg.model.backbone, cfg.model.decode_head
+    if m['algo'] == 'rednet':
+        enc = [c for c in comps if c.startswith('re')][0]
+        dec = [c for c in comps if c.startswith('rd')][0]
+        assert bb.type == 'RedNetEncoder' and bb.num_units == int(enc[2:])
+        assert bb.get('arch', 'paper') == ('tiny' if 'tiny' in comps else 'paper')
+        assert head.type == 'RDHead'
+        assert len(head.unit_channels) + 1 == int(dec[2:-1]) and head.variant == dec[-1]
+
+
+@pytest.mark.parametrize('path', ALIASES, ids=_id)
+def test_alias_points_to_one_named_config(path):
+    cfg = Config.fromfile(path)
+    base = cfg._cfg_dict.get('_base_', None)
+    with open(path) as f:
+        text = f.read()
+    targets = re.findall(r"'\./([^']+\.py)'", text)
+    assert len(targets) == 1 and osp.join(REPO, 'configs', targets[0]) in NAMED, base
+
+
+@pytest.mark.parametrize('path', NAMED + ALIASES, ids=_id)
+def test_config_builds_and_runs(path, helen_converted):
+    cfg = Config.fromfile(path)
+    model = revert_sync_batchnorm(MODELS.build(cfg.model))
+    model.init_weights()
+    ds_cfg = cfg.train_dataloader.dataset
+    ds_cfg.data_root = helen_converted
+    ds = DATASETS.build(ds_cfg)
+    batch = pseudo_collate([ds[0], ds[1]])
+    optim = torch.optim.SGD(model.parameters(), lr=0.01)
+    model.train()
+    losses = model.loss(**model.data_preprocessor(batch, True))
+    loss = sum(v for k, v in losses.items() if 'loss' in k)
+    assert torch.isfinite(loss)
+    loss.backward()
+    optim.step()
+    test_cfg = cfg.test_dataloader.dataset
+    test_cfg.data_root = helen_converted
+    test_ds = DATASETS.build(test_cfg)
+    model.eval()
+    with torch.no_grad():
+        out = model.test_step(pseudo_collate([test_ds[0]]))
+    gt = out[0].gt_sem_seg.data
+    assert out[0].pred_sem_seg.data.shape == gt.shape  # scored at ground-truth resolution

@@ -1,0 +1,142 @@
+import hashlib
+import os
+import os.path as osp
+import shutil
+import subprocess
+import sys
+
+import cv2
+import numpy as np
+import pytest
+
+from rednet_mmseg.datasets.converters import ConversionError, convert_helen
+from rednet_mmseg.datasets.converters.helen import five_points_from_helen194, read_split_file
+
+
+def _tree_digest(root):
+    h = hashlib.sha256()
+    for d, _, files in sorted(os.walk(root)):
+        for f in sorted(files):
+            p = osp.join(d, f)
+            h.update(p[len(root):].encode())
+            with open(p, 'rb') as fh:
+                h.update(fh.read())
+            h.update(str(os.stat(p).st_mtime_ns).encode())
+    return h.hexdigest()
+
+
+def test_converted_tree_matches_release(helen_release, helen_converted):
+    src, names, labels = helen_release
+    for split in ('train', 'val', 'test'):
+        assert sorted(os.listdir(osp.join(helen_converted, 'images', split))) == \
+            sorted(f'{n}.jpg' for n in names[split])
+        for n in names[split]:
+            label = cv2.imread(osp.join(helen_converted, 'annotations', split, f'{n}.png'),
+                               cv2.IMREAD_UNCHANGED)
+            assert label.dtype == np.uint8 and np.array_equal(label, labels[n])
+            with open(osp.join(src, 'images', f'{n}.jpg'), 'rb') as a, \
+                    open(osp.join(helen_converted, 'images', split, f'{n}.jpg'), 'rb') as b:
+                assert a.read() == b.read()  # copied byte for byte
+            pts = np.loadtxt(osp.join(helen_converted, 'landmarks', split, f'{n}.txt'))
+            assert pts.shape == (5, 2)
+            # eye centres lie on the eye labels, the nose tip near the nose label
+            for (x, y), cls in zip(pts[:2], ((4, 5), (4, 5))):
+                assert labels[n][int(round(y)), int(round(x))] in cls
+            assert pts[0, 0] < pts[1, 0] and pts[3, 0] < pts[4, 0]
+
+
+def test_source_untouched_and_rerunnable(helen_release, tmp_path):
+    src = helen_release[0]
+    before = _tree_digest(src)
+    out = str(tmp_path / 'out')
+    convert_helen(src, out, progress=False)
+    convert_helen(src, out, progress=False)  # re-run replaces the tree
+    assert _tree_digest(src) == before
+    assert sorted(os.listdir(tmp_path)) == ['out']  # no partial or old trees left
+
+
+def test_paper_split(helen_release, tmp_path):
+    src, names, _ = helen_release
+    counts = convert_helen(src, str(tmp_path / 'p'), split='paper', progress=False)
+    assert counts == dict(train=len(names['train']) + len(names['val']),
+                          val=len(names['val']), test=len(names['test']))
+
+
+def test_split_file_syntax(tmp_path):
+    p = tmp_path / 'exemplars.txt'
+    p.write_text('1 , 100032540_1\n2 , 100040721_1\n\n')
+    assert read_split_file(str(p)) == ['100032540_1', '100040721_1']
+    p.write_text('1 100032540_1\n')
+    with pytest.raises(ConversionError, match=r'exemplars.txt:1: expected "index , name"'):
+        read_split_file(str(p))
+    p.write_text('')
+    with pytest.raises(ConversionError, match='empty'):
+        read_split_file(str(p))
+
+
+def test_five_points_from_194():
+    pts = np.zeros((194, 2))
+    pts[114:134] = (30, 40)
+    pts[134:154] = (10, 40)   # the second contour is the image-left eye here
+    pts[49] = (20, 60)
+    pts[58:86] = (20, 80)
+    pts[60], pts[70] = (5, 80), (35, 81)
+    out = five_points_from_helen194(pts)
+    np.testing.assert_allclose(out, [[10, 40], [30, 40], [20, 60], [5, 80], [35, 81]])
+
+
+@pytest.fixture
+def broken_release(helen_release, tmp_path):
+    src = tmp_path / 'release'
+    shutil.copytree(helen_release[0], src)
+    return src, helen_release[1]
+
+
+@pytest.mark.parametrize('damage,message', [
+    ('missing_label', '_lbl07.png: missing label map'),
+    ('corrupt_image', 'corrupt image'),
+    ('size_mismatch', 'differs from the image size'),
+    ('missing_landmarks', 'no landmark file for image'),
+    ('bad_landmarks', 'expected "x , y"'),
+])
+def test_bad_input_clear_error_and_no_output(broken_release, tmp_path, damage, message):
+    src, names = broken_release
+    name = names['test'][0]
+    if damage == 'missing_label':
+        os.remove(src / 'labels' / name / f'{name}_lbl07.png')
+    elif damage == 'corrupt_image':
+        (src / 'images' / f'{name}.jpg').write_bytes(b'\xff\xd8 not really a jpeg')
+    elif damage == 'size_mismatch':
+        cv2.imwrite(str(src / 'labels' / name / f'{name}_lbl03.png'),
+                    np.zeros((5, 5), np.uint8))
+    else:
+        lm = [p for p in (src / 'annotation').iterdir()
+              if p.read_text().splitlines()[0] == name][0]
+        if damage == 'missing_landmarks':
+            lm.unlink()
+        else:
+            lines = lm.read_text().splitlines()
+            lm.write_text('\n'.join(lines[:5] + ['12.0 ; oops'] + lines[6:]) + '\n')
+    out = tmp_path / 'out'
+    with pytest.raises(ConversionError, match=message) as err:
+        convert_helen(str(src), str(out), progress=False)
+    assert str(src) in str(err.value) or name in str(err.value)
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ['release']
+
+
+def test_output_inside_source_is_refused(helen_release):
+    with pytest.raises(ConversionError, match='inside the source tree'):
+        convert_helen(helen_release[0], osp.join(helen_release[0], 'out'), progress=False)
+
+
+def test_cli(helen_release, tmp_path, repo_root):
+    out = tmp_path / 'cli'
+    res = subprocess.run([sys.executable, osp.join(repo_root, 'tools/dataset_converters/helen.py'),
+                          helen_release[0], '-o', str(out)], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert 'train 6, val 3, test 3' in res.stdout
+    res = subprocess.run([sys.executable, osp.join(repo_root, 'tools/dataset_converters/helen.py'),
+                          str(tmp_path / 'nope'), '-o', str(tmp_path / 'o2')],
+                         capture_output=True, text=True)
+    assert res.returncode != 0 and 'nope: Helen source directory not found' in res.stderr

@@ -1,0 +1,53 @@
+import pytest
+import torch
+
+from rednet_mmseg.models import PooledFeatures, RedNetEncoder
+
+
+def test_paper_arch_shapes_and_indices():
+    net = RedNetEncoder().eval()
+    assert net.stage_channels == (64, 128, 256, 512, 512)
+    with torch.no_grad():
+        feats = net(torch.rand(1, 3, 224, 224))
+    assert isinstance(feats, PooledFeatures) and isinstance(feats, tuple)
+    assert [tuple(f.shape) for f in feats] == [(1, 64, 112, 112), (1, 128, 56, 56),
+                                              (1, 256, 28, 28), (1, 512, 14, 14),
+                                              (1, 512, 7, 7)]
+    assert len(feats.pool_indices) == 5
+    assert feats.pool_shapes == ((224, 224), (112, 112), (56, 56), (28, 28), (14, 14))
+    for f, idx in zip(feats, feats.pool_indices):
+        assert idx.shape == f.shape and idx.dtype == torch.int64
+
+
+def test_out_indices_and_six_units_for_pretraining():
+    net = RedNetEncoder(arch='tiny', num_units=6, out_indices=(5, )).eval()
+    feats = net(torch.rand(2, 3, 64, 64))
+    # unit 6 is not followed by pooling: stride 32 like stage 5
+    assert len(feats) == 1 and tuple(feats[0].shape) == (2, 128, 2, 2)
+    assert len(feats.pool_indices) == 5
+
+
+def test_odd_input_sizes_keep_pool_shapes():
+    net = RedNetEncoder(arch='tiny').eval()
+    feats = net(torch.rand(1, 3, 250, 250))
+    assert feats.pool_shapes[:3] == ((250, 250), (125, 125), (62, 62))
+
+
+@pytest.mark.parametrize('kwargs', [dict(arch='nope'), dict(num_units=7),
+                                    dict(out_indices=(5, ))])
+def test_invalid_arguments(kwargs):
+    with pytest.raises((KeyError, ValueError)):
+        RedNetEncoder(**kwargs)
+
+
+def test_paper_model_size_matches_table2():
+    """Table 2: 107 MB for var a/b, 90 MB for var c/d (fp32 parameters)."""
+    from rednet_mmseg.models import RDHead
+    enc = RedNetEncoder()
+    sizes = {}
+    for variant in 'abcd':
+        head = RDHead(in_channels=512, channels=64, num_classes=11, variant=variant)
+        n = sum(p.numel() for m in (enc, head) for p in m.parameters())
+        sizes[variant] = n * 4 / 2**20
+    assert sizes['a'] == sizes['b'] and sizes['c'] == sizes['d']
+    assert abs(sizes['a'] - 107) < 3 and abs(sizes['c'] - 90) < 3

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up ./.venv (if needed) and run the test suite. `.ci/run` runs exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup_env.sh
+# pytest exits 5 when it collects nothing; set -e turns that into a failure as well.
+.venv/bin/python -m pytest tests "$@"
