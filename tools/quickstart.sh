@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup_env.sh
 PY=.venv/bin/python
-CONFIG=configs/rednet/rednet_re5-tiny-rd5a_1xb8-300it_synthhelen-128x128.py
+CONFIG=configs/rednet/rednet_re5-tiny-rd5a_1xb8-1k_synthhelen-128x128.py
 WORK=work_dirs/quickstart
 echo "== NOTE: the quick start uses SYNTHETIC cartoon faces, not Helen; its scores say nothing about real faces =="
 $PY tools/misc/make_synthetic_helen.py data/synthetic_helen_release

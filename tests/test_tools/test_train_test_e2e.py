@@ -5,7 +5,7 @@ import os.path as osp
 import subprocess
 import sys
 
-CONFIG = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-300it_synthhelen-128x128.py'
+CONFIG = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-1k_synthhelen-128x128.py'
 
 
 def _run(args, cwd):

@@ -127,7 +127,8 @@ class RedNetEncoder(BaseModule):
         for i, unit in enumerate(self.units):
             x = unit(x)
             if i < self.num_pools:
-                shapes.append(tuple(x.shape[-2:]))
+                # plain ints, also under tracing (FLOP counting, export)
+                shapes.append((int(x.shape[-2]), int(x.shape[-1])))
                 x, idx = self.pool(x)
                 indices.append(idx)
             if i in self.out_indices:

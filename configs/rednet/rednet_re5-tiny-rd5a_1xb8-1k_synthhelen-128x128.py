@@ -1,4 +1,4 @@
-# CPU-sized RED-Net for the quick start on the SYNTHETIC Helen-format data set
+# CPU-sized RED-Net (about 0.45 s per iteration on 2 cores) for the quick start on the SYNTHETIC Helen-format data set
 # (tools/quickstart.sh generates and converts it into data/helen_synthetic).
 _base_ = [
     '../_base_/models/rednet_re5-rd5.py', '../_base_/datasets/helen.py',
@@ -34,8 +34,8 @@ val_dataloader = dict(num_workers=1, dataset=dict(data_root=data_root, pipeline=
 test_dataloader = val_dataloader
 optim_wrapper = dict(optimizer=dict(lr=0.05))
 param_scheduler = [
-    dict(type='MultiStepLR', by_epoch=False, begin=0, end=300, milestones=[200], gamma=0.1)
+    dict(type='MultiStepLR', by_epoch=False, begin=0, end=1000, milestones=[800], gamma=0.1)
 ]
-train_cfg = dict(max_iters=300, val_interval=300)
-default_hooks = dict(logger=dict(interval=25), checkpoint=dict(interval=300))
+train_cfg = dict(max_iters=1000, val_interval=500)
+default_hooks = dict(logger=dict(interval=50), checkpoint=dict(interval=500))
 env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))
