@@ -1,6 +1,7 @@
 """Every config in configs/ builds, loads data and runs a training and a test step; every
 config name agrees with the config's contents (STYLE.md naming)."""
 import glob
+import math
 import os.path as osp
 import re
 
@@ -48,6 +49,17 @@ def test_name_agrees_with_contents(path):
     # components: re<U>[-tiny] encoder, rd<U><variant> decoder
     comps = m['components'].split('-')
     bb, head = cfg.model.backbone, cfg.model.decode_head
+    tricks = [t for t in m['tricks'].split('-') if t]
+    assert ('prior' in tricks) == (cfg.model.type == 'PriorEncoderDecoder')
+    assert ('implicitprior' in tricks) == \
+        (cfg.model.data_preprocessor.get('type') == 'PriorConcatPreProcessor')
+    if 'prior' in tricks or 'implicitprior' in tricks:
+        assert any(t['type'] == 'LoadFacePrior'
+                   for t in cfg.train_dataloader.dataset.pipeline)
+    if m['algo'] == 'fcn':
+        depth, dil = re.match(r'r(\d+)-d(\d+)', m['components']).groups()
+        assert bb.type == 'ResNetV1c' and bb.depth == int(depth) and head.type == 'FCNHead'
+        assert 4 * math.prod(bb.strides) == int(dil)  # stem: stride 4
     if m['algo'] == 'rednet':
         enc = [c for c in comps if c.startswith('re')][0]
         dec = [c for c in comps if c.startswith('rd')][0]
@@ -74,6 +86,11 @@ def test_config_builds_and_runs(path, helen_converted):
     model.init_weights()
     ds_cfg = cfg.train_dataloader.dataset
     ds_cfg.data_root = helen_converted
+    bank = osp.join(helen_converted, 'prior_bank.npz')
+    for pipe in (ds_cfg.pipeline, cfg.test_dataloader.dataset.pipeline):
+        for t in pipe:
+            if t['type'] == 'LoadFacePrior':
+                t['bank_file'] = bank
     ds = DATASETS.build(ds_cfg)
     batch = pseudo_collate([ds[0], ds[1]])
     optim = torch.optim.SGD(model.parameters(), lr=0.01)

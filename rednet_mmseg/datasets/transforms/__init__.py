@@ -1,3 +1,4 @@
-from .loading import LoadFaceLandmarks
+from .formatting import PackFaceInputs
+from .loading import LoadFaceLandmarks, LoadFacePrior
 
-__all__ = ['LoadFaceLandmarks']
+__all__ = ['LoadFaceLandmarks', 'LoadFacePrior', 'PackFaceInputs']

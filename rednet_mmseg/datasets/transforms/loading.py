@@ -1,7 +1,41 @@
-"""Loading face landmarks."""
+"""Loading face landmarks and the adaptive prior."""
+import os.path as osp
+from typing import Dict, Optional
+
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmseg.registry import TRANSFORMS
+
+from ..prior_bank import PriorBank
+
+
+def read_landmarks(path: str, num_points: int = 5) -> np.ndarray:
+    """``(num_points, 2)`` float32 points from a file of ``x y`` lines; clear errors."""
+    try:
+        pts = np.loadtxt(path, dtype=np.float32, ndmin=2)
+    except (OSError, ValueError) as err:
+        raise ValueError(f'{path}: missing or malformed landmark file ({err})') from err
+    if pts.shape != (num_points, 2) or not np.isfinite(pts).all():
+        raise ValueError(f'{path}: expected {num_points} finite "x y" lines, '
+                         f'got an array of shape {pts.shape}')
+    return pts
+
+
+def read_landmark_table(path: str, num_points: int = 5) -> Dict[str, np.ndarray]:
+    """A file of lines ``<image name> x1 y1 ... x5 y5`` -> ``name -> (5, 2)`` points."""
+    table = {}
+    with open(path) as f:
+        for lineno, line in enumerate(f, 1):
+            parts = line.split()
+            if not parts:
+                continue
+            try:
+                pts = np.array(parts[1:], np.float32).reshape(num_points, 2)
+            except ValueError:
+                raise ValueError(f'{path}:{lineno}: expected "<image> x1 y1 ... x{num_points} '
+                                 f'y{num_points}", got {line.strip()!r}') from None
+            table[osp.splitext(osp.basename(parts[0]))[0]] = pts
+    return table
 
 
 @TRANSFORMS.register_module()
@@ -9,7 +43,7 @@ class LoadFaceLandmarks(BaseTransform):
     """Load the key points written by the converters (one ``x y`` line per point).
 
     They are stored as ``gt_keypoints`` of one instance, ``(1, K, 3)`` with columns
-    ``x, y, visible``, so mmcv's ``Resize``, ``RandomFlip`` and crops move them with the image.
+    ``x, y, visible``, so mmcv's ``Resize`` and ``RandomFlip`` move them with the image.
 
     Required Keys: ``landmark_path``.
     Added Keys: ``gt_keypoints`` (np.float32, ``(1, K, 3)``).
@@ -22,17 +56,79 @@ class LoadFaceLandmarks(BaseTransform):
         self.num_points = num_points
 
     def transform(self, results: dict) -> dict:
-        path = results['landmark_path']
-        try:
-            pts = np.loadtxt(path, dtype=np.float32, ndmin=2)
-        except (OSError, ValueError) as err:
-            raise ValueError(f'{path}: missing or malformed landmark file ({err})') from err
-        if pts.shape != (self.num_points, 2) or not np.isfinite(pts).all():
-            raise ValueError(f'{path}: expected {self.num_points} finite "x y" lines, '
-                             f'got an array of shape {pts.shape}')
+        pts = read_landmarks(results['landmark_path'], self.num_points)
         vis = np.ones((self.num_points, 1), np.float32)
         results['gt_keypoints'] = np.concatenate([pts, vis], axis=1)[None]
         return results
 
     def __repr__(self):
         return f'{type(self).__name__}(num_points={self.num_points})'
+
+
+_BANKS: Dict[str, PriorBank] = {}
+
+
+@TRANSFORMS.register_module()
+class LoadFacePrior(BaseTransform):
+    """Compute the kNN face prior of the image (paper Eq. 5) in the image's pixel frame.
+
+    Put it right after ``LoadImageFromFile`` / ``LoadAnnotations`` and before any geometric
+    transform: the prior is registered in ``seg_fields``, so mmseg's ``Resize``, ``RandomCrop``
+    and ``RandomFlip`` move it exactly like the label map, and :class:`PackFaceInputs` swaps
+    its left/right channels after a horizontal flip. While in ``seg_fields`` it is stored as
+    ``prior - 1`` (values in ``[-1, 0]``), so the value-based label swapping of
+    ``RandomFlip(swap_seg_labels=...)`` can never alter it.
+
+    Landmarks come from ``landmark_path`` (set by the data set when ``data_prefix`` has
+    ``landmark_path``), else from ``landmarks_file`` (lines ``<image> x1 y1 ... x5 y5``, for
+    images of your own); an image with neither is an error.
+
+    Required Keys: ``img``, ``img_path``, ``landmark_path`` (optional).
+    Modified Keys: ``seg_fields``.
+    Added Keys: ``gt_prior`` (np.float32, ``(H, W, K)``, minus 1, see above).
+
+    Args:
+        bank_file (str): ``.npz`` written by ``tools/misc/build_prior_bank.py``.
+        num_neighbors (int): N of Eq. 5. Default: 5.
+        landmarks_file (str, optional): landmark table for images without landmark files.
+    """
+
+    def __init__(self, bank_file: str, num_neighbors: int = 5,
+                 landmarks_file: Optional[str] = None):
+        self.bank_file = bank_file
+        self.num_neighbors = num_neighbors
+        self.landmarks_file = landmarks_file
+        self._table = None
+
+    @property
+    def bank(self) -> PriorBank:
+        if self.bank_file not in _BANKS:  # once per process, not per image
+            _BANKS[self.bank_file] = PriorBank.load(self.bank_file)
+        return _BANKS[self.bank_file]
+
+    def _landmarks(self, results: dict) -> np.ndarray:
+        if results.get('landmark_path'):
+            return read_landmarks(results['landmark_path'])
+        name = osp.splitext(osp.basename(results['img_path']))[0]
+        if self.landmarks_file is not None:
+            if self._table is None:
+                self._table = read_landmark_table(self.landmarks_file)
+            if name in self._table:
+                return self._table[name]
+        raise ValueError(
+            f'{results["img_path"]}: no landmarks for this image, and the adaptive prior '
+            'needs its 5 key points (eye centres, nose tip, mouth corners). Give the data set '
+            'data_prefix landmark_path, or LoadFacePrior(landmarks_file=...) with a line '
+            f'"{name} x1 y1 ... x5 y5".')
+
+    def transform(self, results: dict) -> dict:
+        name = osp.splitext(osp.basename(results['img_path']))[0]
+        prior = self.bank.prior_for_image(self._landmarks(results), results['img'].shape[:2],
+                                          name=name, num_neighbors=self.num_neighbors)
+        results['gt_prior'] = prior - 1.0
+        results.setdefault('seg_fields', []).append('gt_prior')
+        return results
+
+    def __repr__(self):
+        return (f'{type(self).__name__}(bank_file={self.bank_file!r}, '
+                f'num_neighbors={self.num_neighbors})')

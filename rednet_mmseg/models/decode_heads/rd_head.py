@@ -38,7 +38,8 @@ class RDHead(BaseDecodeHead):
         fallback_mode (str): interpolation of the no-indices fallback. Default: 'bilinear'.
         **kwargs: :class:`BaseDecodeHead` arguments (``in_channels``, ``channels``,
             ``num_classes``, ``conv_cfg`` (default ``dict(type='deconv')``, the paper's
-            stride-1 deconvolutions), ``norm_cfg``, ``loss_decode``, ...).
+            stride-1 deconvolutions), ``norm_cfg`` (default BN: the paper follows every
+            conv/deconv with BN and ReLU), ``loss_decode``, ...).
 
     Shapes: input ``inputs[in_index]`` ``(N, in_channels, h, w)`` -> logits
     ``(N, num_classes, h * 2^U, w * 2^U)`` with ``U = len(unit_channels) + 1`` (the encoder's
@@ -60,6 +61,7 @@ class RDHead(BaseDecodeHead):
                  bottleneck_ratio: float = 0.75,
                  fallback_mode: str = 'bilinear',
                  conv_cfg: dict = dict(type='deconv'),
+                 norm_cfg: dict = dict(type='BN', requires_grad=True),
                  init_cfg=None,
                  **kwargs):
         if variant not in VARIANTS:
@@ -68,7 +70,7 @@ class RDHead(BaseDecodeHead):
         if init_cfg is None:  # paper: decoder weights ~ N(0, 0.01)
             init_cfg = [dict(type='Normal', std=0.01, layer=['Conv2d', 'ConvTranspose2d']),
                         dict(type='Constant', val=1, layer=['_BatchNorm'])]
-        super().__init__(conv_cfg=conv_cfg, init_cfg=init_cfg, **kwargs)
+        super().__init__(conv_cfg=conv_cfg, norm_cfg=norm_cfg, init_cfg=init_cfg, **kwargs)
         if self.input_transform is not None:
             raise ValueError('RDHead takes one feature map (input_transform=None)')
         self.variant = variant

@@ -1,5 +1,7 @@
+from .adaptive_prior import adaptive_scale, refine_with_prior
 from .deconv_bottleneck import DeconvBottleneck
 from .pooled_features import PooledFeatures
 from .rd_unit import RDUnit
 
-__all__ = ['DeconvBottleneck', 'PooledFeatures', 'RDUnit']
+__all__ = ['DeconvBottleneck', 'PooledFeatures', 'RDUnit', 'adaptive_scale',
+           'refine_with_prior']

@@ -1,0 +1,37 @@
+# Helen with the adaptive prior's inputs: 5-point landmarks and the kNN prior bank built once
+# by `python tools/misc/build_prior_bank.py data/helen` (bank = val split, as in the paper).
+# The prior is computed before any geometric transform and moved with the image.
+_base_ = ['./helen.py']
+data_root = 'data/helen'
+prior_bank = data_root + '/prior_bank.npz'
+crop_size = (224, 224)
+img_scale = (250, 250)
+lr_pairs = [(2, 3), (4, 5)]
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),
+    dict(type='LoadFacePrior', bank_file=prior_bank, num_neighbors=5),
+    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=1.0),
+    dict(type='RandomFlip', prob=0.5, swap_seg_labels=lr_pairs),
+    dict(type='PackFaceInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadFacePrior', bank_file=prior_bank, num_neighbors=5),
+    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    dict(type='LoadAnnotations'),
+    dict(type='PackFaceInputs'),
+]
+train_dataloader = dict(dataset=dict(
+    data_prefix=dict(img_path='images/train', seg_map_path='annotations/train',
+                     landmark_path='landmarks/train'),
+    pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(
+    data_prefix=dict(img_path='images/val', seg_map_path='annotations/val',
+                     landmark_path='landmarks/val'),
+    pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(
+    data_prefix=dict(img_path='images/test', seg_map_path='annotations/test',
+                     landmark_path='landmarks/test'),
+    pipeline=test_pipeline))

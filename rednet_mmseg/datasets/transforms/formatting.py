@@ -1,0 +1,35 @@
+"""Packing the face prior with the inputs."""
+import numpy as np
+import torch
+from mmengine.structures import PixelData
+from mmseg.datasets.transforms import PackSegInputs
+from mmseg.registry import TRANSFORMS
+
+
+@TRANSFORMS.register_module()
+class PackFaceInputs(PackSegInputs):
+    """``PackSegInputs`` that also packs the prior of :class:`LoadFacePrior`.
+
+    The prior arrives flipped, resized and cropped with the image; after a horizontal flip
+    its left/right class channels are swapped here with the pairs ``RandomFlip`` recorded in
+    ``swap_seg_labels`` (mirrored left eye becomes a right eye).
+
+    Required Keys: those of ``PackSegInputs``, ``gt_prior`` (optional), ``flip``,
+    ``flip_direction``, ``swap_seg_labels`` (optional).
+    Added Keys: ``data_samples.face_prior`` (``PixelData``, ``(K, H, W)`` float32).
+    """
+
+    def transform(self, results: dict) -> dict:
+        packed = super().transform(results)
+        prior = results.get('gt_prior')
+        if prior is not None:
+            prior = prior + 1.0  # undo LoadFacePrior's offset
+            if results.get('flip') and results.get('flip_direction') == 'horizontal':
+                order = np.arange(prior.shape[-1])
+                for a, b in results.get('swap_seg_labels') or ():
+                    order[a], order[b] = b, a
+                prior = prior[..., order]
+            packed['data_samples'].set_field(
+                PixelData(data=torch.from_numpy(np.ascontiguousarray(
+                    prior.transpose(2, 0, 1)))), 'face_prior')
+        return packed

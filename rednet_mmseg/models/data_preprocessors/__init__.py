@@ -1,0 +1,3 @@
+from .prior_concat import PriorConcatPreProcessor
+
+__all__ = ['PriorConcatPreProcessor']

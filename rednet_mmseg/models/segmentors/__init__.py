@@ -1,0 +1,3 @@
+from .prior_encoder_decoder import PriorEncoderDecoder
+
+__all__ = ['PriorEncoderDecoder']

@@ -1,0 +1,72 @@
+"""EncoderDecoder with RED-Net's adaptive prior in training (Eq. 2) and inference (Eq. 5-8)."""
+from typing import List
+
+import torch
+import torch.nn.functional as F
+from mmseg.models.segmentors import EncoderDecoder
+from mmseg.models.utils import resize
+from mmseg.registry import MODELS
+from mmseg.utils import add_prefix
+from torch import Tensor
+
+from ..utils.adaptive_prior import refine_with_prior
+
+
+def stack_priors(data_samples: List, size) -> Tensor:
+    """``face_prior`` of each sample, padded like mmseg pads the inputs (right/bottom, to
+    ``pad_shape``) and with zeros (no prior) in the padding: ``(N, K, H, W)``."""
+    priors = []
+    for sample in data_samples:
+        if 'face_prior' not in sample:
+            raise KeyError(f'{sample.metainfo.get("img_path", "<image>")}: no face_prior; add '
+                           'LoadFacePrior and PackFaceInputs to the pipeline')
+        prior = sample.face_prior.data
+        left, right, top, bottom = sample.metainfo.get('padding_size', (0, 0, 0, 0))
+        prior = F.pad(prior, (left, right, top, bottom), value=0.0)
+        if tuple(prior.shape[-2:]) != tuple(size):
+            prior = resize(prior[None], size=tuple(size), mode='bilinear',
+                           align_corners=False)[0]
+        priors.append(prior)
+    return torch.stack(priors)
+
+
+@MODELS.register_module()
+class PriorEncoderDecoder(EncoderDecoder):
+    """``EncoderDecoder`` whose decode-head scores are refined by the adaptive prior.
+
+    Works with any decode head: the head's logits ``(N, K, h, w)`` and the prior (resized to
+    ``h x w``) are combined by :func:`refine_with_prior` and the result, a normalised
+    log-distribution, replaces the logits both in the head's loss (paper Eq. 2: the loss is
+    computed on the refined distribution) and in prediction (Eq. 8). The prior comes with each
+    sample as ``face_prior`` (pipeline: ``LoadFacePrior`` ... ``PackFaceInputs``).
+
+    Args:
+        prior_in_train (bool): refine before the loss (Eq. 2). Default: True.
+        prior_in_test (bool): refine the predicted score map (Eq. 8). Default: True.
+        **kwargs: :class:`EncoderDecoder` arguments.
+    """
+
+    def __init__(self, *args, prior_in_train: bool = True, prior_in_test: bool = True,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prior_in_train = prior_in_train
+        self.prior_in_test = prior_in_test
+
+    def _decode_head_forward_train(self, inputs: List[Tensor], data_samples) -> dict:
+        seg_logits = self.decode_head.forward(inputs)
+        if self.prior_in_train:
+            prior = stack_priors(data_samples, data_samples[0].metainfo['pad_shape'])
+            prior = resize(prior, size=seg_logits.shape[2:], mode='bilinear',
+                           align_corners=False)
+            seg_logits = refine_with_prior(seg_logits, prior)
+        losses = self.decode_head.loss_by_feat(seg_logits, data_samples)
+        return add_prefix(losses, 'decode')
+
+    def predict(self, inputs: Tensor, data_samples=None):
+        if not self.prior_in_test:
+            return super().predict(inputs, data_samples)
+        batch_img_metas = [s.metainfo for s in data_samples]
+        seg_logits = self.inference(inputs, batch_img_metas)  # (N, K, H_pad, W_pad)
+        seg_logits = refine_with_prior(seg_logits, stack_priors(data_samples,
+                                                                seg_logits.shape[2:]))
+        return self.postprocess_result(seg_logits, data_samples)

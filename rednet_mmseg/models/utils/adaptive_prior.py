@@ -1,0 +1,42 @@
+"""Adaptive prior refinement (paper "Adaptive prior", Eq. 6-8, Fig. 5)."""
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+_EPS = 1e-12
+
+
+def adaptive_scale(log_probs: Tensor) -> Tensor:
+    """Eq. 6: per-pixel entropy of the decoder's distribution, normalised to ``[0, 1]`` by
+    its maximum ``log K`` (1 for a uniform pixel, ~0 for a confident one).
+
+    Args:
+        log_probs (Tensor): ``(N, K, H, W)`` log-softmax of the decoder output.
+    Returns:
+        Tensor: ``(N, 1, H, W)``.
+    """
+    entropy = -(log_probs.exp() * log_probs).sum(1, keepdim=True)  # finite: log_softmax
+    return (entropy / math.log(log_probs.shape[1])).clamp(0.0, 1.0)
+
+
+def refine_with_prior(seg_logits: Tensor, prior: Tensor) -> Tensor:
+    """Eq. 7-8: ``P_final = N(P_net + As * Pr)``, returned as log-probabilities.
+
+    Computed in log space, ``log(P_net + As*Pr) = logaddexp(log P_net, log As + log Pr)``, so
+    confident pixels (As -> 0) and zero prior entries (log 0 = -inf) give neither ``log(0)``
+    in the result nor NaN gradients. Feeding the result to a cross-entropy loss as logits gives
+    exactly Eq. 2, since it is already normalised.
+
+    Args:
+        seg_logits (Tensor): ``(N, K, H, W)`` decoder logits.
+        prior (Tensor): ``(N, K, H, W)`` prior distribution (Eq. 5), same size.
+    Returns:
+        Tensor: ``(N, K, H, W)`` log of the final score map.
+    """
+    log_p = F.log_softmax(seg_logits, dim=1)
+    scale = adaptive_scale(log_p)
+    log_apr = torch.log(scale.clamp_min(_EPS)) + torch.log(prior.to(log_p.dtype))
+    log_sum = torch.logaddexp(log_p, log_apr)
+    return log_sum - torch.logsumexp(log_sum, dim=1, keepdim=True)
