@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # Quick start on a CPU: set up, generate a SYNTHETIC face data set in the original Helen
-# release format, convert it with the real converter, train a CPU-sized RED-Net, print the
-# Helen score table and write a picture of predictions next to ground truth.
+# release format, convert it with the real converter, build the adaptive-prior bank, train a
+# CPU-sized RED-Net with the adaptive prior, print the Helen score table with and without the
+# prior, and write a picture of predictions next to ground truth.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup_env.sh
 PY=.venv/bin/python
-CONFIG=configs/rednet/rednet_re5-tiny-rd5a_1xb8-1k_synthhelen-128x128.py
+CONFIG=configs/rednet/rednet_re5-tiny-rd5a_1xb8-prior-1k_synthhelen-128x128.py
 WORK=work_dirs/quickstart
 echo "== NOTE: the quick start uses SYNTHETIC cartoon faces, not Helen; its scores say nothing about real faces =="
 $PY tools/misc/make_synthetic_helen.py data/synthetic_helen_release
 $PY tools/dataset_converters/helen.py data/synthetic_helen_release -o data/helen_synthetic
+$PY tools/misc/build_prior_bank.py data/helen_synthetic
 $PY tools/train.py "$CONFIG" --work-dir "$WORK"
 CKPT=$(cat "$WORK/last_checkpoint")
 rm -rf "$WORK/show"
+echo "== Test WITHOUT the adaptive prior (network output P_net only) =="
+$PY tools/test.py "$CONFIG" "$CKPT" --work-dir "$WORK/test_noprior" \
+    --cfg-options model.prior_in_test=False > "$WORK/test_noprior.log" 2>&1
+grep -A 4 "F1 per group" "$WORK/test_noprior.log" || { tail -20 "$WORK/test_noprior.log"; exit 1; }
+echo "== Test WITH the adaptive prior (Eq. 5-8) =="
 $PY tools/test.py "$CONFIG" "$CKPT" --work-dir "$WORK/test" --show-dir "$WORK/show"
 $PY tools/analysis_tools/montage.py "$WORK/show" -o "$WORK/predictions.png"
 echo "== Done (SYNTHETIC data). Scores above; ground truth | prediction pictures: $WORK/predictions.png =="
