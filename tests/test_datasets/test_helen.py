@@ -42,11 +42,3 @@ def test_flip_swaps_left_right_labels(helen_converted):
 def test_wrong_data_root_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match='check data_root'):
         DATASETS.build(_cfg(str(tmp_path / 'missing')))
-
-
-def test_bad_landmark_file(helen_converted, tmp_path):
-    from rednet_mmseg.datasets import LoadFaceLandmarks
-    bad = tmp_path / 'bad.txt'
-    bad.write_text('1 2\n3 4\n')
-    with pytest.raises(ValueError, match='bad.txt: expected 5'):
-        LoadFaceLandmarks()(dict(landmark_path=str(bad)))
