@@ -6,6 +6,7 @@ from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.registry import MODELS
 from torch import Tensor
 
+from ..utils.pooled_features import PooledFeatures
 from ..utils.rd_unit import VARIANTS, RDUnit
 
 
@@ -87,8 +88,9 @@ class RDHead(BaseDecodeHead):
         Returns: Tensor: logits ``(N, num_classes, H, W)``.
         """
         x = self._transform_inputs(inputs)
-        indices = list(getattr(inputs, 'pool_indices', ()))
-        shapes = list(getattr(inputs, 'pool_shapes', ()))
+        pooled = isinstance(inputs, PooledFeatures)
+        indices = list(inputs.pool_indices) if pooled else []
+        shapes = list(inputs.pool_shapes) if pooled else []
         if indices and len(indices) < len(self.units):
             raise ValueError(f'RDHead has {len(self.units)} RD-Units but the encoder provides '
                              f'only {len(indices)} pooling index maps')
