@@ -31,7 +31,7 @@ test_pipeline = [
 train_dataloader = dict(batch_size=8, num_workers=2,
                         dataset=dict(data_root=data_root, pipeline=train_pipeline))
 val_dataloader = dict(num_workers=1, dataset=dict(data_root=data_root, pipeline=test_pipeline))
-test_dataloader = val_dataloader
+test_dataloader = dict(num_workers=1, dataset=dict(data_root=data_root, pipeline=test_pipeline))
 optim_wrapper = dict(optimizer=dict(lr=0.05))
 param_scheduler = [
     dict(type='MultiStepLR', by_epoch=False, begin=0, end=1000, milestones=[800], gamma=0.1)

@@ -21,12 +21,6 @@ test_pipeline = [
     dict(type='LoadAnnotations'),
     dict(type='PackFaceInputs'),
 ]
-train_dataloader = dict(dataset=dict(
-    data_prefix=dict(img_path='images/train', seg_map_path='annotations/train',
-                     landmark_path='landmarks/train'),
-    pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(
-    data_prefix=dict(img_path='images/val', seg_map_path='annotations/val',
-                     landmark_path='landmarks/val'),
-    pipeline=test_pipeline))
-test_dataloader = val_dataloader
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))

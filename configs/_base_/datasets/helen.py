@@ -1,4 +1,4 @@
-# Helen as written by tools/dataset_converters/helen.py. Paper recipe (simplified until the
+# Helen as written by tools/dataset_converters/helen.py (landmarks are used by the prior). Paper recipe (simplified until the
 # face-crop augmentation lands): scale to fit 250x250, random 224x224 crops, mirroring with
 # left/right brow and eye labels swapped. Test images are scaled the same way and predictions
 # are scored at the ground truth's own resolution (annotations loaded after Resize).
@@ -29,7 +29,8 @@ train_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
-        data_prefix=dict(img_path='images/train', seg_map_path='annotations/train'),
+        data_prefix=dict(img_path='images/train', seg_map_path='annotations/train',
+                         landmark_path='landmarks/train'),
         pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=1,
@@ -39,7 +40,8 @@ val_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
-        data_prefix=dict(img_path='images/val', seg_map_path='annotations/val'),
+        data_prefix=dict(img_path='images/val', seg_map_path='annotations/val',
+                         landmark_path='landmarks/val'),
         pipeline=test_pipeline))
 test_dataloader = dict(
     batch_size=1,
@@ -49,7 +51,8 @@ test_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
-        data_prefix=dict(img_path='images/test', seg_map_path='annotations/test'),
+        data_prefix=dict(img_path='images/test', seg_map_path='annotations/test',
+                         landmark_path='landmarks/test'),
         pipeline=test_pipeline))
 val_evaluator = dict(type='FaceParsingMetric', protocol='helen')
 test_evaluator = val_evaluator

@@ -23,15 +23,6 @@ test_pipeline = [
     dict(type='LoadAnnotations'),
     dict(type='PackFaceInputs'),
 ]
-train_dataloader = dict(dataset=dict(
-    data_prefix=dict(img_path='images/train', seg_map_path='annotations/train',
-                     landmark_path='landmarks/train'),
-    pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(
-    data_prefix=dict(img_path='images/val', seg_map_path='annotations/val',
-                     landmark_path='landmarks/val'),
-    pipeline=test_pipeline))
-test_dataloader = dict(dataset=dict(
-    data_prefix=dict(img_path='images/test', seg_map_path='annotations/test',
-                     landmark_path='landmarks/test'),
-    pipeline=test_pipeline))
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
