@@ -1,6 +1,11 @@
+from .base_face_dataset import BaseFaceDataset
+from .celebamask_hq import CelebAMaskHQDataset
 from .helen import HelenDataset
+from .lapa import LaPaDataset
+from .lfw_part_labels import LFWPartLabelsDataset
 from .prior_bank import PriorBank
 from .transforms import *  # noqa: F401,F403
 from .transforms import __all__ as _transforms
 
-__all__ = ['HelenDataset', 'PriorBank', *_transforms]
+__all__ = ['BaseFaceDataset', 'CelebAMaskHQDataset', 'HelenDataset', 'LaPaDataset',
+           'LFWPartLabelsDataset', 'PriorBank', *_transforms]

@@ -50,3 +50,50 @@ def read_text_lines(path: str):
         except UnicodeDecodeError as err:
             raise ConversionError(f'{path}: not a text file ({err})') from err
     return [(i + 1, line.strip()) for i, line in enumerate(lines) if line.strip()]
+
+
+class SplitWriter:
+    """Writes the converted layout into a (temporary) root: ``images/<split>/<name>.jpg``,
+    ``annotations/<split>/<name>.png``, ``landmarks/<split>/<name>.txt``, ``splits/<split>.txt``.
+    """
+
+    def __init__(self, root: str, splits, with_landmarks: bool = False):
+        self.root = root
+        self.names = {s: [] for s in splits}
+        subdirs = ['images', 'annotations'] + (['landmarks'] if with_landmarks else [])
+        for sub in subdirs:
+            for s in splits:
+                os.makedirs(osp.join(root, sub, s))
+        os.makedirs(osp.join(root, 'splits'))
+
+    def add(self, split: str, name: str, label, image_src: str = None, image=None,
+            landmarks=None):
+        """Copy ``image_src`` byte for byte (or encode ``image``), write label and points."""
+        import cv2
+        import numpy as np
+        img_out = osp.join(self.root, 'images', split, f'{name}.jpg')
+        if image_src is not None:
+            shutil.copyfile(image_src, img_out)
+        else:
+            cv2.imwrite(img_out, image, [cv2.IMWRITE_JPEG_QUALITY, 95])
+        cv2.imwrite(osp.join(self.root, 'annotations', split, f'{name}.png'), label)
+        if landmarks is not None:
+            np.savetxt(osp.join(self.root, 'landmarks', split, f'{name}.txt'), landmarks,
+                       fmt='%.2f')
+        self.names[split].append(name)
+
+    def finish(self):
+        """Write the split lists; returns the number of images per split."""
+        for s, names in self.names.items():
+            with open(osp.join(self.root, 'splits', f'{s}.txt'), 'w') as f:
+                f.write('\n'.join(names) + ('\n' if names else ''))
+        return {s: len(n) for s, n in self.names.items()}
+
+
+def read_image(path: str, what: str = 'image'):
+    """cv2.imread with a clear error for missing / corrupt files."""
+    import cv2
+    img = cv2.imread(path, cv2.IMREAD_COLOR)
+    if img is None:
+        raise ConversionError(f'{path}: missing, unreadable or corrupt {what}')
+    return img

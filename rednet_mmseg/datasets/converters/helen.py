@@ -15,16 +15,15 @@ Output::
     OUT/splits/{train,val,test}.txt              (names)
 """
 import glob
-import os
 import os.path as osp
-import shutil
 from typing import Dict, List, Optional
 
 import cv2
 import numpy as np
 from tqdm import tqdm
 
-from .common import ConversionError, atomic_output_dir, read_text_lines
+from .common import (ConversionError, SplitWriter, atomic_output_dir, read_image,
+                     read_text_lines)
 
 NUM_CLASSES = 11
 SPLIT_FILES = dict(train='exemplars.txt', val='tuning.txt', test='testing.txt')
@@ -135,33 +134,23 @@ def convert_helen(src: str, out: str, split: str = 'smith',
         landmarks = index_landmarks(landmark_dir)
     todo = [(s, n) for s, ns in names.items() for n in ns]
     with atomic_output_dir(out, src) as tmp:
-        subdirs = ['images', 'annotations'] + (['landmarks'] if with_landmarks else [])
-        for sub in subdirs:
-            for s in names:
-                os.makedirs(osp.join(tmp, sub, s))
-        os.makedirs(osp.join(tmp, 'splits'))
-        for s, ns in names.items():
-            with open(osp.join(tmp, 'splits', f'{s}.txt'), 'w') as f:
-                f.write('\n'.join(ns) + '\n')
+        writer = SplitWriter(tmp, names, with_landmarks)
         for s, name in tqdm(todo, desc='Helen', unit='img', disable=not progress):
             img_path = osp.join(src, 'images', f'{name}.jpg')
-            img = cv2.imread(img_path, cv2.IMREAD_COLOR)
-            if img is None:
-                raise ConversionError(f'{img_path}: missing, unreadable or corrupt image '
-                                      f'(listed in the {s} split)')
+            img = read_image(img_path, f'image (listed in the {s} split)')
             label = read_label_map(src, name, img.shape[:2])
-            shutil.copyfile(img_path, osp.join(tmp, 'images', s, f'{name}.jpg'))
-            cv2.imwrite(osp.join(tmp, 'annotations', s, f'{name}.png'), label)
+            points = None
             if with_landmarks:
                 if name not in landmarks:
                     raise ConversionError(f'{landmark_dir}: no landmark file for image {name}')
-                lm_name, pts = read_landmark_file(landmarks[name])
+                _, pts = read_landmark_file(landmarks[name])
                 h, w = img.shape[:2]
                 if (pts < -0.5 * w).any() or (pts[:, 0] > 1.5 * w).any() or \
                         (pts[:, 1] > 1.5 * h).any():
                     raise ConversionError(
                         f'{landmarks[name]}: landmarks lie far outside the {w}x{h} image '
                         f'{img_path}; are they for another resolution of the release?')
-                np.savetxt(osp.join(tmp, 'landmarks', s, f'{name}.txt'),
-                           five_points_from_helen194(pts), fmt='%.2f')
-    return {s: len(ns) for s, ns in names.items()}
+                points = five_points_from_helen194(pts)
+            writer.add(s, name, label, image_src=img_path, landmarks=points)
+        counts = writer.finish()
+    return counts

@@ -1,7 +1,10 @@
 """Face parsing scores computed the way the papers compute them."""
+import os
+import os.path as osp
 from collections import OrderedDict
 from typing import Dict, Optional, Sequence
 
+import cv2
 import numpy as np
 import torch
 from mmengine.evaluator import BaseMetric
@@ -10,7 +13,8 @@ from mmseg.registry import METRICS
 from prettytable import PrettyTable
 
 #: Helen groups of the reference ``f1_score.py`` (relabeled Helen; EAGRNet, DML-CSR, SegFace)
-#: in the column order of the RED-Net paper's Table 1. Confusions inside a group are hits.
+#: in the column order of the RED-Net paper's Table 1 (hair, not in Table 1, last).
+#: Confusions inside a group are hits.
 HELEN_GROUPS = OrderedDict([
     ('skin', (1, )),
     ('nose', (6, )),
@@ -20,10 +24,13 @@ HELEN_GROUPS = OrderedDict([
     ('brows', (2, 3)),
     ('eyes', (4, 5)),
     ('mouth_all', (7, 8, 9)),
-    ('hair', (10, )),
     ('overall', (2, 3, 4, 5, 6, 7, 8, 9)),
+    ('hair', (10, )),
 ])
-PROTOCOL_GROUPS = dict(helen=HELEN_GROUPS, none=OrderedDict())
+#: ``helen``: merged groups (Table 1 layout). ``lfw``: pixel accuracy and F per class (Table 3
+#: layout: Acc, F-bg, F-hair, F-skin). ``mean_f1``: per-class F1 and their mean over the
+#: foreground classes (LaPa / CelebAMask-HQ convention).
+PROTOCOLS = ('helen', 'lfw', 'mean_f1')
 
 
 def confusion_matrix(pred: torch.Tensor, label: torch.Tensor, num_classes: int,
@@ -66,8 +73,11 @@ class FaceParsingMetric(BaseMetric):
       (background), and ``aAcc`` the pixel accuracy. All in percent.
 
     Args:
-        protocol (str): ``'helen'`` or ``'none'`` (no groups). Default: 'helen'.
-        groups (dict, optional): ``name -> class indices``, overrides ``protocol``.
+        protocol (str): ``'helen'``, ``'lfw'`` or ``'mean_f1'`` (see :data:`PROTOCOLS`): which
+            groups are scored and which table is printed. Default: 'helen'.
+        groups (dict, optional): ``name -> class indices``, overrides the protocol's groups.
+        output_dir (str, optional): also write every prediction as ``<image name>.png``
+            (uint8 class indices at the ground truth's resolution).
         mean_exclude (Sequence[int]): classes left out of ``mF1``. Default: (0, ).
         ignore_index (int): ignored label. Default: 255.
         collect_device (str), prefix (str, optional): see :class:`BaseMetric`.
@@ -76,14 +86,19 @@ class FaceParsingMetric(BaseMetric):
 
     def __init__(self, protocol: str = 'helen', groups: Optional[Dict] = None,
                  mean_exclude: Sequence[int] = (0, ), ignore_index: int = 255,
-                 collect_device: str = 'cpu', prefix: Optional[str] = None, **kwargs):
+                 output_dir: Optional[str] = None, collect_device: str = 'cpu',
+                 prefix: Optional[str] = None, **kwargs):
         super().__init__(collect_device=collect_device, prefix=prefix)
+        if protocol not in PROTOCOLS:
+            raise ValueError(f'FaceParsingMetric: unknown protocol {protocol!r}; choose from '
+                             f'{PROTOCOLS}')
         if groups is None:
-            if protocol not in PROTOCOL_GROUPS:
-                raise ValueError(f'FaceParsingMetric: unknown protocol {protocol!r}; choose '
-                                 f'from {sorted(PROTOCOL_GROUPS)} or pass groups=')
-            groups = PROTOCOL_GROUPS[protocol]
+            groups = HELEN_GROUPS if protocol == 'helen' else {}
+        self.protocol = protocol
         self.groups = OrderedDict((k, tuple(v)) for k, v in groups.items())
+        self.output_dir = output_dir
+        if output_dir:
+            os.makedirs(output_dir, exist_ok=True)
         self.mean_exclude = tuple(mean_exclude)
         self.ignore_index = ignore_index
 
@@ -103,6 +118,10 @@ class FaceParsingMetric(BaseMetric):
             except ValueError as err:
                 raise ValueError(f'{sample.get("seg_map_path", "<label>")}: {err}') from None
             self.results.append(conf.cpu().numpy())
+            if self.output_dir:
+                name = osp.splitext(osp.basename(sample.get('img_path', 'pred')))[0]
+                cv2.imwrite(osp.join(self.output_dir, f'{name}.png'),
+                            pred.cpu().numpy().astype(np.uint8))
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
         conf = np.sum(results, axis=0).astype(np.float64)
@@ -122,10 +141,19 @@ class FaceParsingMetric(BaseMetric):
 
     def _log_tables(self, metrics, classes):
         logger = MMLogger.get_current_instance()
+        if self.protocol == 'lfw':  # paper Table 3 layout
+            cols = [('Acc', 'aAcc')] + [(f'F-{c}', f'classF1.{c}')
+                                        for c in ('background', 'hair', 'skin')
+                                        if c in classes]
+            table = PrettyTable(field_names=[c.replace('background', 'bg') for c, _ in cols])
+            table.add_row([f'{metrics[k]:.2f}' for _, k in cols])
+            print_log('LFW-PL scores (percent, Table 3 layout):\n' + table.get_string(),
+                      logger=logger)
         if self.groups:
             table = PrettyTable(field_names=list(self.groups))
             table.add_row([f'{metrics[f"F1.{g}"]:.2f}' for g in self.groups])
-            print_log('F1 per group (percent):\n' + table.get_string(), logger=logger)
+            print_log('F1 per group (percent, Table 1 layout):\n' + table.get_string(),
+                      logger=logger)
         table = PrettyTable(field_names=['class', 'F1'])
         for name in classes:
             table.add_row([name, f'{metrics[f"classF1.{name}"]:.2f}'])

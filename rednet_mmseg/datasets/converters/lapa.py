@@ -1,0 +1,74 @@
+"""Convert LaPa (Liu et al., AAAI 2020) to an mmseg tree.
+
+Source::
+
+    SRC/{train,val,test}/images/<name>.jpg
+    SRC/{train,val,test}/labels/<name>.png        uint8 labels 0-10 (Helen's order)
+    SRC/{train,val,test}/landmarks/<name>.txt     first line "106", then 106 lines "x y"
+
+Output: the Helen layout (``images``, ``annotations``, ``landmarks`` with 5 points).
+"""
+import os
+import os.path as osp
+from typing import Dict
+
+import cv2
+import numpy as np
+from tqdm import tqdm
+
+from .common import (ConversionError, SplitWriter, atomic_output_dir, read_image,
+                     read_text_lines)
+
+SPLITS = ('train', 'val', 'test')
+NUM_CLASSES = 11
+
+
+def five_points_from_lapa106(points: np.ndarray) -> np.ndarray:
+    """``(106, 2)`` LaPa points -> 5 key points: the pupils 104 and 105 (eye centres, ordered
+    by x), nose tip 46, mouth corners 84 and 90 (ordered by x)."""
+    eyes = sorted([points[104], points[105]], key=lambda p: p[0])
+    mouth = sorted([points[84], points[90]], key=lambda p: p[0])
+    return np.stack([eyes[0], eyes[1], points[46], mouth[0], mouth[1]]).astype(np.float32)
+
+
+def read_lapa_landmarks(path: str) -> np.ndarray:
+    lines = read_text_lines(path)
+    if not lines or lines[0][1] != '106' or len(lines) != 107:
+        raise ConversionError(f'{path}: expected a first line "106" and 106 "x y" lines')
+    try:
+        return np.array([[float(v) for v in line.split()] for _, line in lines[1:]],
+                        np.float32).reshape(106, 2)
+    except ValueError as err:
+        raise ConversionError(f'{path}: malformed point line ({err})') from None
+
+
+def convert_lapa(src: str, out: str, progress: bool = True) -> Dict[str, int]:
+    """Convert LaPa at ``src`` into ``out``; returns images per split."""
+    if not osp.isdir(src):
+        raise ConversionError(f'{src}: LaPa source directory not found')
+    names = {}
+    for s in SPLITS:
+        img_dir = osp.join(src, s, 'images')
+        if not osp.isdir(img_dir):
+            raise ConversionError(f'{img_dir}: missing split folder')
+        names[s] = sorted(osp.splitext(f)[0] for f in os.listdir(img_dir) if f.endswith('.jpg'))
+    todo = [(s, n) for s, ns in names.items() for n in ns]
+    with atomic_output_dir(out, src) as tmp:
+        writer = SplitWriter(tmp, names, with_landmarks=True)
+        for s, name in tqdm(todo, desc='LaPa', unit='img', disable=not progress):
+            img_path = osp.join(src, s, 'images', f'{name}.jpg')
+            img = read_image(img_path)
+            lbl_path = osp.join(src, s, 'labels', f'{name}.png')
+            label = cv2.imread(lbl_path, cv2.IMREAD_UNCHANGED)
+            if label is None:
+                raise ConversionError(f'{lbl_path}: missing or unreadable label for {name}')
+            if label.ndim != 2 or label.shape != img.shape[:2]:
+                raise ConversionError(f'{lbl_path}: expected a single-channel label of the '
+                                      f'image size {img.shape[1::-1]}, got shape {label.shape}')
+            if label.max() >= NUM_CLASSES:
+                raise ConversionError(f'{lbl_path}: label value {int(label.max())} outside '
+                                      f'0..{NUM_CLASSES - 1}')
+            pts = read_lapa_landmarks(osp.join(src, s, 'landmarks', f'{name}.txt'))
+            writer.add(s, name, label, image_src=img_path,
+                       landmarks=five_points_from_lapa106(pts))
+        return writer.finish()
