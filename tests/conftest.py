@@ -6,8 +6,10 @@ import pytest
 from mmengine.registry import init_default_scope
 
 import rednet_mmseg  # noqa: F401  (registers components, applies upstream workarounds)
-from rednet_mmseg.datasets.converters import convert_helen
-from rednet_mmseg.testing import make_synthetic_helen
+from rednet_mmseg.datasets.converters import (convert_celebamask_hq, convert_helen, convert_lapa,
+                                              convert_lfw)
+from rednet_mmseg.testing import (make_synthetic_celebamask_hq, make_synthetic_helen,
+                                  make_synthetic_lapa, make_synthetic_lfw)
 
 init_default_scope('mmseg')  # as a Runner would: mmseg's transforms, not mmcv's
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -36,3 +38,53 @@ def helen_converted(helen_release, tmp_path_factory):
 @pytest.fixture(scope='session')
 def repo_root():
     return REPO
+
+
+@pytest.fixture(scope='session')
+def lfw_release(tmp_path_factory):
+    root = str(tmp_path_factory.mktemp('lfw_release'))
+    return (root, *make_synthetic_lfw(root, counts=(3, 2, 2), seed=4))
+
+
+@pytest.fixture(scope='session')
+def lapa_release(tmp_path_factory):
+    root = str(tmp_path_factory.mktemp('lapa_release'))
+    return (root, *make_synthetic_lapa(root, counts=(3, 2, 2), seed=5))
+
+
+@pytest.fixture(scope='session')
+def celebamask_release(tmp_path_factory):
+    root = str(tmp_path_factory.mktemp('celebamask_release'))
+    return (root, *make_synthetic_celebamask_hq(root, counts=(2, 1, 2), seed=6, size=640))
+
+
+@pytest.fixture(scope='session')
+def converted_roots(helen_converted, lfw_release, lapa_release, celebamask_release,
+                    tmp_path_factory):
+    """Data set type -> converted root of a small synthetic release."""
+    base = tmp_path_factory.mktemp('converted')
+    convert_lfw(lfw_release[0], str(base / 'lfw'), progress=False)
+    convert_lapa(lapa_release[0], str(base / 'lapa'), progress=False)
+    convert_celebamask_hq(celebamask_release[0], str(base / 'celeb'), progress=False)
+    return dict(HelenDataset=helen_converted, LFWPartLabelsDataset=str(base / 'lfw'),
+                LaPaDataset=str(base / 'lapa'), CelebAMaskHQDataset=str(base / 'celeb'))
+
+
+def tree_digest(root):
+    """Hash of every file's path, bytes and mtime below root (source-untouched checks)."""
+    import hashlib
+    import os
+    h = hashlib.sha256()
+    for d, _, files in sorted(os.walk(root)):
+        for f in sorted(files):
+            p = osp.join(d, f)
+            h.update(p[len(root):].encode())
+            with open(p, 'rb') as fh:
+                h.update(fh.read())
+            h.update(str(os.stat(p).st_mtime_ns).encode())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope='session')
+def digest():
+    return tree_digest

@@ -19,7 +19,9 @@ ALIASES = sorted(glob.glob(osp.join(REPO, 'configs', '*.py')))
 NAME_RE = re.compile(r'^(?P<algo>[a-z0-9]+)_(?P<components>[a-z0-9.-]+)_(?P<gpus>\d+)xb'
                      r'(?P<batch>\d+)(?P<tricks>(-[a-z0-9]+)*?)-(?P<schedule>\d+k|\d+it)_'
                      r'(?P<dataset>[a-z0-9]+)-(?P<h>\d+)x(?P<w>\d+)\.py$')
-DATASET_TYPES = dict(helen='HelenDataset', synthhelen='HelenDataset')
+DATASET_TYPES = dict(helen='HelenDataset', synthhelen='HelenDataset',
+                     lfw='LFWPartLabelsDataset', lapa='LaPaDataset',
+                     celebamaskhq='CelebAMaskHQDataset')
 
 
 def _id(path):
@@ -42,7 +44,10 @@ def test_name_agrees_with_contents(path):
     assert cfg.train_cfg.max_iters == iters
     assert tuple(cfg.model.data_preprocessor.size) == (int(m['h']), int(m['w']))
     crops = [t for t in cfg.train_dataloader.dataset.pipeline if t['type'] == 'RandomCrop']
-    assert crops and tuple(crops[0]['crop_size']) == (int(m['h']), int(m['w']))
+    if crops:
+        assert tuple(crops[0]['crop_size']) == (int(m['h']), int(m['w']))
+    else:  # trained on whole images (LFW-PL): the input size is the crop
+        assert m['dataset'] == 'lfw'
     assert cfg.train_dataloader.dataset.type == DATASET_TYPES[m['dataset']]
     if m['dataset'].startswith('synth'):
         assert 'synthetic' in cfg.train_dataloader.dataset.data_root
@@ -80,13 +85,14 @@ def test_alias_points_to_one_named_config(path):
 
 
 @pytest.mark.parametrize('path', NAMED + ALIASES, ids=_id)
-def test_config_builds_and_runs(path, helen_converted):
+def test_config_builds_and_runs(path, converted_roots):
     cfg = Config.fromfile(path)
+    root = converted_roots[cfg.train_dataloader.dataset.type]
     model = revert_sync_batchnorm(MODELS.build(cfg.model))
     model.init_weights()
     ds_cfg = cfg.train_dataloader.dataset
-    ds_cfg.data_root = helen_converted
-    bank = osp.join(helen_converted, 'prior_bank.npz')
+    ds_cfg.data_root = root
+    bank = osp.join(root, 'prior_bank.npz')
     for pipe in (ds_cfg.pipeline, cfg.test_dataloader.dataset.pipeline):
         for t in pipe:
             if t['type'] == 'LoadFacePrior':
@@ -101,7 +107,7 @@ def test_config_builds_and_runs(path, helen_converted):
     loss.backward()
     optim.step()
     test_cfg = cfg.test_dataloader.dataset
-    test_cfg.data_root = helen_converted
+    test_cfg.data_root = root
     test_ds = DATASETS.build(test_cfg)
     model.eval()
     with torch.no_grad():

@@ -1,9 +1,12 @@
 """train.py -> checkpoint -> test.py on CPU, as a user runs them."""
 import glob
 import json
+import os
 import os.path as osp
 import subprocess
 import sys
+
+import cv2
 
 CONFIG = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-1k_synthhelen-128x128.py'
 
@@ -35,10 +38,20 @@ def test_train_checkpoint_resume_test(helen_converted, tmp_path, repo_root):
     assert 'resumed' in log.lower() and osp.isfile(osp.join(work, 'iter_6.pth'))
     # test through the weights-only path, with painted predictions next to ground truth
     show = str(tmp_path / 'show')
+    preds = tmp_path / 'preds'
     log = _run(['tools/test.py', CONFIG, osp.join(work, 'iter_6.pth'), '--work-dir',
-                str(tmp_path / 'test'), '--show-dir', show, *opts], repo_root)
+                str(tmp_path / 'test'), '--show-dir', show, '--out', str(preds), *opts],
+               repo_root)
     assert 'F1 per group' in log and 'overall' in log
     results = glob.glob(osp.join(tmp_path, 'test', '*', '*.json'))
     metrics = json.load(open(results[0]))
     assert 0 <= metrics['F1.overall'] <= 100 and 0 <= metrics['aAcc'] <= 100
     assert len(glob.glob(osp.join(show, '**', '*.png'), recursive=True)) == 3
+    # per-image label PNGs at the ground truth's resolution
+    written = sorted(p.name for p in preds.iterdir())
+    gts = sorted(os.listdir(osp.join(helen_converted, 'annotations', 'test')))
+    assert written == gts
+    for name in gts:
+        pred = cv2.imread(str(preds / name), cv2.IMREAD_UNCHANGED)
+        gt = cv2.imread(osp.join(helen_converted, 'annotations', 'test', name), 0)
+        assert pred.shape == gt.shape and pred.max() <= 10

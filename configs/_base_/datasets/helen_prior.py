@@ -7,19 +7,22 @@ prior_bank = data_root + '/prior_bank.npz'
 crop_size = (224, 224)
 img_scale = (250, 250)
 lr_pairs = [(2, 3), (4, 5)]
+face_ratios = (0.2, 0.25, 0.3, 0.35)
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations'),
+    dict(type='LoadFaceLandmarks'),
     dict(type='LoadFacePrior', bank_file=prior_bank, num_neighbors=5),
-    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    dict(type='FaceCropResize', scale=img_scale, face_ratios=face_ratios),
     dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=1.0),
-    dict(type='RandomFlip', prob=0.5, swap_seg_labels=lr_pairs),
+    dict(type='FaceRandomFlip', prob=0.5, swap_seg_labels=lr_pairs),
     dict(type='PackFaceInputs'),
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
+    dict(type='LoadFaceLandmarks'),
     dict(type='LoadFacePrior', bank_file=prior_bank, num_neighbors=5),
-    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    dict(type='FaceCropResize', scale=img_scale, face_ratios=face_ratios, mode='rescale'),
     dict(type='LoadAnnotations'),
     dict(type='PackFaceInputs'),
 ]

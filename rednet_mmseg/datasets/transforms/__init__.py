@@ -1,4 +1,6 @@
+from .face_augment import FaceCropResize, FaceRandomFlip
 from .formatting import PackFaceInputs
 from .loading import LoadFaceLandmarks, LoadFacePrior
 
-__all__ = ['LoadFaceLandmarks', 'LoadFacePrior', 'PackFaceInputs']
+__all__ = ['FaceCropResize', 'FaceRandomFlip', 'LoadFaceLandmarks', 'LoadFacePrior',
+           'PackFaceInputs']

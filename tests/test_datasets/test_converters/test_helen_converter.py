@@ -1,4 +1,3 @@
-import hashlib
 import os
 import os.path as osp
 import shutil
@@ -11,18 +10,6 @@ import pytest
 
 from rednet_mmseg.datasets.converters import ConversionError, convert_helen
 from rednet_mmseg.datasets.converters.helen import five_points_from_helen194, read_split_file
-
-
-def _tree_digest(root):
-    h = hashlib.sha256()
-    for d, _, files in sorted(os.walk(root)):
-        for f in sorted(files):
-            p = osp.join(d, f)
-            h.update(p[len(root):].encode())
-            with open(p, 'rb') as fh:
-                h.update(fh.read())
-            h.update(str(os.stat(p).st_mtime_ns).encode())
-    return h.hexdigest()
 
 
 def test_converted_tree_matches_release(helen_release, helen_converted):
@@ -45,13 +32,13 @@ def test_converted_tree_matches_release(helen_release, helen_converted):
             assert pts[0, 0] < pts[1, 0] and pts[3, 0] < pts[4, 0]
 
 
-def test_source_untouched_and_rerunnable(helen_release, tmp_path):
+def test_source_untouched_and_rerunnable(helen_release, tmp_path, digest):
     src = helen_release[0]
-    before = _tree_digest(src)
+    before = digest(src)
     out = str(tmp_path / 'out')
     convert_helen(src, out, progress=False)
     convert_helen(src, out, progress=False)  # re-run replaces the tree
-    assert _tree_digest(src) == before
+    assert digest(src) == before
     assert sorted(os.listdir(tmp_path)) == ['out']  # no partial or old trees left
 
 

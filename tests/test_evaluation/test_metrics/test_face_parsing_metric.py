@@ -1,5 +1,6 @@
 import math
 
+import cv2
 import numpy as np
 import pytest
 import torch
@@ -91,3 +92,31 @@ def test_custom_groups():
     res = _run(metric, [_sample(gt[None], pred[None])])
     # gt in face: 11 pixels (2..9 and skin); pred in face: 12 (adds 10->1); hits 11
     assert res['F1.face'] == pytest.approx(100 * 2 * 11 / (11 + 12))
+
+
+def test_lfw_protocol_table3_by_hand(tmp_path):
+    from rednet_mmseg.datasets import LFWPartLabelsDataset
+    metric = FaceParsingMetric(protocol='lfw', output_dir=str(tmp_path))
+    metric.dataset_meta = dict(classes=LFWPartLabelsDataset.METAINFO['classes'])
+    # (gt, pred): bg 0, skin 1, hair 2
+    pairs = [(0, 0), (0, 0), (0, 1), (1, 1), (1, 1), (1, 2), (2, 2), (2, 0)]
+    gt, pred = np.array(pairs).T
+    sample = _sample(gt.reshape(2, 4), pred.reshape(2, 4))
+    sample['img_path'] = '/x/Aaron_Eckhart_0001.jpg'
+    res = _run(metric, [sample])
+    assert res['aAcc'] == pytest.approx(100 * 5 / 8)
+    assert res['classF1.background'] == pytest.approx(100 * 2 * 2 / (3 + 3))
+    assert res['classF1.skin'] == pytest.approx(100 * 2 * 2 / (3 + 3))
+    assert res['classF1.hair'] == pytest.approx(100 * 2 * 1 / (2 + 2))
+    assert not any(k.startswith('F1.') for k in res)  # no Helen groups
+    written = cv2.imread(str(tmp_path / 'Aaron_Eckhart_0001.png'), cv2.IMREAD_UNCHANGED)
+    assert np.array_equal(written, pred.reshape(2, 4))
+
+
+def test_mean_f1_protocol_excludes_background():
+    metric = FaceParsingMetric(protocol='mean_f1')
+    metric.dataset_meta = dict(classes=('background', 'a', 'b'))
+    gt, pred = np.array([(0, 1), (1, 1), (2, 2), (2, 0)]).T
+    res = _run(metric, [_sample(gt[None], pred[None])])
+    f_a, f_b = 2 * 1 / (1 + 2), 2 * 1 / (2 + 1)
+    assert res['mF1'] == pytest.approx(100 * (f_a + f_b) / 2)

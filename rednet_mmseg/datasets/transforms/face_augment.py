@@ -1,0 +1,132 @@
+"""Face-aware geometric augmentation: the paper's face crops and mirroring with left/right
+swaps of labels, prior channels and landmarks."""
+import cv2
+import numpy as np
+from mmcv.transforms import BaseTransform
+from mmcv.transforms.utils import cache_randomness
+from mmseg.datasets.transforms import RandomFlip
+from mmseg.registry import TRANSFORMS
+
+
+def _warp_fields(results: dict, mat: np.ndarray, size) -> None:
+    """Apply the affine ``mat`` to the image, every map in ``seg_fields`` and the key points.
+    Label maps: nearest, 255 (ignored) outside the image; float maps (the prior, stored as
+    ``prior - 1`` by ``LoadFacePrior``): bilinear, -1 (no prior) outside."""
+    w, h = size
+    results['img'] = cv2.warpAffine(results['img'], mat, (w, h), flags=cv2.INTER_LINEAR,
+                                    borderValue=0)
+    for key in results.get('seg_fields', []):
+        arr = results[key]
+        is_float = np.issubdtype(arr.dtype, np.floating)
+        if is_float and arr.ndim == 3 and arr.shape[-1] > 4:  # cv2 warps at most 4 channels
+            out = np.concatenate([
+                cv2.warpAffine(arr[..., c:c + 4], mat, (w, h), flags=cv2.INTER_LINEAR,
+                               borderValue=(-1, -1, -1, -1)).reshape(h, w, -1)
+                for c in range(0, arr.shape[-1], 4)], axis=-1)
+        else:
+            out = cv2.warpAffine(arr, mat, (w, h),
+                                 flags=cv2.INTER_LINEAR if is_float else cv2.INTER_NEAREST,
+                                 borderValue=-1 if is_float else 255)
+        results[key] = out
+    if results.get('gt_keypoints') is not None:
+        kp = results['gt_keypoints'].copy()
+        kp[..., :2] = kp[..., :2] @ mat[:, :2].T + mat[:, 2]
+        results['gt_keypoints'] = kp
+    results['img_shape'] = (h, w)
+
+
+@TRANSFORMS.register_module()
+class FaceCropResize(BaseTransform):
+    """The paper's Helen recipe: crop the face region and scale it to ``scale``, with the face
+    at one of several sizes ("four images with different face sizes").
+
+    The face box is the bounding box of the 5 key points (eye centres, nose tip, mouth
+    corners), ``s`` its larger side. ``mode='crop'`` (training) cuts a square of side
+    ``s / r`` centred on the box, ``r`` drawn from ``face_ratios``, and scales it to ``scale``
+    (pixels outside the image: 0 in the image, 255 = ignored in labels). ``mode='rescale'``
+    (testing) scales the *whole* image by the same rule with ``r`` the mean ratio and crops
+    nothing, so predictions map back to the original image and are scored at the ground
+    truth's resolution.
+
+    Required Keys: ``img``, ``gt_keypoints`` (``LoadFaceLandmarks``), ``seg_fields``.
+    Modified Keys: ``img``, ``img_shape``, maps in ``seg_fields``, ``gt_keypoints``.
+
+    Args:
+        scale (tuple): output ``(w, h)`` in crop mode. Default: (250, 250).
+        face_ratios (Sequence[float]): fractions of the output side taken by ``s``.
+            Default: (0.2, 0.25, 0.3, 0.35).
+        mode (str): ``'crop'`` or ``'rescale'``. Default: 'crop'.
+    """
+
+    def __init__(self, scale=(250, 250), face_ratios=(0.2, 0.25, 0.3, 0.35), mode='crop'):
+        if mode not in ('crop', 'rescale'):
+            raise ValueError(f"FaceCropResize: mode must be 'crop' or 'rescale', got {mode!r}")
+        self.scale = tuple(scale)
+        self.face_ratios = tuple(face_ratios)
+        self.mode = mode
+
+    @cache_randomness
+    def _ratio(self) -> float:
+        if self.mode == 'rescale':
+            return float(np.mean(self.face_ratios))
+        return float(np.random.choice(self.face_ratios))
+
+    def transform(self, results: dict) -> dict:
+        if results.get('gt_keypoints') is None:
+            raise ValueError(f'{results.get("img_path", "<image>")}: FaceCropResize needs the '
+                             'face landmarks; add LoadFaceLandmarks before it')
+        pts = results['gt_keypoints'][0, :, :2]
+        lo, hi = pts.min(0), pts.max(0)
+        side = max(float((hi - lo).max()), 1.0) / self._ratio()
+        k = self.scale[0] / side
+        if self.mode == 'rescale':
+            h, w = results['img'].shape[:2]
+            size = (max(1, round(w * k)), max(1, round(h * k)))
+            mat = np.array([[size[0] / w, 0, 0], [0, size[1] / h, 0]], np.float64)
+        else:
+            cx, cy = (lo + hi) / 2
+            kx, ky = self.scale[0] / side, self.scale[1] / side
+            mat = np.array([[kx, 0, -(cx - side / 2) * kx], [0, ky, -(cy - side / 2) * ky]])
+            size = self.scale
+        _warp_fields(results, mat, size)
+        results['scale_factor'] = (mat[0, 0], mat[1, 1])
+        return results
+
+    def __repr__(self):
+        return (f'{type(self).__name__}(scale={self.scale}, face_ratios={self.face_ratios}, '
+                f'mode={self.mode!r})')
+
+
+@TRANSFORMS.register_module()
+class FaceRandomFlip(RandomFlip):
+    """mmseg's ``RandomFlip`` (image and maps flipped, left/right labels swapped through
+    ``swap_seg_labels``) that also mirrors the face landmarks and swaps their identities.
+
+    mmseg 1.2.2's ``RandomFlip`` leaves ``gt_keypoints`` untouched, and mmcv's flips only the
+    coordinates (as ``w - x``); here a point at pixel ``x`` goes to ``w - 1 - x``, where its
+    pixel goes, and the pairs in ``swap_keypoints`` (left/right eye, left/right mouth corner
+    for the 5 points) exchange rows. Prior channels are swapped by ``PackFaceInputs``.
+
+    Required Keys: as ``RandomFlip``; ``gt_keypoints`` (optional).
+    Modified Keys: as ``RandomFlip``; ``gt_keypoints``.
+
+    Args:
+        swap_keypoints (Sequence[tuple]): landmark index pairs. Default: ((0, 1), (3, 4)).
+        **kwargs: ``RandomFlip`` arguments (``prob``, ``direction``, ``swap_seg_labels``).
+    """
+
+    def __init__(self, swap_keypoints=((0, 1), (3, 4)), **kwargs):
+        super().__init__(**kwargs)
+        self.swap_keypoints = [tuple(p) for p in swap_keypoints]
+
+    def _flip(self, results: dict) -> None:
+        super()._flip(results)
+        kp = results.get('gt_keypoints')
+        if kp is None or results['flip_direction'] != 'horizontal':
+            return
+        kp = kp.copy()
+        kp[..., 0] = results['img'].shape[1] - 1 - kp[..., 0]
+        order = np.arange(kp.shape[1])
+        for a, b in self.swap_keypoints:
+            order[a], order[b] = b, a
+        results['gt_keypoints'] = kp[:, order]

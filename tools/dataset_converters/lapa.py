@@ -1,0 +1,28 @@
+"""Convert LaPa (Liu et al. 2020) to the tree LaPaDataset reads.
+
+Usage: python tools/dataset_converters/lapa.py SRC -o data/lapa
+
+SRC holds {train,val,test}/{images,labels,landmarks}. The 106 landmarks become 5 key points
+(pupils 104/105, nose tip 46, mouth corners 84/90). SRC is read only; OUT is written atomically.
+"""
+import argparse
+import sys
+
+from rednet_mmseg.datasets.converters import ConversionError, convert_lapa
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('src')
+    parser.add_argument('-o', '--out-dir', default='data/lapa')
+    args = parser.parse_args()
+    try:
+        counts = convert_lapa(args.src, args.out_dir)
+    except ConversionError as err:
+        sys.exit(f'error: {err}')
+    print(f'LaPa written to {args.out_dir}: '
+          + ', '.join(f'{k} {v}' for k, v in counts.items()) + ' images')
+
+
+if __name__ == '__main__':
+    main()
