@@ -9,8 +9,9 @@ class BaseFaceDataset(BaseSegDataset):
     ``annotations/<split>/<name>.png`` (uint8 class indices, 255 ignored) and, where the data
     set has them, ``landmarks/<split>/<name>.txt`` (5 key points, one ``x y`` line each).
 
-    With ``landmark_path`` in ``data_prefix`` each sample gets ``landmark_path``, read by
-    ``LoadFaceLandmarks`` / ``LoadFacePrior``. A wrong ``data_root`` or an empty image folder is
+    With ``landmark_path`` in ``data_prefix`` and that folder present, each sample gets
+    ``landmark_path``, read by ``LoadFaceLandmarks`` / ``LoadFacePrior`` (data sets without
+    landmarks simply have no such folder). A wrong ``data_root`` or an empty image folder is
     a clear error. Subclasses only set ``METAINFO``.
 
     Args:
@@ -35,7 +36,7 @@ class BaseFaceDataset(BaseSegDataset):
             raise FileNotFoundError(f'{type(self).__name__}: no *{self.img_suffix} images in '
                                     f'{img_dir}')
         lm_dir = self.data_prefix.get('landmark_path')
-        if lm_dir:
+        if lm_dir and osp.isdir(lm_dir):
             for info in data_list:
                 stem = osp.splitext(osp.basename(info['img_path']))[0]
                 info['landmark_path'] = osp.join(lm_dir, stem + self.landmark_suffix)

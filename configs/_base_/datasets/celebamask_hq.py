@@ -21,16 +21,10 @@ test_pipeline = [
     dict(type='PackSegInputs'),
 ]
 train_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root,
-                                     data_prefix=dict(_delete_=True, img_path='images/train',
-                                                      seg_map_path='annotations/train'),
                                      pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root,
-                                   data_prefix=dict(_delete_=True, img_path='images/val',
-                                                    seg_map_path='annotations/val'),
                                    pipeline=test_pipeline))
 test_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root,
-                                    data_prefix=dict(_delete_=True, img_path='images/test',
-                                                     seg_map_path='annotations/test'),
                                     pipeline=test_pipeline))
 val_evaluator = dict(type='FaceParsingMetric', protocol='mean_f1')
 test_evaluator = val_evaluator

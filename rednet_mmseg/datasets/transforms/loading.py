@@ -56,6 +56,9 @@ class LoadFaceLandmarks(BaseTransform):
         self.num_points = num_points
 
     def transform(self, results: dict) -> dict:
+        if not results.get('landmark_path'):
+            raise ValueError(f'{results.get("img_path", "<image>")}: no landmark file (the data '
+                             'set has no landmarks folder or data_prefix lacks landmark_path)')
         pts = read_landmarks(results['landmark_path'], self.num_points)
         vis = np.ones((self.num_points, 1), np.float32)
         results['gt_keypoints'] = np.concatenate([pts, vis], axis=1)[None]

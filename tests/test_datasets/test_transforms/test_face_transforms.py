@@ -67,3 +67,8 @@ def test_bad_landmark_file(tmp_path):
         LoadFaceLandmarks()(dict(landmark_path=str(bad)))
     with pytest.raises(ValueError, match='missing.txt: missing or malformed'):
         LoadFaceLandmarks()(dict(landmark_path=str(tmp_path / 'missing.txt')))
+
+
+def test_no_landmark_path_is_a_clear_error():
+    with pytest.raises(ValueError, match='a.jpg: no landmark file'):
+        LoadFaceLandmarks()(dict(img_path='/x/a.jpg'))
