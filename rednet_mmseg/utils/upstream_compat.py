@@ -115,12 +115,12 @@ def _allowed_globals():
 
 class _WeightsUnpickler(pickle.Unpickler):
     filename = '<checkpoint>'
+    allowed = {}
 
     def find_class(self, module, name):
         full = f'{module}.{name}'
-        allowed = _allowed_globals()
-        if full in allowed:
-            return allowed[full]
+        if full in self.allowed:
+            return self.allowed[full]
         if full.startswith(_METADATA_PREFIXES):
             return _Inert
         raise UnsafeCheckpointError(
@@ -131,7 +131,8 @@ class _WeightsUnpickler(pickle.Unpickler):
 
 
 def _weights_pickle_module(filename):
-    cls = type('_FileWeightsUnpickler', (_WeightsUnpickler, ), dict(filename=filename))
+    cls = type('_FileWeightsUnpickler', (_WeightsUnpickler, ),
+               dict(filename=filename, allowed=_allowed_globals()))  # once per file
     return types.SimpleNamespace(Unpickler=cls, load=lambda f, **kw: cls(f, **kw).load(),
                                  __name__='rednet_weights_pickle')
 
