@@ -16,9 +16,15 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 NAMED = sorted(glob.glob(osp.join(REPO, 'configs', '*', '*.py')))
 NAMED = [c for c in NAMED if '/_base_/' not in c]
 ALIASES = sorted(glob.glob(osp.join(REPO, 'configs', '*.py')))
-NAME_RE = re.compile(r'^(?P<algo>[a-z0-9]+)_(?P<components>[a-z0-9.-]+)_(?P<gpus>\d+)xb'
+NAME_RE = re.compile(r'^(?P<algo>[a-z0-9-]+)_(?P<components>[a-z0-9.-]+)_(?P<gpus>\d+)xb'
                      r'(?P<batch>\d+)(?P<tricks>(-[a-z0-9]+)*?)-(?P<schedule>\d+k|\d+it)_'
                      r'(?P<dataset>[a-z0-9]+)-(?P<h>\d+)x(?P<w>\d+)\.py$')
+BACKBONES = {'re5': ('RedNetEncoder', dict(num_units=5)),
+             'r18': ('ResNetV1c', dict(depth=18)), 'r50': ('ResNetV1c', dict(depth=50)),
+             'mv2': ('MobileNetV2', {}), 'vgg16': ('VGGEncoder', dict(depth=16)),
+             's5': ('UNet', dict(num_stages=5))}
+HEADS = dict(rednet='RDHead', deconvnet='DeconvHead', resdeconv='DeconvHead', fcn='FCNHead',
+             upernet='UPerHead', deeplabv3plus='DepthwiseSeparableASPPHead', unet='FCNHead')
 DATASET_TYPES = dict(helen='HelenDataset', synthhelen='HelenDataset',
                      lfw='LFWPartLabelsDataset', lapa='LaPaDataset',
                      celebamaskhq='CelebAMaskHQDataset')
@@ -51,27 +57,41 @@ def test_name_agrees_with_contents(path):
     assert cfg.train_dataloader.dataset.type == DATASET_TYPES[m['dataset']]
     if m['dataset'].startswith('synth'):
         assert 'synthetic' in cfg.train_dataloader.dataset.data_root
-    # components: re<U>[-tiny] encoder, rd<U><variant> decoder
-    comps = m['components'].split('-')
-    bb, head = cfg.model.backbone, cfg.model.decode_head
+    # components name the backbone and the decoder; tricks name the extras
     tricks = [t for t in m['tricks'].split('-') if t]
+    bb, head = cfg.model.backbone, cfg.model.decode_head
     assert ('prior' in tricks) == (cfg.model.type == 'PriorEncoderDecoder')
     assert ('implicitprior' in tricks) == \
         (cfg.model.data_preprocessor.get('type') == 'PriorConcatPreProcessor')
     if 'prior' in tricks or 'implicitprior' in tricks:
         assert any(t['type'] == 'LoadFacePrior'
                    for t in cfg.train_dataloader.dataset.pipeline)
-    if m['algo'] == 'fcn':
-        depth, dil = re.match(r'r(\d+)-d(\d+)', m['components']).groups()
-        assert bb.type == 'ResNetV1c' and bb.depth == int(depth) and head.type == 'FCNHead'
-        assert 4 * math.prod(bb.strides) == int(dil)  # stem: stride 4
-    if m['algo'] == 'rednet':
-        enc = [c for c in comps if c.startswith('re')][0]
-        dec = [c for c in comps if c.startswith('rd')][0]
-        assert bb.type == 'RedNetEncoder' and bb.num_units == int(enc[2:])
-        assert bb.get('arch', 'paper') == ('tiny' if 'tiny' in comps else 'paper')
-        assert head.type == 'RDHead'
-        assert len(head.unit_channels) + 1 == int(dec[2:-1]) and head.variant == dec[-1]
+    assert ('ft' in tricks) == bool(cfg.get('load_from'))
+    if 'ft' in tricks:  # Table 2 "-ft": initialised from the var-a model of the same setting
+        assert re.sub(r'rd5[bcd]', 'rd5a', osp.basename(path)).replace('-ft', '')[:-3] in \
+            cfg.load_from
+    algo = m['algo'].split('-')[0]
+    assert head.type == HEADS[algo], (algo, head.type)
+    tokens = m['components'].split('-') + m['algo'].split('-')[1:]
+    for tok in tokens:
+        if tok in BACKBONES:
+            typ, attrs = BACKBONES[tok]
+            assert bb.type == typ and all(bb.get(k) == v for k, v in attrs.items()), tok
+        elif tok == 'tiny':
+            assert bb.arch == 'tiny'
+        elif re.fullmatch(r'rd\d[abcd]', tok):
+            assert head.type == 'RDHead' and len(head.unit_channels) + 1 == int(tok[2])
+            assert head.get('variant', 'a') == tok[3]
+        elif re.fullmatch(r'deconv\d', tok):
+            assert head.type == 'DeconvHead' and len(head.convs_per_unit) == int(tok[6])
+        elif re.fullmatch(r'd\d+', tok):  # output stride
+            stride = 4 * math.prod(bb.strides) if bb.type == 'ResNetV1c' else \
+                2 ** sum(bool(d) for d in bb.downsamples)  # UNet
+            assert stride == int(tok[1:]), (tok, stride)
+        elif re.fullmatch(r's\d', tok):
+            assert bb.num_stages == int(tok[1])
+        elif tok != 'fcn':
+            raise AssertionError(f'unknown component {tok!r} in {osp.basename(path)}')
 
 
 @pytest.mark.parametrize('path', ALIASES, ids=_id)

@@ -1,3 +1,4 @@
+from .deconv_head import DeconvHead
 from .rd_head import RDHead
 
-__all__ = ['RDHead']
+__all__ = ['DeconvHead', 'RDHead']

@@ -2,6 +2,7 @@ from .adaptive_prior import adaptive_scale, refine_with_prior
 from .deconv_bottleneck import DeconvBottleneck
 from .pooled_features import PooledFeatures
 from .rd_unit import RDUnit
+from .unpool import unpool2x
 
 __all__ = ['DeconvBottleneck', 'PooledFeatures', 'RDUnit', 'adaptive_scale',
-           'refine_with_prior']
+           'refine_with_prior', 'unpool2x']

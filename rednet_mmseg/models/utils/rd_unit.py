@@ -1,20 +1,21 @@
 """RD-Unit, the building block of RD-Net (paper Fig. 3 and Fig. 6)."""
+from collections import OrderedDict
 from typing import Optional, Tuple
 
 import torch.nn as nn
-import torch.nn.functional as F
 from torch import Tensor
 
 from .deconv_bottleneck import DeconvBottleneck
+from .unpool import unpool2x
 
-#: Fig. 6 / Table 2: module sequence after unpooling for each decoder variant.
-#: ``dense`` = densification (no shortcut), ``detail`` = detail-learning (identity shortcut);
-#: every variant ends with the dimension-reduction module (projection shortcut).
+#: Fig. 6 / Table 2: the modules between unpooling and dimension reduction, as
+#: ``(name, shortcut)``. Names are the same in every variant, so a var-a checkpoint initialises
+#: the matching modules of var c / d ("-ft" rows of Table 2) by name.
 VARIANTS = {
-    'a': ('dense', 'detail'),   # Fig. 6-(a), the paper's RED-Net
-    'b': ('detail', 'detail'),  # Fig. 6-(b): the densification module also gets a shortcut
-    'c': ('dense', ),           # Fig. 6-(c): detail-learning modules removed
-    'd': ('detail', ),          # Fig. 6-(d): densification modules removed
+    'a': (('densification', None), ('detail', 'identity')),   # Fig. 6-(a), RED-Net
+    'b': (('densification', 'identity'), ('detail', 'identity')),  # 6-(b): shortcut added
+    'c': (('densification', None), ),                          # 6-(c): no detail-learning
+    'd': (('detail', 'identity'), ),                           # 6-(d): no densification
 }
 
 
@@ -47,25 +48,13 @@ class RDUnit(nn.Module):
         mid = max(round(in_channels * bottleneck_ratio), 8)
         cfg = dict(conv_cfg=conv_cfg, norm_cfg=norm_cfg, act_cfg=act_cfg)
         self.fallback_mode = fallback_mode
-        self.modules_seq = nn.Sequential(*[
-            DeconvBottleneck(in_channels, in_channels, mid,
-                             shortcut=None if kind == 'dense' else 'identity', **cfg)
-            for kind in VARIANTS[variant]
-        ])
+        self.body = nn.Sequential(OrderedDict(
+            (name, DeconvBottleneck(in_channels, in_channels, mid, shortcut=shortcut, **cfg))
+            for name, shortcut in VARIANTS[variant]))
         self.reduction = DeconvBottleneck(in_channels, out_channels, mid,
                                           shortcut='projection', **cfg)
 
-    def unpool(self, x: Tensor, indices: Optional[Tensor],
-               output_size: Optional[Tuple[int, int]]) -> Tensor:
-        """Max-unpooling with the encoder's indices, or the documented fallback."""
-        if indices is not None:
-            return F.max_unpool2d(x, indices, kernel_size=2, stride=2,
-                                  output_size=output_size)
-        size = output_size or (x.shape[-2] * 2, x.shape[-1] * 2)
-        align = False if self.fallback_mode in ('bilinear', 'bicubic') else None
-        return F.interpolate(x, size=size, mode=self.fallback_mode, align_corners=align)
-
     def forward(self, x: Tensor, indices: Optional[Tensor] = None,
                 output_size: Optional[Tuple[int, int]] = None) -> Tensor:
-        x = self.unpool(x, indices, output_size)
-        return self.reduction(self.modules_seq(x))
+        x = unpool2x(x, indices, output_size, self.fallback_mode)
+        return self.reduction(self.body(x))

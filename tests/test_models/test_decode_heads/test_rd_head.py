@@ -27,7 +27,7 @@ def test_decoder_uses_indices():
     head = _tiny_head().eval()
     feats = enc(torch.rand(1, 3, 64, 64))
     seen = {}
-    head.units[0].modules_seq.register_forward_hook(
+    head.units[0].body.register_forward_hook(
         lambda m, inp, out: seen.setdefault('x', inp[0]))
     head(feats)
     unpooled = seen['x']
@@ -81,3 +81,14 @@ def test_mmseg_heads_on_rednet_features(head_cfg):
     with torch.no_grad():
         out = head(enc(torch.rand(1, 3, 64, 64)))
     assert out.shape[:2] == (1, 11)
+
+
+def test_var_a_weights_initialise_c_and_d_by_name():
+    """Table 2 "-ft": modules keep their names across variants, so load_from a var-a
+    checkpoint fills every module of var c / d with the matching var-a weights."""
+    sd = _tiny_head(variant='a').state_dict()
+    for variant in 'cd':
+        head = _tiny_head(variant=variant)
+        missing, unexpected = head.load_state_dict(sd, strict=False)
+        assert not missing and unexpected
+        assert all(torch.equal(v, sd[k]) for k, v in head.state_dict().items())

@@ -3,14 +3,14 @@ import torch
 import torch.nn as nn
 
 from rednet_mmseg.models import DeconvBottleneck, RDUnit
+from rednet_mmseg.models.utils.unpool import unpool2x
 from rednet_mmseg.models.utils.rd_unit import VARIANTS
 
 
 def test_unpool_round_trip_restores_maxima_positions():
     x = torch.rand(2, 4, 8, 10)
     pooled, idx = nn.MaxPool2d(2, 2, return_indices=True)(x)
-    unit = RDUnit(4, 4)
-    up = unit.unpool(pooled, idx, (8, 10))
+    up = unpool2x(pooled, idx, (8, 10))
     # each pooled max lands exactly where it came from, everything else is zero
     assert torch.equal(up.flatten(2).gather(2, idx.flatten(2)), pooled.flatten(2))
     assert int((up != 0).sum()) == pooled.numel()
@@ -33,10 +33,11 @@ def test_fallback_upsamples_without_indices():
 @pytest.mark.parametrize('variant', sorted(VARIANTS))
 def test_variant_module_structure(variant):
     unit = RDUnit(16, 8, variant=variant)
-    shortcuts = [m.shortcut_type for m in unit.modules_seq]
-    expected = dict(a=[None, 'identity'], b=['identity', 'identity'], c=[None],
-                    d=['identity'])[variant]
-    assert shortcuts == expected
+    modules = [(name, m.shortcut_type) for name, m in unit.body.named_children()]
+    expected = dict(a=[('densification', None), ('detail', 'identity')],
+                    b=[('densification', 'identity'), ('detail', 'identity')],
+                    c=[('densification', None)], d=[('detail', 'identity')])[variant]
+    assert modules == expected
     assert unit.reduction.shortcut_type == 'projection'
 
 
