@@ -2,6 +2,7 @@
 from .synthetic_formats import (make_synthetic_celebamask_hq, make_synthetic_lapa,
                                 make_synthetic_lfw)
 from .synthetic_helen import make_synthetic_helen
+from .synthetic_identities import make_synthetic_identities
 
-__all__ = ['make_synthetic_celebamask_hq', 'make_synthetic_helen', 'make_synthetic_lapa',
+__all__ = ['make_synthetic_celebamask_hq', 'make_synthetic_helen', 'make_synthetic_identities', 'make_synthetic_lapa',
            'make_synthetic_lfw']
