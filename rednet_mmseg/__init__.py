@@ -7,7 +7,7 @@ from .utils import upstream_compat
 
 upstream_compat.apply()  # must run before anything imports mmseg.models
 
-from . import datasets, evaluation, models  # noqa: E402,F401
+from . import datasets, engine, evaluation, models  # noqa: E402,F401
 from .version import __version__  # noqa: E402
 
-__all__ = ['__version__', 'datasets', 'evaluation', 'models']
+__all__ = ['__version__', 'datasets', 'engine', 'evaluation', 'models']
