@@ -38,28 +38,51 @@ def read_landmark_table(path: str, num_points: int = 5) -> Dict[str, np.ndarray]
     return table
 
 
+def _find_landmarks(results: dict, landmarks_file: Optional[str], table_cache: dict,
+                    num_points: int = 5) -> np.ndarray:
+    """Points from ``landmark_path``, else from the ``landmarks_file`` table, else an error."""
+    if results.get('landmark_path'):
+        return read_landmarks(results['landmark_path'], num_points)
+    name = osp.splitext(osp.basename(results['img_path']))[0]
+    if landmarks_file is not None:
+        if landmarks_file not in table_cache:
+            table_cache[landmarks_file] = read_landmark_table(landmarks_file, num_points)
+        if name in table_cache[landmarks_file]:
+            return table_cache[landmarks_file][name]
+    raise ValueError(
+        f'{results["img_path"]}: no landmarks for this image; its 5 key points (eye centres, '
+        'nose tip, mouth corners) are needed. Give the data set data_prefix landmark_path, '
+        f'or landmarks_file=... with a line "{name} x1 y1 ... x5 y5".')
+
+
+_TABLES: Dict[str, Dict[str, np.ndarray]] = {}
+
+
 @TRANSFORMS.register_module()
 class LoadFaceLandmarks(BaseTransform):
     """Load the key points written by the converters (one ``x y`` line per point).
 
     They are stored as ``gt_keypoints`` of one instance, ``(1, K, 3)`` with columns
-    ``x, y, visible``, so mmcv's ``Resize`` and ``RandomFlip`` move them with the image.
+    ``x, y, visible``, so face-aware transforms move them with the image. For images of your
+    own, ``landmarks_file`` is a table of lines ``<image> x1 y1 ... x5 y5``.
 
-    Required Keys: ``landmark_path``.
+    Required Keys: ``img_path``, ``landmark_path`` (optional).
     Added Keys: ``gt_keypoints`` (np.float32, ``(1, K, 3)``).
 
     Args:
         num_points (int): expected number of points. Default: 5.
+        landmarks_file (str, optional): landmark table for images without landmark files.
     """
 
-    def __init__(self, num_points: int = 5):
+    def __init__(self, num_points: int = 5, landmarks_file: Optional[str] = None):
         self.num_points = num_points
+        self.landmarks_file = landmarks_file
 
     def transform(self, results: dict) -> dict:
-        if not results.get('landmark_path'):
+        if not results.get('landmark_path') and self.landmarks_file is None:
             raise ValueError(f'{results.get("img_path", "<image>")}: no landmark file (the data '
                              'set has no landmarks folder or data_prefix lacks landmark_path)')
-        pts = read_landmarks(results['landmark_path'], self.num_points)
+        pts = _find_landmarks(results, self.landmarks_file, _TABLES, self.num_points)
         vis = np.ones((self.num_points, 1), np.float32)
         results['gt_keypoints'] = np.concatenate([pts, vis], axis=1)[None]
         return results
@@ -101,7 +124,6 @@ class LoadFacePrior(BaseTransform):
         self.bank_file = bank_file
         self.num_neighbors = num_neighbors
         self.landmarks_file = landmarks_file
-        self._table = None
 
     @property
     def bank(self) -> PriorBank:
@@ -109,25 +131,12 @@ class LoadFacePrior(BaseTransform):
             _BANKS[self.bank_file] = PriorBank.load(self.bank_file)
         return _BANKS[self.bank_file]
 
-    def _landmarks(self, results: dict) -> np.ndarray:
-        if results.get('landmark_path'):
-            return read_landmarks(results['landmark_path'])
-        name = osp.splitext(osp.basename(results['img_path']))[0]
-        if self.landmarks_file is not None:
-            if self._table is None:
-                self._table = read_landmark_table(self.landmarks_file)
-            if name in self._table:
-                return self._table[name]
-        raise ValueError(
-            f'{results["img_path"]}: no landmarks for this image, and the adaptive prior '
-            'needs its 5 key points (eye centres, nose tip, mouth corners). Give the data set '
-            'data_prefix landmark_path, or LoadFacePrior(landmarks_file=...) with a line '
-            f'"{name} x1 y1 ... x5 y5".')
-
     def transform(self, results: dict) -> dict:
         name = osp.splitext(osp.basename(results['img_path']))[0]
-        prior = self.bank.prior_for_image(self._landmarks(results), results['img'].shape[:2],
-                                          name=name, num_neighbors=self.num_neighbors)
+        bank = self.bank  # a missing bank file is reported first
+        points = _find_landmarks(results, self.landmarks_file, _TABLES)
+        prior = bank.prior_for_image(points, results['img'].shape[:2], name=name,
+                                     num_neighbors=self.num_neighbors)
         results['gt_prior'] = prior - 1.0
         results.setdefault('seg_fields', []).append('gt_prior')
         return results

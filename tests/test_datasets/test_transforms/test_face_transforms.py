@@ -72,3 +72,13 @@ def test_bad_landmark_file(tmp_path):
 def test_no_landmark_path_is_a_clear_error():
     with pytest.raises(ValueError, match='a.jpg: no landmark file'):
         LoadFaceLandmarks()(dict(img_path='/x/a.jpg'))
+
+
+def test_landmarks_from_a_table_for_own_photos(tmp_path):
+    table = tmp_path / 'lm.txt'
+    table.write_text('selfie.png 10 20 30 20 20 30 12 40 28 40\n')
+    out = LoadFaceLandmarks(landmarks_file=str(table))(dict(img_path='/p/selfie.png'))
+    np.testing.assert_allclose(out['gt_keypoints'][0, :, :2],
+                               [[10, 20], [30, 20], [20, 30], [12, 40], [28, 40]])
+    with pytest.raises(ValueError, match='other.jpg: no landmarks'):
+        LoadFaceLandmarks(landmarks_file=str(table))(dict(img_path='/p/other.jpg'))
