@@ -6,6 +6,7 @@ import os
 import os.path as osp
 
 import rednet_mmseg  # noqa: F401
+from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
@@ -98,6 +99,12 @@ def main():
         # use config filename as default work_dir if cfg.work_dir is None
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
+    try:  # bad output paths fail now, before any image is processed
+        check_output_dir(cfg.work_dir, 'work_dir')
+        if args.out:
+            check_output_dir(args.out, '--out')
+    except OutputDirError as err:
+        raise SystemExit(f'error: {err}')
 
     cfg.load_from = args.checkpoint
 

@@ -7,6 +7,7 @@ import os
 import os.path as osp
 
 import rednet_mmseg  # noqa: F401
+from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 from mmengine.runner import Runner
@@ -71,6 +72,10 @@ def main():
         # use config filename as default work_dir if cfg.work_dir is None
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
+    try:  # a bad --work-dir fails now, not after the first checkpoint interval
+        check_output_dir(cfg.work_dir, 'work_dir')
+    except OutputDirError as err:
+        raise SystemExit(f'error: {err}')
 
     # enable automatic-mixed-precision training
     if args.amp is True:

@@ -2,5 +2,8 @@
 _base_ = ['mmseg::_base_/default_runtime.py']
 custom_imports = dict(imports=['rednet_mmseg'], allow_failed_imports=False)
 # FiniteLossHook: stop on a NaN/inf loss before a checkpoint of diverged weights is written.
+# NumClassCheckHook: the heads' num_classes must match the data set's classes.
 # ChannelsLastHook: NHWC convolutions (RED-Net training step 25 % faster on CPU).
-custom_hooks = [dict(type='FiniteLossHook'), dict(type='ChannelsLastHook')]
+custom_hooks = [
+    dict(type='FiniteLossHook'), dict(type='NumClassCheckHook'), dict(type='ChannelsLastHook')
+]

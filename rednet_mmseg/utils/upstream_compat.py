@@ -14,7 +14,8 @@ Patches
 2. Checkpoint loading on torch >= 2.6 (mmengine 0.10.7): ``torch.load`` defaults to
    ``weights_only=True`` and every mmengine checkpoint fails with ``Unsupported global: GLOBAL
    mmengine.logging.history_buffer.HistoryBuffer``. Policy: resuming a run (``Runner.resume``)
-   unpickles fully, because the file is the run's own; every other local load (``load_from``,
+   from a checkpoint inside its own ``work_dir`` unpickles fully, because the file is the
+   run's own (resuming from a file elsewhere must be trusted explicitly); every other local load (``load_from``,
    ``--checkpoint``, ``init_cfg`` pretrained) goes through :class:`_WeightsUnpickler`, which
    rebuilds tensors with torch's own weights-only allow-list, turns known metadata objects
    (mmengine log buffers, numpy arrays) into inert placeholders and refuses any other global,
@@ -180,9 +181,17 @@ def _patch_checkpoint_loading():
         return
     original_resume = Runner.resume
 
-    def resume(self, *args, **kwargs):
+    def resume(self, filename, *args, **kwargs):
+        path = os.path.abspath(os.path.expanduser(filename))
+        own = path.startswith(os.path.abspath(self.work_dir) + os.sep)
+        if not own and os.path.isfile(path) and not _is_trusted(path):
+            raise UnsafeCheckpointError(
+                f'{filename}: resuming unpickles the whole checkpoint (optimizer, message hub), '
+                f'and this file is not in the run\'s work_dir {self.work_dir}. If you trust '
+                f'it, add it to {TRUST_ENV} (paths separated by "{os.pathsep}"); to start '
+                'from its weights only, set load_from without --resume.')
         with trusted_checkpoint_loads():
-            return original_resume(self, *args, **kwargs)
+            return original_resume(self, filename, *args, **kwargs)
 
     resume._rednet_patched = True
     Runner.resume = resume

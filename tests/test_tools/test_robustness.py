@@ -1,4 +1,5 @@
-"""Training stops cleanly on a NaN loss; tools/test.py refuses a malicious checkpoint."""
+"""Training stops cleanly on a NaN loss; no checkpoint path (tools/test.py, load_from,
+init_cfg pretrained, resume from a foreign file) executes a malicious pickle."""
 import os
 import re
 import subprocess
@@ -55,4 +56,50 @@ def test_test_tool_refuses_malicious_checkpoint(helen_converted, tmp_path, repo_
                 '--cfg-options', *_opts(helen_converted)], repo_root)
     assert res.returncode != 0
     assert 'REDNET_TRUSTED_CHECKPOINTS' in res.stderr and str(evil) in res.stderr
+    assert not marker.exists()
+
+
+def _evil(tmp_path):
+    marker = tmp_path / 'pwned'
+    evil = tmp_path / 'evil.pth'
+    torch.save(dict(state_dict={}, meta=_Payload(marker)), evil)
+    return evil, marker
+
+
+def test_load_from_refuses_malicious_checkpoint(helen_converted, tmp_path, repo_root):
+    evil, marker = _evil(tmp_path)
+    res = subprocess.run(
+        [sys.executable, 'tools/train.py', CONFIG, '--work-dir', str(tmp_path / 'w'),
+         '--cfg-options', *_opts(helen_converted), f'load_from={evil}',
+         'train_cfg.max_iters=1', 'train_cfg.val_interval=100'],
+        cwd=repo_root, capture_output=True, text=True, timeout=600)
+    assert res.returncode != 0
+    assert 'REDNET_TRUSTED_CHECKPOINTS' in res.stderr and str(evil) in res.stderr
+    assert not marker.exists()
+    assert not list((tmp_path / 'w').glob('*.pth'))
+
+
+def test_init_cfg_pretrained_refuses_malicious_checkpoint(helen_converted, tmp_path,
+                                                          repo_root):
+    evil, marker = _evil(tmp_path)
+    res = subprocess.run(
+        [sys.executable, 'tools/train.py', CONFIG, '--work-dir', str(tmp_path / 'w'),
+         '--cfg-options', *_opts(helen_converted), 'model.backbone.init_cfg.type=Pretrained',
+         f'model.backbone.init_cfg.checkpoint={evil}', 'train_cfg.max_iters=1',
+         'train_cfg.val_interval=100'],
+        cwd=repo_root, capture_output=True, text=True, timeout=600)
+    assert res.returncode != 0
+    assert 'REDNET_TRUSTED_CHECKPOINTS' in res.stderr and str(evil) in res.stderr
+    assert not marker.exists()
+
+
+def test_resume_from_a_foreign_file_needs_trust(helen_converted, tmp_path, repo_root):
+    evil, marker = _evil(tmp_path)
+    res = subprocess.run(
+        [sys.executable, 'tools/train.py', CONFIG, '--work-dir', str(tmp_path / 'w'), '--resume',
+         '--cfg-options', *_opts(helen_converted), f'load_from={evil}',
+         'train_cfg.max_iters=1', 'train_cfg.val_interval=100'],
+        cwd=repo_root, capture_output=True, text=True, timeout=600)
+    assert res.returncode != 0
+    assert 'not in the run\'s work_dir' in res.stderr and 'REDNET_TRUSTED_CHECKPOINTS' in res.stderr
     assert not marker.exists()

@@ -23,8 +23,14 @@ def atomic_output_dir(out_dir: str, src_dir: str):
         raise ConversionError(f'{out_dir}: the output may not be inside the source tree '
                               f'{src_dir}; converters never modify their source')
     parent = osp.dirname(out_dir)
-    os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=f'.{osp.basename(out_dir)}.partial-', dir=parent)
+    if osp.exists(out_dir) and not osp.isdir(out_dir):
+        raise ConversionError(f'{out_dir}: exists and is not a directory')
+    try:
+        os.makedirs(parent, exist_ok=True)
+        tmp = tempfile.mkdtemp(prefix=f'.{osp.basename(out_dir)}.partial-', dir=parent)
+    except OSError as err:
+        raise ConversionError(f'{out_dir}: cannot write the output there '
+                              f'({err.strerror or err})') from None
     os.chmod(tmp, 0o755)
     try:
         yield tmp
