@@ -24,6 +24,7 @@ model = dict(
         unit_channels=(512, 256, 128, 64),
         variant='a',
         num_classes=11,
+        dropout_ratio=0.0,  # the paper uses no dropout (mmseg's default is 0.1)
         norm_cfg=norm_cfg,
         align_corners=False,
         loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0)),
