@@ -38,8 +38,8 @@ class FiniteLossHook(Hook):
             all_reduce(values, op='mean')
             for k, v in zip(keys, values):
                 outputs[k] = v
-        bad = {k: float(outputs[k]) for k in keys
-               if 'loss' in k and not math.isfinite(float(outputs[k]))}
+        bad = {k: float(outputs[k].detach()) for k in keys
+               if 'loss' in k and not math.isfinite(float(outputs[k].detach()))}
         if bad:
             raise NonFiniteLossError(
                 f'non-finite loss at iteration {runner.iter + 1}: {bad}; training stopped and '
