@@ -40,12 +40,11 @@ def check_not_truncated(path: str) -> None:
 def _open(path: str, what: str) -> Image.Image:
     if not osp.isfile(path):
         raise BadSampleError(f'{path}: {what} not found')
+    check_not_truncated(path)
     try:
-        img = Image.open(path)  # reads the header only
+        return Image.open(path)  # reads the header only
     except (UnidentifiedImageError, OSError) as err:
         raise BadSampleError(f'{path}: corrupt or not an image ({what}): {err}') from None
-    check_not_truncated(path)
-    return img
 
 
 def check_sample(img_path: str, seg_map_path: Optional[str], num_classes: int,

@@ -1,0 +1,3 @@
+from .face_parsing_inferencer import FaceParsingInferencer
+
+__all__ = ['FaceParsingInferencer']

@@ -1,0 +1,3 @@
+from .legend import draw_legend
+
+__all__ = ['draw_legend']

@@ -1,0 +1,88 @@
+"""tools/parse_faces.py: images, folders and globs in; label maps, overlays and a legend out."""
+import os
+import subprocess
+import sys
+
+import cv2
+import pytest
+import torch
+from mmengine.config import Config
+from mmseg.registry import MODELS
+
+from rednet_mmseg.datasets import HelenDataset
+
+TINY = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-1k_synthhelen-128x128.py'
+PRIOR = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-prior-1k_synthhelen-128x128.py'
+
+
+@pytest.fixture(scope='module')
+def checkpoint(tmp_path_factory, repo_root):
+    """An untrained tiny RED-Net saved as tools/train.py would (dataset_meta in meta)."""
+    model = MODELS.build(Config.fromfile(os.path.join(repo_root, TINY)).model)
+    model.init_weights()
+    path = tmp_path_factory.mktemp('ckpt') / 'tiny.pth'
+    torch.save(dict(state_dict=model.state_dict(),
+                    meta=dict(dataset_meta=dict(HelenDataset.METAINFO))), path)
+    return str(path)
+
+
+def _run(*args, repo_root):
+    return subprocess.run([sys.executable, 'tools/parse_faces.py', *args, '--no-progress'],
+                          cwd=repo_root, capture_output=True, text=True, timeout=600)
+
+
+def test_folder_and_glob(helen_converted, checkpoint, tmp_path, repo_root):
+    test_dir = os.path.join(helen_converted, 'images', 'test')
+    out = tmp_path / 'out'
+    res = _run(TINY, checkpoint, test_dir, os.path.join(helen_converted, 'images', 'val', '*.jpg'),
+               '--out-dir', str(out), repo_root=repo_root)
+    assert res.returncode == 0, res.stderr[-3000:]
+    images = sorted(os.listdir(test_dir) + os.listdir(os.path.join(helen_converted, 'images',
+                                                                   'val')))
+    assert '6 image(s) parsed' in res.stdout
+    assert sorted(os.listdir(out / 'vis')) == images
+    assert sorted(os.listdir(out / 'pred')) == sorted(n[:-4] + '.png' for n in images)
+    for name in os.listdir(test_dir):
+        img = cv2.imread(os.path.join(test_dir, name))
+        labels = cv2.imread(str(out / 'pred' / (name[:-4] + '.png')), cv2.IMREAD_UNCHANGED)
+        assert labels.shape == img.shape[:2] and labels.max() <= 10
+        assert cv2.imread(str(out / 'vis' / name)).shape == img.shape
+    assert cv2.imread(str(out / 'legend.png')).shape[0] == 11 * 28 + 4
+
+
+def test_prior_config_with_landmarks_file(helen_converted, checkpoint, tmp_path, repo_root):
+    """Own images (no landmarks folder): the 5 points come from --landmarks."""
+    src = os.path.join(helen_converted, 'images', 'test')
+    names = sorted(os.listdir(src))
+    table = tmp_path / 'landmarks.txt'
+    with open(table, 'w') as f:
+        for n in names:
+            pts = open(os.path.join(helen_converted, 'landmarks', 'test',
+                                    n[:-4] + '.txt')).read().split()
+            f.write(' '.join([n, *pts]) + '\n')
+    out = tmp_path / 'out'
+    bank = os.path.join(helen_converted, 'prior_bank.npz')
+    res = _run(PRIOR, checkpoint, src, '--out-dir', str(out), '--prior-bank', bank,
+               repo_root=repo_root)
+    assert res.returncode != 0 and 'uses the adaptive prior: give --landmarks' in res.stderr
+    assert not out.exists()
+    res = _run(PRIOR, checkpoint, src, '--out-dir', str(out), '--prior-bank', bank,
+               '--landmarks', str(table), repo_root=repo_root)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert sorted(os.listdir(out / 'pred')) == [n[:-4] + '.png' for n in names]
+
+
+def test_bad_inputs_fail_before_writing(helen_converted, checkpoint, tmp_path, repo_root):
+    bad = tmp_path / 'in'
+    bad.mkdir()
+    good = os.path.join(helen_converted, 'images', 'test', sorted(os.listdir(
+        os.path.join(helen_converted, 'images', 'test')))[0])
+    (bad / 'a.jpg').write_bytes(open(good, 'rb').read())
+    (bad / 'b.jpg').write_bytes(open(good, 'rb').read()[:500])
+    out = tmp_path / 'out'
+    res = _run(TINY, checkpoint, str(bad), '--out-dir', str(out), repo_root=repo_root)
+    assert res.returncode != 0 and f'{bad / "b.jpg"}: truncated JPEG' in res.stderr
+    res = _run(TINY, checkpoint, str(tmp_path / 'nothing*.jpg'), '--out-dir', str(out),
+               repo_root=repo_root)
+    assert res.returncode != 0 and 'no such image, folder or matching glob' in res.stderr
+    assert not out.exists()
