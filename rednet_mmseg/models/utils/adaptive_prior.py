@@ -38,5 +38,6 @@ def refine_with_prior(seg_logits: Tensor, prior: Tensor) -> Tensor:
     log_p = F.log_softmax(seg_logits, dim=1)
     scale = adaptive_scale(log_p)
     log_apr = torch.log(scale.clamp_min(_EPS)) + torch.log(prior.to(log_p.dtype))
-    log_sum = torch.logaddexp(log_p, log_apr)
+    # logaddexp(log_p, log_apr), spelt out: the TorchScript ONNX exporter has no logaddexp
+    log_sum = torch.maximum(log_p, log_apr) + torch.log1p(torch.exp(-(log_p - log_apr).abs()))
     return log_sum - torch.logsumexp(log_sum, dim=1, keepdim=True)

@@ -1,0 +1,3 @@
+from .onnx_export import FaceParsingExportModel, compare_with_onnxruntime, export_onnx
+
+__all__ = ['FaceParsingExportModel', 'compare_with_onnxruntime', 'export_onnx']

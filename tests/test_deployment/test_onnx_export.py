@@ -1,0 +1,91 @@
+"""ONNX export of RED-Net (index-based max-unpooling included), checked with onnxruntime."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.structures import PixelData
+from mmseg.registry import MODELS
+from mmseg.structures import SegDataSample
+
+from rednet_mmseg.deployment import (FaceParsingExportModel, compare_with_onnxruntime,
+                                     export_onnx)
+
+pytest.importorskip('onnxruntime')
+PRIOR = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-prior-1k_synthhelen-128x128.py'
+
+
+def _randomised_model(repo_root, seed=0):
+    """Tiny RED-Net whose scores are O(1) (the N(0, 0.01) init gives ~1e-30 logits, which
+    would make any comparison pass) and whose BN statistics are not the identity."""
+    torch.manual_seed(seed)
+    model = MODELS.build(Config.fromfile(os.path.join(repo_root, PRIOR)).model)
+    for m in model.modules():
+        if isinstance(m, (torch.nn.Conv2d, torch.nn.ConvTranspose2d)):
+            torch.nn.init.kaiming_normal_(m.weight, nonlinearity='relu')
+        elif isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.1, 0.1)
+            m.running_var.uniform_(0.5, 1.5)
+            m.weight.data.uniform_(0.5, 1.5)
+    model.eval()
+    with torch.no_grad():  # logits of a trained model's size (|logit| <= 10)
+        x = torch.rand(1, 3, 96, 112) * 2 - 1
+        scale = 10 / model.decode_head(model.extract_feat(x)).abs().max()
+        model.decode_head.conv_seg.weight.mul_(scale)
+        model.decode_head.conv_seg.bias.mul_(scale)
+    return model
+
+
+@pytest.mark.parametrize('exporter', ['dynamo', 'torchscript'])
+@pytest.mark.parametrize('with_prior', [False, True])
+def test_onnxruntime_matches_pytorch(repo_root, tmp_path, exporter, with_prior):
+    wrapper = FaceParsingExportModel(_randomised_model(repo_root), with_prior=with_prior)
+    path = str(tmp_path / 'rednet.onnx')
+    inputs = export_onnx(wrapper, path, (2, 3, 96, 112), 11, exporter=exporter)
+    assert list(inputs) == (['image', 'prior'] if with_prior else ['image'])
+    res = compare_with_onnxruntime(wrapper, path, inputs)
+    assert 1.0 < res['max_abs_score']  # a meaningful comparison
+    assert res['max_prob_diff'] < 1e-4, res  # the tool's default --prob-tol
+    if not with_prior:  # logits: float32 rounding only (see compare_with_onnxruntime)
+        assert res['max_abs_diff'] <= 1e-5 * res['max_abs_score'], res
+    assert res['label_agreement'] > 0.999, res
+    import onnx
+    ops = {n.op_type for n in onnx.load(path).graph.node}
+    assert 'MaxPool' in ops and ops & {'ScatterElements', 'ScatterND'}  # unpooling by index
+
+
+def test_export_graph_equals_the_segmentor(repo_root):
+    """The exported module (normalisation + prior inside) predicts what mmseg predicts."""
+    model = _randomised_model(repo_root)
+    img = torch.randint(0, 256, (3, 128, 128), dtype=torch.uint8)
+    prior = torch.rand(11, 128, 128)
+    prior /= prior.sum(0, keepdim=True)
+    sample = SegDataSample(metainfo=dict(img_shape=(128, 128), ori_shape=(128, 128)))
+    sample.face_prior = PixelData(data=prior)
+    with torch.no_grad():
+        pred = model.test_step(dict(inputs=[img], data_samples=[sample]))[0]
+        scores, labels = FaceParsingExportModel(model, with_prior=True)(
+            img[None].float(), prior[None])
+    assert torch.allclose(scores[0], pred.seg_logits.data, atol=1e-4)
+    assert torch.equal(labels[0], pred.pred_sem_seg.data[0])
+
+
+def test_cli_writes_verified_model(repo_root, tmp_path):
+    ckpt = tmp_path / 'tiny.pth'
+    torch.save(dict(state_dict=_randomised_model(repo_root).state_dict(), meta={}), ckpt)
+    out = tmp_path / 'export' / 'rednet_prior.onnx'
+    res = subprocess.run([sys.executable, 'tools/deployment/pytorch2onnx.py', PRIOR, str(ckpt),
+                          '--out', str(out), '--prior', '--shape', '64', '64'], cwd=repo_root,
+                         capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert 'max abs difference of the scores' in res.stdout and out.is_file()
+    assert os.listdir(out.parent) == ['rednet_prior.onnx']
+    import onnxruntime as ort
+    sess = ort.InferenceSession(str(out), providers=['CPUExecutionProvider'])
+    assert [i.name for i in sess.get_inputs()] == ['image', 'prior']
+    scores, labels = sess.run(None, dict(image=np.zeros((1, 3, 64, 64), np.float32),
+                                         prior=np.full((1, 11, 64, 64), 1 / 11, np.float32)))
+    assert scores.shape == (1, 11, 64, 64) and labels.shape == (1, 64, 64)
