@@ -23,4 +23,12 @@ grep -A 4 "F1 per group" "$WORK/test_noprior.log" || { tail -20 "$WORK/test_nopr
 echo "== Test WITH the adaptive prior (Eq. 5-8) =="
 $PY tools/test.py "$CONFIG" "$CKPT" --work-dir "$WORK/test" --show-dir "$WORK/show"
 $PY tools/analysis_tools/montage.py "$WORK/show" -o "$WORK/predictions.png"
+echo "== Parse a folder with tools/parse_faces.py (landmarks from a table, as for your own photos) =="
+for f in data/helen_synthetic/landmarks/test/*.txt; do
+    echo "$(basename "$f" .txt) $(tr '\n' ' ' < "$f")"
+done > "$WORK/test_landmarks.txt"
+$PY tools/parse_faces.py "$CONFIG" "$CKPT" data/helen_synthetic/images/test --out-dir "$WORK/parsed" \
+    --landmarks "$WORK/test_landmarks.txt" --no-progress > "$WORK/parse.log" 2>&1 \
+    || { tail -20 "$WORK/parse.log"; exit 1; }
+tail -1 "$WORK/parse.log"
 echo "== Done (SYNTHETIC data). Scores above; ground truth | prediction pictures: $WORK/predictions.png =="
