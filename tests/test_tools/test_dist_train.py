@@ -27,7 +27,9 @@ val_dataloader = dict(num_workers=0, persistent_workers=False, dataset=dict(data
 train_cfg = dict(max_iters=4, val_interval=100)
 default_hooks = dict(logger=dict(interval=1), checkpoint=dict(interval=4))
 randomness = dict(seed=0, deterministic=True)
-# same memory layout in both runs (ChannelsLastHook leaves a DDP-wrapped model as it is)
+# NCHW in both runs: oneDNN's NHWC kernels round differently per batch size, which 4 SGD steps
+# amplify to ~5e-4 in the weights (1e-5 in NCHW). ChannelsLastHook under DDP is tested in
+# tests/test_engine/test_channels_last_hook.py.
 custom_hooks = [dict(type='FiniteLossHook'), dict(type='NumClassCheckHook')]
 '''
 
