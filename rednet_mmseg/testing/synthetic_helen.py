@@ -9,7 +9,7 @@ is synthetic**; scores on it say nothing about real faces.
 """
 import os
 import os.path as osp
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 import cv2
 import numpy as np
@@ -118,9 +118,17 @@ def _probability_maps(label):
 
 
 def make_synthetic_helen(root: str, num_train: int = 40, num_val: int = 8, num_test: int = 8,
-                         size_range=(150, 230), seed: int = 0
+                         size_range=(150, 230), seed: int = 0, ratio_range=None,
+                         originals_dir: Optional[str] = None
                          ) -> Tuple[Dict[str, list], Dict[str, np.ndarray]]:
     """Write a synthetic Helen release under ``root``.
+
+    Args:
+        ratio_range: ``(lo, hi)``: write the 194-point files at an "original" resolution, as
+            the real release does: coordinates times a per-image ratio drawn from the range
+            (``None``: at the image's own resolution).
+        originals_dir: with ``ratio_range``, also write each "original photo" there
+            (``helen_1/<name>.jpg``, the image scaled by its ratio).
 
     Returns:
         ``(split -> names, name -> (H, W) uint8 label map as drawn)``; splits ``train``,
@@ -148,6 +156,14 @@ def make_synthetic_helen(root: str, num_train: int = 40, num_val: int = 8, num_t
             pts = np.zeros((194, 2))
             for key, (start, count) in LAYOUT.items():
                 pts[start:start + count] = shapes[key]
+            if ratio_range is not None:
+                ratio = rng.uniform(*ratio_range)
+                pts = pts * ratio
+                if originals_dir is not None:
+                    os.makedirs(osp.join(originals_dir, 'helen_1'), exist_ok=True)
+                    img = cv2.imread(osp.join(root, 'images', f'{name}.jpg'))
+                    big = cv2.resize(img, (round(w * ratio), round(h * ratio)))
+                    cv2.imwrite(osp.join(originals_dir, 'helen_1', f'{name}.jpg'), big)
             with open(osp.join(root, 'annotation', f'{k}.txt'), 'w') as f:
                 f.write(name + '\n')
                 f.writelines(f'{x:.3f} , {y:.3f}\n' for x, y in pts)

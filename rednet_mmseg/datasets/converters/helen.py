@@ -6,12 +6,14 @@ Source (``../shared/DATA_FORMATS.md``)::
     SRC/labels/<name>/<name>_lbl00.png ... _lbl10.png   8-bit probability map per class
     SRC/exemplars.txt  SRC/tuning.txt  SRC/testing.txt   lines "index , name"
     SRC/annotation/*.txt                                first line <name>, then 194 "x , y"
+                                                        at the ORIGINAL photo resolution
 
 Output::
 
     OUT/images/{train,val,test}/<name>.jpg       (copied byte for byte)
     OUT/annotations/{train,val,test}/<name>.png  (uint8 label map, argmax of the 11 maps)
     OUT/landmarks/{train,val,test}/<name>.txt    (5 lines "x y", see HELEN_5POINT_DOC)
+    OUT/landmarks/ratios.txt                     ("name ratio fit_error_px source" per image)
     OUT/splits/{train,val,test}.txt              (names)
 """
 import glob
@@ -24,6 +26,8 @@ from tqdm import tqdm
 
 from .common import (ConversionError, SplitWriter, atomic_output_dir, read_image,
                      read_text_lines)
+from .helen_scale import (MAX_FIT_ERROR, fit_error, fit_landmark_ratio, index_original_images,
+                          ratio_from_original)
 
 NUM_CLASSES = 11
 SPLIT_FILES = dict(train='exemplars.txt', val='tuning.txt', test='testing.txt')
@@ -117,10 +121,48 @@ def split_names(src: str, split: str) -> Dict[str, List[str]]:
     return dict(train=smith['train'] + smith['val'], val=smith['val'], test=smith['test'])
 
 
+def landmarks_at_image_scale(landmark_file: str, points: np.ndarray, label: np.ndarray,
+                             original: Optional[str] = None) -> (np.ndarray, dict):
+    """Bring Helen's 194 points from the original photo's resolution to the resized image's.
+
+    The ratio is ``original size / resized size`` from the original photo when ``original``
+    is given, else fitted to the label map (``helen_scale.fit_landmark_ratio``). Either way
+    the scaled contours must lie on their label outlines (median distance at most
+    ``MAX_FIT_ERROR`` inter-ocular distances), or the file is reported.
+
+    Returns:
+        ``((194, 2) points / ratio, dict(ratio=, error_px=, source=))``.
+    """
+    if original is not None:
+        ratio, source = ratio_from_original(original, label.shape), 'original'
+        err = fit_error(points, label, ratio)
+    else:
+        ratio, err = fit_landmark_ratio(points, label)
+        source = 'fit'
+    scaled = points / ratio if np.isfinite(ratio) else points
+    five = five_points_from_helen194(scaled)
+    iod = float(np.linalg.norm(five[1] - five[0]))
+    if not err <= MAX_FIT_ERROR * iod:
+        how = (f'at the ratio {ratio:.3f} of the original photo {original}' if original else
+               f'at the best-fitting ratio {ratio:.3f}')
+        raise ConversionError(
+            f'{landmark_file}: {how} the landmarks miss the label outlines by {err:.1f} px '
+            f'(median; {err / max(iod, 1e-6):.2f} of the eye distance, limit {MAX_FIT_ERROR}); '
+            'are they the landmarks of this image?')
+    return scaled, dict(ratio=ratio, error_px=err, source=source)
+
+
 def convert_helen(src: str, out: str, split: str = 'smith',
                   landmark_dir: Optional[str] = None, with_landmarks: bool = True,
-                  progress: bool = True) -> Dict[str, int]:
+                  original_images: Optional[str] = None, progress: bool = True,
+                  landmark_report: Optional[Dict[str, dict]] = None) -> Dict[str, int]:
     """Convert a Helen release at ``src`` into ``out`` (see module docstring).
+
+    Args:
+        original_images: folder of the release's original photos (searched recursively for
+            ``<name>.jpg``); gives each image's landmark ratio exactly. Without it the ratio is
+            fitted to the label maps.
+        landmark_report: filled with ``name -> dict(ratio=, error_px=, source=)``.
 
     Returns the number of images written per split. ``out`` is replaced atomically; ``src``
     is only read.
@@ -128,10 +170,13 @@ def convert_helen(src: str, out: str, split: str = 'smith',
     if not osp.isdir(src):
         raise ConversionError(f'{src}: Helen source directory not found')
     names = split_names(src, split)
-    landmarks = {}
+    landmarks, originals = {}, {}
     if with_landmarks:
         landmark_dir = landmark_dir or osp.join(src, 'annotation')
         landmarks = index_landmarks(landmark_dir)
+        if original_images:
+            originals = index_original_images(original_images)
+    report = {} if landmark_report is None else landmark_report
     todo = [(s, n) for s, ns in names.items() for n in ns]
     with atomic_output_dir(out, src) as tmp:
         writer = SplitWriter(tmp, names, with_landmarks)
@@ -143,14 +188,20 @@ def convert_helen(src: str, out: str, split: str = 'smith',
             if with_landmarks:
                 if name not in landmarks:
                     raise ConversionError(f'{landmark_dir}: no landmark file for image {name}')
+                if original_images and name not in originals:
+                    raise ConversionError(f'{original_images}: no original photo {name}.jpg')
                 _, pts = read_landmark_file(landmarks[name])
-                h, w = img.shape[:2]
-                if (pts < -0.5 * w).any() or (pts[:, 0] > 1.5 * w).any() or \
-                        (pts[:, 1] > 1.5 * h).any():
-                    raise ConversionError(
-                        f'{landmarks[name]}: landmarks lie far outside the {w}x{h} image '
-                        f'{img_path}; are they for another resolution of the release?')
+                if name not in report:  # the paper split lists tuning images twice
+                    pts, report[name] = landmarks_at_image_scale(
+                        landmarks[name], pts, label, originals.get(name))
+                else:
+                    pts = pts / report[name]['ratio']
                 points = five_points_from_helen194(pts)
             writer.add(s, name, label, image_src=img_path, landmarks=points)
+        if with_landmarks:
+            with open(osp.join(tmp, 'landmarks', 'ratios.txt'), 'w') as f:
+                f.write('# name ratio fit_error_px source (original size / resized size)\n')
+                f.writelines(f'{n} {r["ratio"]:.4f} {r["error_px"]:.2f} {r["source"]}\n'
+                             for n, r in sorted(report.items()))
         counts = writer.finish()
     return counts

@@ -1,5 +1,7 @@
+import glob
 import os
 import os.path as osp
+import re
 import shutil
 import subprocess
 import sys
@@ -9,7 +11,9 @@ import numpy as np
 import pytest
 
 from rednet_mmseg.datasets.converters import ConversionError, convert_helen
-from rednet_mmseg.datasets.converters.helen import five_points_from_helen194, read_split_file
+from rednet_mmseg.datasets.converters.helen import (five_points_from_helen194,
+                                                    read_landmark_file, read_split_file)
+from rednet_mmseg.testing import make_synthetic_helen
 
 
 def test_converted_tree_matches_release(helen_release, helen_converted):
@@ -29,7 +33,14 @@ def test_converted_tree_matches_release(helen_release, helen_converted):
             # eye centres lie on the eye labels, the nose tip near the nose label
             for (x, y), cls in zip(pts[:2], ((4, 5), (4, 5))):
                 assert labels[n][int(round(y)), int(round(x))] in cls
+            iod = np.linalg.norm(pts[1] - pts[0])
+            assert _distance_to_class(labels[n], 6, pts[2]) <= 0.25 * iod  # lip may cover it
             assert pts[0, 0] < pts[1, 0] and pts[3, 0] < pts[4, 0]
+
+
+def _distance_to_class(label, cls, point):
+    ys, xs = np.nonzero(label == cls)
+    return np.hypot(xs - point[0], ys - point[1]).min()
 
 
 def test_source_untouched_and_rerunnable(helen_release, tmp_path, digest):
@@ -127,3 +138,85 @@ def test_cli(helen_release, tmp_path, repo_root):
                           str(tmp_path / 'nope'), '-o', str(tmp_path / 'o2')],
                          capture_output=True, text=True)
     assert res.returncode != 0 and 'nope: Helen source directory not found' in res.stderr
+
+
+@pytest.fixture(scope='module')
+def release_at_original_scale(tmp_path_factory):
+    """A release whose 194-point files are at the original photos' resolution (ratios
+    1.2-3.5, as in real Helen), with those original photos."""
+    root = tmp_path_factory.mktemp('helen_orig_scale')
+    src, originals = str(root / 'release'), str(root / 'originals')
+    names, labels = make_synthetic_helen(src, num_train=4, num_val=2, num_test=2, seed=11,
+                                         size_range=(110, 150), ratio_range=(1.2, 3.5),
+                                         originals_dir=originals)
+    return src, originals, names, labels
+
+
+def _drawn_five_points(src, name, ratio):
+    """The 5 points of ``name`` at the resized image's resolution (file coordinates / ratio)."""
+    path = next(p for p in glob.glob(osp.join(src, 'annotation', '*.txt'))
+                if open(p).readline().strip() == name)
+    return five_points_from_helen194(read_landmark_file(path)[1] / ratio)
+
+
+@pytest.mark.parametrize('with_originals', [False, True])
+def test_landmarks_at_original_resolution(release_at_original_scale, tmp_path, with_originals):
+    src, originals, names, labels = release_at_original_scale
+    report = {}
+    convert_helen(src, str(tmp_path / 'out'), progress=False, landmark_report=report,
+                  original_images=originals if with_originals else None)
+    for split, ns in names.items():
+        for n in ns:
+            h, w = labels[n].shape
+            big = cv2.imread(osp.join(originals, 'helen_1', f'{n}.jpg'))
+            true_ratio = big.shape[1] / w  # the ratio of the photo written
+            rec = report[n]
+            assert rec['source'] == ('original' if with_originals else 'fit')
+            # originals: exact up to the photo's integer size; fit: within the search step
+            tol = 1.0 / min(h, w) if with_originals else 0.01
+            assert abs(rec['ratio'] / true_ratio - 1) < tol, (n, rec, true_ratio)
+            pts = np.loadtxt(tmp_path / 'out' / 'landmarks' / split / f'{n}.txt')
+            expected = _drawn_five_points(src, n, true_ratio)
+            iod = np.linalg.norm(expected[1] - expected[0])
+            assert np.abs(pts - expected).max() < 0.03 * iod
+            # the eye centres fall on the eyes, the nose tip on the nose outline
+            for x, y in pts[:2]:
+                assert labels[n][int(round(y)), int(round(x))] in (4, 5)
+            assert _distance_to_class(labels[n], 6, pts[2]) <= 0.25 * iod  # lip may cover it
+    lines = (tmp_path / 'out' / 'landmarks' / 'ratios.txt').read_text().splitlines()
+    assert len(lines) == 1 + sum(len(v) for v in names.values())
+
+
+def test_landmarks_of_another_image_are_refused(release_at_original_scale, tmp_path):
+    src, _, names, _ = release_at_original_scale
+    copy = tmp_path / 'release'
+    shutil.copytree(src, copy)
+    a, b = names['train'][:2]
+    files = {open(p).readline().strip(): p for p in glob.glob(str(copy / 'annotation' / '*.txt'))}
+    text_a, text_b = open(files[a]).read(), open(files[b]).read()
+    with open(files[a], 'w') as f:  # a's name over b's points
+        f.write(a + '\n' + text_b.split('\n', 1)[1])
+    with open(files[b], 'w') as f:
+        f.write(b + '\n' + text_a.split('\n', 1)[1])
+    with pytest.raises(ConversionError, match='miss the label outlines') as err:
+        convert_helen(str(copy), str(tmp_path / 'out'), progress=False)
+    assert osp.basename(files[a]) in str(err.value) or osp.basename(files[b]) in str(err.value)
+    assert not (tmp_path / 'out').exists()
+
+
+def test_missing_original_photo(release_at_original_scale, tmp_path):
+    src, originals, names, _ = release_at_original_scale
+    copy = tmp_path / 'originals'
+    shutil.copytree(originals, copy)
+    os.remove(copy / 'helen_1' / f'{names["test"][0]}.jpg')
+    with pytest.raises(ConversionError, match=f'no original photo {names["test"][0]}.jpg'):
+        convert_helen(src, str(tmp_path / 'out'), original_images=str(copy), progress=False)
+
+
+def test_cli_prints_ratio_summary(release_at_original_scale, tmp_path, repo_root):
+    res = subprocess.run([sys.executable, osp.join(repo_root, 'tools/dataset_converters/helen.py'),
+                          release_at_original_scale[0], '-o', str(tmp_path / 'o')],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert re.search(r'landmark ratio \(original / resized, fit\) for 8 images: min 1\.\d+',
+                     res.stdout), res.stdout
