@@ -8,31 +8,61 @@ from mmseg.datasets.transforms import RandomFlip
 from mmseg.registry import TRANSFORMS
 
 
+def _warp(arr: np.ndarray, mat: np.ndarray, size, interp: int, border) -> np.ndarray:
+    """``cv2.warpAffine`` of any number of channels (cv2 warps at most 4 at a time)."""
+    w, h = size
+    if arr.ndim == 3 and arr.shape[-1] > 4:
+        return np.concatenate([
+            _warp(arr[..., c:c + 4], mat, size, interp, border).reshape(h, w, -1)
+            for c in range(0, arr.shape[-1], 4)], axis=-1)
+    return cv2.warpAffine(arr, mat, (w, h), flags=interp, borderValue=border)
+
+
+def _resample(arr: np.ndarray, mat: np.ndarray, size, border) -> np.ndarray:
+    """Bilinear affine resampling that area-averages when it shrinks (no aliasing of thin
+    brows and lips): an axis-aligned shrink is done by ``cv2.resize(INTER_AREA)`` (half-pixel
+    centres, as ``half_pixel_scale``), the rest of ``mat`` (a shift) by ``cv2.warpAffine``."""
+    kx, ky = mat[0, 0], mat[1, 1]
+    if mat[0, 1] == 0 and mat[1, 0] == 0 and kx < 1 and ky < 1:
+        chans = arr.shape[2:]
+        arr = cv2.resize(arr, (0, 0), fx=kx, fy=ky, interpolation=cv2.INTER_AREA)
+        arr = arr.reshape(arr.shape[:2] + chans)
+        shift = mat[:, 2] - 0.5 * (np.array([kx, ky]) - 1)
+        if np.abs(shift).max() < 1e-6 and arr.shape[1::-1] == tuple(size):
+            return arr
+        mat = np.array([[1, 0, shift[0]], [0, 1, shift[1]]])
+    return _warp(arr, mat, size, cv2.INTER_LINEAR, border)
+
+
 def _warp_fields(results: dict, mat: np.ndarray, size) -> None:
     """Apply the affine ``mat`` to the image, every map in ``seg_fields`` and the key points.
-    Label maps: nearest, 255 (ignored) outside the image; float maps (the prior, stored as
-    ``prior - 1`` by ``LoadFacePrior``): bilinear, -1 (no prior) outside."""
+    Label maps: nearest, 255 (ignored) outside the image; the image and float maps (the prior,
+    stored as ``prior - 1`` by ``LoadFacePrior``): bilinear / area (``_resample``), 0 and -1
+    (no prior) outside."""
     w, h = size
-    results['img'] = cv2.warpAffine(results['img'], mat, (w, h), flags=cv2.INTER_LINEAR,
-                                    borderValue=0)
+    results['img'] = _resample(results['img'], mat, size, 0)
     for key in results.get('seg_fields', []):
         arr = results[key]
-        is_float = np.issubdtype(arr.dtype, np.floating)
-        if is_float and arr.ndim == 3 and arr.shape[-1] > 4:  # cv2 warps at most 4 channels
-            out = np.concatenate([
-                cv2.warpAffine(arr[..., c:c + 4], mat, (w, h), flags=cv2.INTER_LINEAR,
-                               borderValue=(-1, -1, -1, -1)).reshape(h, w, -1)
-                for c in range(0, arr.shape[-1], 4)], axis=-1)
+        if np.issubdtype(arr.dtype, np.floating):
+            results[key] = _resample(arr, mat, size, (-1, -1, -1, -1))
         else:
-            out = cv2.warpAffine(arr, mat, (w, h),
-                                 flags=cv2.INTER_LINEAR if is_float else cv2.INTER_NEAREST,
-                                 borderValue=-1 if is_float else 255)
-        results[key] = out
+            results[key] = _warp(arr, mat, size, cv2.INTER_NEAREST, 255)
     if results.get('gt_keypoints') is not None:
         kp = results['gt_keypoints'].copy()
         kp[..., :2] = kp[..., :2] @ mat[:, :2].T + mat[:, 2]
         results['gt_keypoints'] = kp
     results['img_shape'] = (h, w)
+
+
+def half_pixel_scale(kx: float, ky: float) -> np.ndarray:
+    """``2 x 3`` affine that scales an image the way ``F.interpolate(align_corners=False)``
+    and ``cv2.resize`` do: pixel *edges* scale, so pixel ``x`` maps to ``(x + 0.5) k - 0.5``.
+
+    ``cv2.warpAffine`` puts pixel centres at integer coordinates; a plain ``diag(k)`` would
+    land every pixel ``(1 - k) / (2 k)`` input pixels away from where mmseg's resize back
+    (``postprocess_result``: bilinear, ``align_corners=False``) returns it.
+    """
+    return np.array([[kx, 0, 0.5 * (kx - 1)], [0, ky, 0.5 * (ky - 1)]], np.float64)
 
 
 @TRANSFORMS.register_module()
@@ -46,7 +76,8 @@ class FaceCropResize(BaseTransform):
     (pixels outside the image: 0 in the image, 255 = ignored in labels). ``mode='rescale'``
     (testing) scales the *whole* image by the same rule with ``r`` the mean ratio and crops
     nothing, so predictions map back to the original image and are scored at the ground
-    truth's resolution.
+    truth's resolution; it scales with half-pixel centres (``half_pixel_scale``), the
+    convention of mmseg's resize back, so predictions return exactly where they belong.
 
     Required Keys: ``img``, ``gt_keypoints`` (``LoadFaceLandmarks``), ``seg_fields``.
     Modified Keys: ``img``, ``img_shape``, maps in ``seg_fields``, ``gt_keypoints``.
@@ -82,7 +113,7 @@ class FaceCropResize(BaseTransform):
         if self.mode == 'rescale':
             h, w = results['img'].shape[:2]
             size = (max(1, round(w * k)), max(1, round(h * k)))
-            mat = np.array([[size[0] / w, 0, 0], [0, size[1] / h, 0]], np.float64)
+            mat = half_pixel_scale(size[0] / w, size[1] / h)
         else:
             cx, cy = (lo + hi) / 2
             kx, ky = self.scale[0] / side, self.scale[1] / side
