@@ -39,6 +39,20 @@ def _randomised_model(repo_root, seed=0):
     return model
 
 
+def _errors_against_fp64(wrapper, path, inputs):
+    """Max |scores - exact scores| of PyTorch fp32 and of onnxruntime (exact: fp64)."""
+    import copy
+
+    import onnxruntime as ort
+    sess = ort.InferenceSession(path, providers=['CPUExecutionProvider'])
+    ort_scores = sess.run(None, {k: v.numpy() for k, v in inputs.items()})[0]
+    with torch.no_grad():
+        scores = wrapper(*inputs.values())[0].double()
+        exact = copy.deepcopy(wrapper).double()(*(v.double() for v in inputs.values()))[0]
+    return (float((scores - exact).abs().max()),
+            float((torch.from_numpy(ort_scores).double() - exact).abs().max()))
+
+
 @pytest.mark.parametrize('exporter', ['dynamo', 'torchscript'])
 @pytest.mark.parametrize('with_prior', [False, True])
 def test_onnxruntime_matches_pytorch(repo_root, tmp_path, exporter, with_prior):
@@ -49,8 +63,10 @@ def test_onnxruntime_matches_pytorch(repo_root, tmp_path, exporter, with_prior):
     res = compare_with_onnxruntime(wrapper, path, inputs)
     assert 1.0 < res['max_abs_score']  # a meaningful comparison
     assert res['max_prob_diff'] < 1e-4, res  # the tool's default --prob-tol
-    if not with_prior:  # logits: float32 rounding only (see compare_with_onnxruntime)
-        assert res['max_abs_diff'] <= 1e-5 * res['max_abs_score'], res
+    # both are fp32 evaluations of one graph: onnxruntime may be no further from the exact
+    # (fp64) result than PyTorch's own fp32 rounding makes it, within a small factor
+    torch_err, ort_err = _errors_against_fp64(wrapper, path, inputs)
+    assert ort_err <= 8 * torch_err, (ort_err, torch_err, res)
     assert res['label_agreement'] > 0.999, res
     import onnx
     ops = {n.op_type for n in onnx.load(path).graph.node}
