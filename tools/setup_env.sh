@@ -8,7 +8,8 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 # torch/torchvision are pinned in requirements/constraints.txt: an unpinned torch would make
-# pip download a multi-GB build. mmcv-lite (extra "lite") replaces a compiled mmcv on CPUs.
+# pip download a multi-GB build. mmcv-lite (extra "lite") replaces a compiled mmcv on CPUs;
+# "landmarks" is the 5-point detector for photos without landmarks.
 .venv/bin/python -m pip install --quiet --disable-pip-version-check \
-    -c requirements/constraints.txt -e ".[lite,tests]"
+    -c requirements/constraints.txt -e ".[lite,landmarks,tests]"
 .venv/bin/python -c "import rednet_mmseg, mmseg, torch; print('rednet_mmseg', rednet_mmseg.__version__, '| mmseg', mmseg.__version__, '| torch', torch.__version__)"

@@ -37,3 +37,22 @@ def test_prior_config_in_python(helen_converted, tmp_path, repo_root):
         saved = np.array(Image.open(tmp_path / 'out' / 'pred' / (n[:-4] + '.png')))
         assert np.array_equal(saved, pred.astype(np.uint8))
     assert sorted(os.listdir(tmp_path / 'out' / 'vis')) == names
+
+
+def test_landmarks_detected_when_not_given(helen_converted, tmp_path, repo_root):
+    """No landmarks_file: the 5 points of each image are detected (a real photograph)."""
+    import pytest
+    pytest.importorskip('dlib')
+    from matplotlib.cbook import get_sample_data
+    cfg = Config.fromfile(os.path.join(repo_root, PRIOR))
+    ckpt = tmp_path / 'tiny.pth'
+    torch.save(dict(state_dict=MODELS.build(cfg.model).state_dict(),
+                    meta=dict(dataset_meta=dict(HelenDataset.METAINFO))), ckpt)
+    inferencer = FaceParsingInferencer(
+        cfg, str(ckpt), device='cpu', prior_bank=os.path.join(helen_converted, 'prior_bank.npz'))
+    assert inferencer.needs_landmarks and inferencer.landmarks_file is None
+    photo = get_sample_data('grace_hopper.jpg', asfileobj=False)
+    out = inferencer([photo], out_dir=str(tmp_path / 'out'))
+    assert out['predictions'].shape == (600, 512)
+    assert os.listdir(tmp_path / 'out' / 'pred') == ['grace_hopper.png']
+    assert inferencer.landmarks_file is None  # the temporary table is gone again

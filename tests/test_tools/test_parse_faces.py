@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import cv2
+import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
@@ -63,10 +64,6 @@ def test_prior_config_with_landmarks_file(helen_converted, checkpoint, tmp_path,
     out = tmp_path / 'out'
     bank = os.path.join(helen_converted, 'prior_bank.npz')
     res = _run(PRIOR, checkpoint, src, '--out-dir', str(out), '--prior-bank', bank,
-               repo_root=repo_root)
-    assert res.returncode != 0 and 'uses the adaptive prior: give --landmarks' in res.stderr
-    assert not out.exists()
-    res = _run(PRIOR, checkpoint, src, '--out-dir', str(out), '--prior-bank', bank,
                '--landmarks', str(table), repo_root=repo_root)
     assert res.returncode == 0, res.stderr[-3000:]
     assert sorted(os.listdir(out / 'pred')) == [n[:-4] + '.png' for n in names]
@@ -86,3 +83,45 @@ def test_bad_inputs_fail_before_writing(helen_converted, checkpoint, tmp_path, r
                repo_root=repo_root)
     assert res.returncode != 0 and 'no such image, folder or matching glob' in res.stderr
     assert not out.exists()
+
+
+HELEN = 'configs/rednet_helen.py'  # face crops: landmarks needed without the prior too
+HELEN_PRIOR = 'configs/rednet/rednet_re5-rd5a_8xb8-prior-8k_helen-224x224.py'
+
+
+@pytest.fixture(scope='module')
+def paper_checkpoint(tmp_path_factory, repo_root):
+    """An untrained paper-size RED-Net (the prior segmentor has the same weights)."""
+    model = MODELS.build(Config.fromfile(os.path.join(repo_root, HELEN)).model)
+    path = tmp_path_factory.mktemp('paper_ckpt') / 'rednet.pth'
+    torch.save(dict(state_dict=model.state_dict(),
+                    meta=dict(dataset_meta=dict(HelenDataset.METAINFO))), path)
+    return str(path)
+
+
+@pytest.mark.parametrize('config', [HELEN, HELEN_PRIOR])
+def test_real_photo_without_landmarks(config, paper_checkpoint, helen_converted, tmp_path,
+                                      repo_root):
+    """A real photograph (matplotlib's grace_hopper.jpg) and no landmark table: the
+    landmarks are detected, written to OUT/landmarks.txt and used, with and without the
+    prior; a named image without a face is an error naming it, and nothing is written."""
+    pytest.importorskip('dlib')
+    from matplotlib.cbook import get_sample_data
+    photo = get_sample_data('grace_hopper.jpg', asfileobj=False)
+    extra = (['--prior-bank', os.path.join(helen_converted, 'prior_bank.npz')]
+             if config == HELEN_PRIOR else [])
+    out = tmp_path / 'parsed'
+    res = _run(config, paper_checkpoint, photo, '--out-dir', str(out), *extra,
+               repo_root=repo_root)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert 'detected landmarks in' in res.stdout
+    table = open(out / 'landmarks.txt').read().split()
+    assert table[0] == 'grace_hopper' and len(table) == 11
+    labels = cv2.imread(str(out / 'pred' / 'grace_hopper.png'), cv2.IMREAD_UNCHANGED)
+    assert labels.shape == cv2.imread(photo).shape[:2]
+    blank = tmp_path / 'blank.jpg'
+    cv2.imwrite(str(blank), np.full((120, 100, 3), 200, np.uint8))
+    res = _run(config, paper_checkpoint, photo, str(blank), '--out-dir', str(tmp_path / 'o2'),
+               *extra, repo_root=repo_root)
+    assert res.returncode != 0 and f'{blank}: no face found' in res.stderr
+    assert not (tmp_path / 'o2').exists()

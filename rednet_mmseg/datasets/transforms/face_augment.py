@@ -8,14 +8,19 @@ from mmseg.datasets.transforms import RandomFlip
 from mmseg.registry import TRANSFORMS
 
 
-def _warp(arr: np.ndarray, mat: np.ndarray, size, interp: int, border) -> np.ndarray:
-    """``cv2.warpAffine`` of any number of channels (cv2 warps at most 4 at a time)."""
-    w, h = size
+def _by4(fn, arr: np.ndarray) -> np.ndarray:
+    """Apply an OpenCV ``fn`` (at most 4 channels) to any number of channels."""
     if arr.ndim == 3 and arr.shape[-1] > 4:
-        return np.concatenate([
-            _warp(arr[..., c:c + 4], mat, size, interp, border).reshape(h, w, -1)
-            for c in range(0, arr.shape[-1], 4)], axis=-1)
-    return cv2.warpAffine(arr, mat, (w, h), flags=interp, borderValue=border)
+        parts = [fn(arr[..., c:c + 4]) for c in range(0, arr.shape[-1], 4)]
+        return np.concatenate([p.reshape(p.shape[:2] + (-1, )) for p in parts], axis=-1)
+    out = fn(arr)
+    return out.reshape(out.shape[:2] + arr.shape[2:])
+
+
+def _warp(arr: np.ndarray, mat: np.ndarray, size, interp: int, border) -> np.ndarray:
+    """``cv2.warpAffine`` of any number of channels."""
+    return _by4(lambda a: cv2.warpAffine(a, mat, tuple(size), flags=interp,
+                                         borderValue=border), arr)
 
 
 def _resample(arr: np.ndarray, mat: np.ndarray, size, border) -> np.ndarray:
@@ -24,9 +29,8 @@ def _resample(arr: np.ndarray, mat: np.ndarray, size, border) -> np.ndarray:
     centres, as ``half_pixel_scale``), the rest of ``mat`` (a shift) by ``cv2.warpAffine``."""
     kx, ky = mat[0, 0], mat[1, 1]
     if mat[0, 1] == 0 and mat[1, 0] == 0 and kx < 1 and ky < 1:
-        chans = arr.shape[2:]
-        arr = cv2.resize(arr, (0, 0), fx=kx, fy=ky, interpolation=cv2.INTER_AREA)
-        arr = arr.reshape(arr.shape[:2] + chans)
+        arr = _by4(lambda a: cv2.resize(a, (0, 0), fx=kx, fy=ky,
+                                        interpolation=cv2.INTER_AREA), arr)
         shift = mat[:, 2] - 0.5 * (np.array([kx, ky]) - 1)
         if np.abs(shift).max() < 1e-6 and arr.shape[1::-1] == tuple(size):
             return arr

@@ -38,6 +38,30 @@ def read_landmark_table(path: str, num_points: int = 5) -> Dict[str, np.ndarray]
     return table
 
 
+def write_landmark_table(path: str, table: Dict[str, np.ndarray]) -> None:
+    """Write ``name -> (5, 2)`` points as ``read_landmark_table`` reads them, atomically (a
+    temporary file renamed over ``path``: never a half-written table)."""
+    import os
+    import tempfile
+    fd, tmp = tempfile.mkstemp(prefix='.' + osp.basename(path) + '.', dir=osp.dirname(
+        osp.abspath(path)))
+    try:
+        with os.fdopen(fd, 'w') as f:
+            for name, pts in table.items():
+                f.write(name + ' ' + ' '.join(f'{v:.2f}' for v in np.ravel(pts)) + '\n')
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if osp.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def forget_landmark_table(path: str) -> None:
+    """Drop the cached table of ``path`` (it is read once per process)."""
+    _TABLES.pop(path, None)
+
+
 def _find_landmarks(results: dict, landmarks_file: Optional[str], table_cache: dict,
                     num_points: int = 5) -> np.ndarray:
     """Points from ``landmark_path``, else from the ``landmarks_file`` table, else an error."""

@@ -1,4 +1,6 @@
+import cv2
 import numpy as np
+import pytest
 
 from rednet_mmseg.datasets import FaceCropResize, FaceRandomFlip
 
@@ -50,3 +52,24 @@ def test_face_crop_pads_outside_with_ignore_and_rescale_mode_keeps_whole_image()
     whole = FaceCropResize(scale=(64, 64), face_ratios=(0.5, ), mode='rescale')(_marked())
     assert whole['img'].shape[:2] == (154, 128)  # 64 / (25 / 0.5) = 1.28x, nothing cut
     assert (whole['gt_seg_map'] == 1).all()
+
+
+@pytest.mark.parametrize('mode,ratio', [('crop', 0.5), ('crop', 0.1), ('rescale', 0.1),
+                                        ('rescale', 0.5)])
+def test_prior_channels_move_exactly_with_the_image(mode, ratio):
+    """An 11-channel float map (the prior) is resampled like the image, channel by channel,
+    shrinking (area averaging) or enlarging, whole image or crop."""
+    rng = np.random.default_rng(0)
+    results = _marked(240, 200)
+    # a float image: both go through the same float32 interpolation (a uint8 image would add
+    # OpenCV's fixed-point weights and rounding)
+    results['img'] = rng.uniform(0, 255, (240, 200, 3)).astype(np.float32)
+    results['gt_prior'] = np.stack([results['img'][..., c % 3] for c in range(11)],
+                                   -1).astype(np.float32)
+    results['seg_fields'].append('gt_prior')
+    out = FaceCropResize(scale=(48, 48), face_ratios=(ratio, ), mode=mode)(results)
+    # the border value differs on purpose (0 vs -1): leave out pixels that blend it in
+    inside = cv2.erode((out['gt_seg_map'] != 255).astype(np.uint8), np.ones((3, 3))) > 0
+    for c in range(11):  # float32 rounding of a few-term weighted sum of values <= 255
+        diff = np.abs(out['gt_prior'][..., c] - out['img'][..., c % 3])[inside]
+        assert diff.max() <= 255 * 1e-5, (c, diff.max())

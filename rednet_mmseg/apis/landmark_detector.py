@@ -1,0 +1,170 @@
+"""Five face landmarks for photos that come without them, in the Helen converter's convention.
+
+Face boxes from dlib's HOG detector (its CNN detector, ``mmod_human_face_detector``, when HOG
+finds nothing), points from the 68-point shape predictor; weights from the registry package
+``face-recognition-models``, nothing downloaded. Five points as the converters write them
+(``HELEN_5POINT_DOC``): left and right eye centres (means of 68-point eyes 36-41 / 42-47),
+nose tip (30), left and right mouth corners (48 / 54), image-left first, then moved by
+``HELEN_OFFSETS`` onto the converter's definition of each point.
+
+Measured on the 298 real photos of the Helen-layout dev set (``README.md``, *Landmarks*).
+"""
+import os.path as osp
+import warnings
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import cv2
+import numpy as np
+
+#: Mean offset of each point from the Helen converter's (Helen point 49 is the middle of the
+#: lower nose contour, below the 68-point nose tip) in units of the inter-ocular distance,
+#: along the eye axis and its perpendicular (pointing down the face). Measured on the 218
+#: training photos of the real-face dev set; subtracted from every detection.
+HELEN_OFFSETS = np.array([[-0.014, 0.017], [-0.002, 0.015], [-0.008, -0.187],
+                          [-0.024, -0.001], [0.012, -0.002]], np.float32)
+#: Photos are searched for faces at this size at most (larger ones are scaled down for the
+#: search only; the points are predicted at full resolution).
+MAX_SEARCH_SIDE = 1024
+INSTALL_HINT = ('the landmark detector needs dlib-bin and face-recognition-models: '
+                'pip install -c requirements/constraints.txt -e ".[landmarks]"')
+
+
+class NoFaceError(ValueError):
+    """No face was found in an image; the message names it."""
+
+
+@dataclass
+class FaceLandmarks:
+    """One detection: ``points`` ``(5, 2)`` float32 (x, y), ``box`` ``(x0, y0, x1, y1)`` of the
+    face used, ``num_faces`` found in the image, ``detector`` (``'hog'`` or ``'cnn'``)."""
+    points: np.ndarray
+    box: Tuple[int, int, int, int]
+    num_faces: int
+    detector: str
+
+
+def _import_dlib():
+    try:
+        with warnings.catch_warnings():  # face_recognition_models uses pkg_resources
+            warnings.simplefilter('ignore')
+            import dlib
+            import face_recognition_models
+    except ImportError as err:
+        raise ImportError(f'{INSTALL_HINT} ({err})') from None
+    return dlib, face_recognition_models
+
+
+def five_from_68(points68: np.ndarray) -> np.ndarray:
+    """``(68, 2)`` iBUG points -> ``(5, 2)``: eye centres, nose tip, mouth corners, each pair
+    ordered by x in the image (as the Helen converter orders its points)."""
+    eyes = sorted([points68[36:42].mean(0), points68[42:48].mean(0)], key=lambda p: p[0])
+    mouth = sorted([points68[48], points68[54]], key=lambda p: p[0])
+    return np.stack([eyes[0], eyes[1], points68[30], mouth[0], mouth[1]]).astype(np.float32)
+
+
+def to_helen_convention(points: np.ndarray, offsets: np.ndarray = HELEN_OFFSETS) -> np.ndarray:
+    """Remove each point's mean offset (``HELEN_OFFSETS``) in the face's own frame."""
+    u = points[1] - points[0]
+    iod = float(np.linalg.norm(u))
+    if iod < 1e-6:
+        return points
+    u = u / iod
+    v = np.array([-u[1], u[0]], np.float32)  # perpendicular, down the face
+    return (points - iod * (offsets[:, :1] * u + offsets[:, 1:] * v)).astype(np.float32)
+
+
+class FaceLandmarkDetector:
+    """Detect the largest face of a photo and its 5 key points.
+
+    Args:
+        upsample (int): HOG detector upsampling (1 finds faces down to about 40 px).
+        cnn_fallback (bool): try dlib's CNN face detector when HOG finds nothing (slower,
+            about 2 s per 400 px photo on one core, but finds turned and dark faces).
+        helen_convention (bool): apply ``HELEN_OFFSETS``. Default: True.
+    """
+
+    def __init__(self, upsample: int = 1, cnn_fallback: bool = True,
+                 helen_convention: bool = True):
+        dlib, models = _import_dlib()
+        self._dlib = dlib
+        self._hog = dlib.get_frontal_face_detector()
+        self._cnn_path = models.cnn_face_detector_model_location()
+        self._cnn = None
+        self._shape = dlib.shape_predictor(models.pose_predictor_model_location())
+        self.upsample = upsample
+        self.cnn_fallback = cnn_fallback
+        self.helen_convention = helen_convention
+
+    def _boxes(self, rgb: np.ndarray, use_cnn: bool) -> List[Tuple[int, int, int, int]]:
+        scale = min(1.0, MAX_SEARCH_SIDE / max(rgb.shape[:2]))
+        small = rgb if scale == 1.0 else cv2.resize(rgb, None, fx=scale, fy=scale,
+                                                   interpolation=cv2.INTER_AREA)
+        if use_cnn:
+            if self._cnn is None:
+                self._cnn = self._dlib.cnn_face_detection_model_v1(self._cnn_path)
+            rects = [d.rect for d in self._cnn(small, self.upsample)]
+        else:
+            rects = list(self._hog(small, self.upsample))
+        return [tuple(int(round(c / scale)) for c in (r.left(), r.top(), r.right(), r.bottom()))
+                for r in rects]
+
+    def detect(self, img: np.ndarray, name: str = '<image>') -> FaceLandmarks:
+        """Landmarks of the largest face in ``img`` (``(H, W, 3)`` uint8 BGR, as cv2 reads).
+
+        Raises:
+            NoFaceError: no face found (the message names ``name``).
+        """
+        if img is None or img.ndim != 3 or img.dtype != np.uint8:
+            raise ValueError(f'{name}: expected an (H, W, 3) uint8 BGR image')
+        rgb = np.ascontiguousarray(img[..., ::-1])
+        detector, boxes = 'hog', self._boxes(rgb, use_cnn=False)
+        if not boxes and self.cnn_fallback:
+            detector, boxes = 'cnn', self._boxes(rgb, use_cnn=True)
+        if not boxes:
+            raise NoFaceError(f'{name}: no face found')
+        box = max(boxes, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+        shape = self._shape(rgb, self._dlib.rectangle(*box))
+        points = five_from_68(np.array([[p.x, p.y] for p in shape.parts()], np.float32))
+        if self.helen_convention:
+            points = to_helen_convention(points)
+        return FaceLandmarks(points, box, len(boxes), detector)
+
+    def detect_file(self, path: str) -> FaceLandmarks:
+        img = cv2.imread(path, cv2.IMREAD_COLOR)
+        if img is None:
+            raise ValueError(f'{path}: missing, unreadable or corrupt image')
+        return self.detect(img, name=path)
+
+
+def detect_landmark_table(paths: Sequence[str], detector: Optional[FaceLandmarkDetector] = None,
+                          may_skip: Sequence[str] = (), progress: bool = True
+                          ) -> Tuple[Dict[str, np.ndarray], List[str], List[str]]:
+    """Detect the 5 points of every image.
+
+    Args:
+        paths: image files.
+        may_skip: paths that are skipped (with a note) when no face is found in them, e.g.
+            the members of a folder; a path not listed stops with :class:`NoFaceError`.
+
+    Returns:
+        ``(table, skipped, notes)``: image name (file name without extension) -> ``(5, 2)``
+        points, the paths without a face, and one note per image with several faces.
+    """
+    from tqdm import tqdm
+    detector = detector or FaceLandmarkDetector()
+    may_skip = set(may_skip)
+    table, skipped, notes = {}, [], []
+    for path in tqdm(paths, desc='landmarks', unit='img', disable=not progress):
+        try:
+            found = detector.detect_file(path)
+        except NoFaceError:
+            if path not in may_skip:
+                raise
+            skipped.append(path)
+            continue
+        if found.num_faces > 1:
+            notes.append(f'{path}: {found.num_faces} faces, using the largest '
+                         f'(box {found.box[0]},{found.box[1]} - {found.box[2]},{found.box[3]})')
+        table[osp.splitext(osp.basename(path))[0]] = found.points
+    return table, skipped, notes

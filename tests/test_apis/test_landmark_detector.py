@@ -1,0 +1,71 @@
+"""The 5-point landmark detector on a real photograph shipped by a registry package
+(matplotlib's ``grace_hopper.jpg``), and its conventions written out by hand."""
+import cv2
+import numpy as np
+import pytest
+from matplotlib.cbook import get_sample_data
+
+from rednet_mmseg.apis import FaceLandmarkDetector, NoFaceError
+from rednet_mmseg.apis.landmark_detector import HELEN_OFFSETS, five_from_68, to_helen_convention
+
+pytest.importorskip('dlib')
+
+
+@pytest.fixture(scope='module')
+def detector():
+    return FaceLandmarkDetector()
+
+
+@pytest.fixture(scope='module')
+def photo():
+    return get_sample_data('grace_hopper.jpg', asfileobj=False)
+
+
+def test_real_face(detector, photo):
+    img = cv2.imread(photo)
+    found = detector.detect(img)
+    assert found.num_faces == 1 and found.detector == 'hog'
+    le, re, nose, lm, rm = found.points
+    iod = np.linalg.norm(re - le)
+    x0, y0, x1, y1 = found.box
+    assert 0.3 < iod / (x1 - x0) < 0.6  # eyes about 40 % of a dlib face box apart
+    assert le[0] < nose[0] < re[0] and lm[0] < nose[0] < rm[0]
+    assert abs(le[1] - re[1]) < 0.15 * iod  # an upright face
+    # Helen's nose point is the bottom of the nose: ~0.8 IOD below the eyes, above the mouth
+    eyes_y, mouth_y = (le[1] + re[1]) / 2, (lm[1] + rm[1]) / 2
+    assert 0.6 * iod < nose[1] - eyes_y < 1.0 * iod and nose[1] < mouth_y
+    # mirroring the photo mirrors the points (x -> w - 1 - x, left/right swapped)
+    w = img.shape[1]
+    mirrored = detector.detect(np.ascontiguousarray(img[:, ::-1])).points
+    expected = found.points[[1, 0, 2, 4, 3]] * [-1, 1] + [w - 1, 0]
+    assert np.linalg.norm(mirrored - expected, axis=1).max() < 0.12 * iod
+
+
+def test_no_face_names_the_image(detector, tmp_path):
+    path = tmp_path / 'wall.png'
+    cv2.imwrite(str(path), np.full((200, 160, 3), 128, np.uint8))
+    with pytest.raises(NoFaceError, match=f'{path}: no face found'):
+        detector.detect_file(str(path))
+    with pytest.raises(ValueError, match='nothing.jpg: missing, unreadable'):
+        detector.detect_file(str(tmp_path / 'nothing.jpg'))
+
+
+def test_five_from_68_by_hand():
+    p = np.zeros((68, 2), np.float32)
+    p[36:42] = (70, 40)   # the subject's right eye, on the image's right here (a mirrored
+    p[42:48] = (30, 40)   # layout), so sorting by x must swap the pairs
+    p[30] = (50, 60)
+    p[48], p[54] = (65, 80), (35, 80)
+    np.testing.assert_allclose(five_from_68(p),
+                               [[30, 40], [70, 40], [50, 60], [35, 80], [65, 80]])
+
+
+def test_offsets_follow_the_face_frame():
+    """The offsets are removed along the eye axis / down the face, whatever the roll."""
+    offsets = np.zeros((5, 2), np.float32)
+    offsets[2] = (0.0, -0.2)  # a detector whose nose point sits 0.2 IOD too high
+    upright = np.array([[0, 0], [10, 0], [5, 6], [2, 10], [8, 10]], np.float32)
+    np.testing.assert_allclose(to_helen_convention(upright, offsets)[2], [5, 8], atol=1e-5)
+    rolled = upright @ np.array([[0, 1], [-1, 0]], np.float32).T  # (x, y) -> (y, -x)
+    np.testing.assert_allclose(to_helen_convention(rolled, offsets)[2], [8, -5], atol=1e-5)
+    assert np.abs(HELEN_OFFSETS[2, 1]) > 0.1  # the one large correction: the nose point

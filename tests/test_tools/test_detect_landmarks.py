@@ -1,0 +1,50 @@
+"""tools/misc/detect_landmarks.py: a table for parse_faces.py from photos without landmarks."""
+import os
+import shutil
+import subprocess
+import sys
+
+import cv2
+import numpy as np
+import pytest
+
+from rednet_mmseg.datasets.transforms.loading import read_landmark_table
+
+pytest.importorskip('dlib')
+
+
+def _run(*args, repo_root):
+    return subprocess.run([sys.executable, 'tools/misc/detect_landmarks.py', *args,
+                           '--no-progress'], cwd=repo_root, capture_output=True, text=True,
+                          timeout=600)
+
+
+@pytest.fixture
+def photos(tmp_path):
+    from matplotlib.cbook import get_sample_data
+    folder = tmp_path / 'photos'
+    folder.mkdir()
+    shutil.copy(get_sample_data('grace_hopper.jpg', asfileobj=False), folder / 'hopper.jpg')
+    cv2.imwrite(str(folder / 'wall.png'), np.full((150, 120, 3), 90, np.uint8))
+    return folder
+
+
+def test_folder_skips_images_without_a_face(photos, tmp_path, repo_root):
+    table = tmp_path / 'out' / 'landmarks.txt'
+    os.makedirs(table.parent)
+    res = _run(str(photos), '-o', str(table), repo_root=repo_root)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert f'no face found in 1 image(s), skipped: {photos / "wall.png"}' in res.stderr
+    points = read_landmark_table(str(table))
+    assert list(points) == ['hopper'] and points['hopper'].shape == (5, 2)
+    assert os.listdir(table.parent) == ['landmarks.txt']  # no temporary file left
+
+
+def test_named_image_without_a_face_is_an_error(photos, tmp_path, repo_root):
+    table = tmp_path / 'landmarks.txt'
+    res = _run(str(photos / 'hopper.jpg'), str(photos / 'wall.png'), '-o', str(table),
+               repo_root=repo_root)
+    assert res.returncode != 0 and f'{photos / "wall.png"}: no face found' in res.stderr
+    assert not table.exists()
+    res = _run(str(photos / 'hopper.jpg'), '-o', str(tmp_path), repo_root=repo_root)
+    assert res.returncode != 0 and 'is a directory' in res.stderr

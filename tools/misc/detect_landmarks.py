@@ -1,0 +1,59 @@
+"""Detect the 5 face landmarks of photos and write the table that parse_faces.py reads.
+
+Usage:
+    python tools/misc/detect_landmarks.py IMAGES_OR_DIRS_OR_GLOBS... -o TABLE
+        [--no-cnn] [--raw] [--no-progress]
+
+TABLE gets one line per image: ``<image name> x1 y1 x2 y2 x3 y3 x4 y4 x5 y5`` (left and right
+eye centre, nose tip, left and right mouth corner, image-left first, in pixels, in the Helen
+converter's convention). Several faces in a photo: the largest is used and a note says so.
+No face: a named image stops the tool with an error naming it; images of a folder or glob are
+skipped with a warning that lists them. The table is written only at the end, whole.
+"""
+import argparse
+import os.path as osp
+import sys
+
+from rednet_mmseg.apis import FaceLandmarkDetector, NoFaceError, expand_inputs
+from rednet_mmseg.apis.landmark_detector import detect_landmark_table
+from rednet_mmseg.datasets.sample_check import BadSampleError, check_sample
+from rednet_mmseg.datasets.transforms.loading import write_landmark_table
+from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('inputs', nargs='+', help='image files, folders or quoted globs')
+    parser.add_argument('-o', '--out', required=True, help='landmark table to write')
+    parser.add_argument('--no-cnn', action='store_true',
+                        help="HOG face detector only (no slower CNN fallback)")
+    parser.add_argument('--raw', action='store_true',
+                        help="dlib's own points, without the Helen-convention offsets")
+    parser.add_argument('--no-progress', action='store_true', help='hide the progress bar')
+    args = parser.parse_args(argv)
+    try:
+        paths, from_patterns = expand_inputs(args.inputs)
+        for p in paths:  # corrupt or truncated images fail before any work
+            check_sample(p, None, num_classes=0)
+        if osp.isdir(args.out):
+            raise OutputDirError(f'-o {args.out}: is a directory; give a file name')
+        check_output_dir(osp.dirname(osp.abspath(args.out)), '-o')
+        detector = FaceLandmarkDetector(cnn_fallback=not args.no_cnn,
+                                        helen_convention=not args.raw)
+        table, skipped, notes = detect_landmark_table(paths, detector, may_skip=from_patterns,
+                                                      progress=not args.no_progress)
+    except (FileNotFoundError, ValueError, BadSampleError, OutputDirError, ImportError) as err:
+        raise SystemExit(f'error: {err}')
+    for note in notes:
+        print(f'note: {note}')
+    if skipped:
+        print(f'warning: no face found in {len(skipped)} image(s), skipped: '
+              + ' '.join(skipped), file=sys.stderr)
+    if not table:
+        raise SystemExit(f'error: {NoFaceError("no face found in any input")}')
+    write_landmark_table(args.out, table)
+    print(f'{len(table)} image(s): landmarks written to {args.out}')
+
+
+if __name__ == '__main__':
+    sys.exit(main())
