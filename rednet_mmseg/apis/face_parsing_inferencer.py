@@ -37,7 +37,7 @@ class FaceParsingInferencer(MMSegInferencer):
 
     Args:
         model (str | Config): config file or object. weights (str): checkpoint (loaded
-            weights-only, see ``rednet_mmseg.utils.upstream_compat``).
+            weights-only, see ``rednet_mmseg.utils.checkpoint``).
         landmarks_file (str, optional): landmark table (default: detect the landmarks).
         prior_bank (str, optional): replaces ``bank_file`` of ``LoadFacePrior``.
         **kwargs: :class:`MMSegInferencer` arguments (``device``, ``palette``, ...).

@@ -3,10 +3,8 @@ from typing import Dict, Optional, Sequence
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ..models.utils.adaptive_prior import refine_with_prior
 
 
 class FaceParsingExportModel(nn.Module):
@@ -25,11 +23,14 @@ class FaceParsingExportModel(nn.Module):
 
     def __init__(self, segmentor: nn.Module, with_prior: bool = False):
         super().__init__()
+        if with_prior and not hasattr(segmentor, 'refine_scores'):
+            raise ValueError(f'{type(segmentor).__name__} has no adaptive prior: export '
+                             'with_prior needs a PriorEncoderDecoder')
         self.segmentor = segmentor.eval()
         self.with_prior = with_prior
         pre = segmentor.data_preprocessor
         self.bgr_to_rgb = bool(getattr(pre, 'channel_conversion', False))
-        self.normalize = bool(getattr(pre, '_enable_normalize', False))
+        self.normalize = getattr(pre, 'mean', None) is not None  # mmseg registers it then
         if self.normalize:
             self.register_buffer('mean', pre.mean.detach().clone().view(1, -1, 1, 1))
             self.register_buffer('std', pre.std.detach().clone().view(1, -1, 1, 1))
@@ -39,12 +40,10 @@ class FaceParsingExportModel(nn.Module):
         x = image.flip(1) if self.bgr_to_rgb else image
         if self.normalize:
             x = (x - self.mean) / self.std
-        logits = self.segmentor.decode_head(self.segmentor.extract_feat(x))
-        if logits.shape[-2:] != x.shape[-2:]:
-            logits = F.interpolate(logits, size=x.shape[-2:], mode='bilinear',
-                                   align_corners=self.segmentor.align_corners)
+        # the segmentor's own inference path: features, head, resize to the input size
+        logits = self.segmentor.encode_decode(x, [dict(img_shape=x.shape[2:])])
         if self.with_prior:
-            logits = refine_with_prior(logits, prior)
+            logits = self.segmentor.refine_scores(logits, prior)
         return logits, logits.argmax(1)
 
 

@@ -13,29 +13,26 @@ Patches
    compiled mmcv is installed.
 2. Checkpoint loading on torch >= 2.6 (mmengine 0.10.7): ``torch.load`` defaults to
    ``weights_only=True`` and every mmengine checkpoint fails with ``Unsupported global: GLOBAL
-   mmengine.logging.history_buffer.HistoryBuffer``. Policy: resuming a run (``Runner.resume``)
-   from a checkpoint inside its own ``work_dir`` unpickles fully, because the file is the
-   run's own (resuming from a file elsewhere must be trusted explicitly); every other local load (``load_from``,
-   ``--checkpoint``, ``init_cfg`` pretrained) goes through :class:`_WeightsUnpickler`, which
-   rebuilds tensors with torch's own weights-only allow-list, turns known metadata objects
-   (mmengine log buffers, numpy arrays) into inert placeholders and refuses any other global,
-   so no code from the file is executed.
+   mmengine.logging.history_buffer.HistoryBuffer``. mmengine's local loader is replaced by
+   our trust policy (``rednet_mmseg.utils.checkpoint.safe_load``), and ``Runner.resume``
+   unpickles fully only a checkpoint inside the run's own ``work_dir`` (or one trusted
+   explicitly).
 3. Distributed training without CUDA (mmengine 0.10.7): ``_init_dist_pytorch`` calls
    ``torch.cuda.set_device`` (fails without a GPU), ``Runner.wrap_model`` passes
    ``device_ids=[LOCAL_RANK]`` to DDP (rejected for CPU modules) and SyncBN cannot run on CPU.
    Without CUDA: no ``set_device``, backend ``gloo``, ``device_ids=None``, SyncBN -> BN.
 """
-import contextlib
-import contextvars
 import importlib.machinery
 import importlib.util
 import os
-import pickle
 import sys
 import types
 import warnings
 
 import torch
+
+from .checkpoint import (TRUST_ENV, UnsafeCheckpointError, is_trusted, safe_load,
+                         trusted_checkpoint_loads)
 
 _APPLIED = False
 
@@ -77,100 +74,6 @@ def _install_mmcv_ext_standin():
 # --------------------------------------------------------------------------------------------
 # 2. checkpoint loading
 # --------------------------------------------------------------------------------------------
-_TRUSTED_LOAD = contextvars.ContextVar('rednet_trusted_checkpoint_load', default=False)
-TRUST_ENV = 'REDNET_TRUSTED_CHECKPOINTS'
-#: globals that appear in mmengine checkpoint *metadata* (log buffers, numpy scalars, which
-#: pickle through ``getattr``); they are replaced by inert placeholders, never called.
-_METADATA_PREFIXES = ('mmengine.', 'numpy.', 'builtins.getattr', '__builtin__.getattr',
-                      'collections.defaultdict')
-
-
-class UnsafeCheckpointError(pickle.UnpicklingError):
-    """A checkpoint asks to run code that is not on the weights allow-list."""
-
-
-class _Inert:
-    """Stands in for a metadata object of a checkpoint; accepts and ignores everything."""
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def __setstate__(self, state):
-        pass
-
-    def __call__(self, *args, **kwargs):
-        return _Inert()
-
-
-def _allowed_globals():
-    from torch import _weights_only_unpickler as wou
-    allowed = dict(wou._get_allowed_globals())
-    for obj in torch.serialization.get_safe_globals():
-        if isinstance(obj, tuple):
-            obj, name = obj
-        else:
-            name = f'{obj.__module__}.{obj.__qualname__}'
-        allowed[name] = obj
-    return allowed
-
-
-class _WeightsUnpickler(pickle.Unpickler):
-    filename = '<checkpoint>'
-    allowed = {}
-
-    def find_class(self, module, name):
-        full = f'{module}.{name}'
-        if full in self.allowed:
-            return self.allowed[full]
-        if full.startswith(_METADATA_PREFIXES):
-            return _Inert
-        raise UnsafeCheckpointError(
-            f'{self.filename}: refusing to load, the checkpoint asks to call `{full}`, which is '
-            'not needed to restore weights and could run arbitrary code. If you trust this '
-            f'file, set {TRUST_ENV}={self.filename} (paths separated by "{os.pathsep}") to '
-            'unpickle it fully.')
-
-
-def _weights_pickle_module(filename):
-    cls = type('_FileWeightsUnpickler', (_WeightsUnpickler, ),
-               dict(filename=filename, allowed=_allowed_globals()))  # once per file
-    return types.SimpleNamespace(Unpickler=cls, load=lambda f, **kw: cls(f, **kw).load(),
-                                 __name__='rednet_weights_pickle')
-
-
-def _is_trusted(filename):
-    listed = os.environ.get(TRUST_ENV, '')
-    trusted = {os.path.abspath(p) for p in listed.split(os.pathsep) if p}
-    return _TRUSTED_LOAD.get() or os.path.abspath(filename) in trusted
-
-
-def safe_load(filename, map_location=None):
-    """Load a local checkpoint; see the module docstring for the trust policy."""
-    filename = os.path.expanduser(filename)
-    if not os.path.isfile(filename):
-        raise FileNotFoundError(f'{filename} can not be found.')
-    try:
-        if _is_trusted(filename):
-            return torch.load(filename, map_location=map_location, weights_only=False)
-        return torch.load(filename, map_location=map_location, weights_only=False,
-                          pickle_module=_weights_pickle_module(filename))
-    except UnsafeCheckpointError:
-        raise
-    except (RuntimeError, EOFError, pickle.UnpicklingError, OSError) as err:
-        raise RuntimeError(f'{filename}: not a readable checkpoint (truncated or corrupt?): '
-                           f'{err}') from err
-
-
-@contextlib.contextmanager
-def trusted_checkpoint_loads():
-    """Within this context local checkpoints are unpickled fully (used for resume)."""
-    token = _TRUSTED_LOAD.set(True)
-    try:
-        yield
-    finally:
-        _TRUSTED_LOAD.reset(token)
-
-
 def _patch_checkpoint_loading():
     if tuple(int(v) for v in torch.__version__.split('.')[:2]) < (2, 6):
         return  # torch < 2.6 unpickles fully by default; mmengine works unchanged
@@ -184,7 +87,7 @@ def _patch_checkpoint_loading():
     def resume(self, filename, *args, **kwargs):
         path = os.path.abspath(os.path.expanduser(filename))
         own = path.startswith(os.path.abspath(self.work_dir) + os.sep)
-        if not own and os.path.isfile(path) and not _is_trusted(path):
+        if not own and os.path.isfile(path) and not is_trusted(path):
             raise UnsafeCheckpointError(
                 f'{filename}: resuming unpickles the whole checkpoint (optimizer, message hub), '
                 f'and this file is not in the run\'s work_dir {self.work_dir}. If you trust '

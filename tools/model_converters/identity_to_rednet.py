@@ -11,7 +11,7 @@ import os
 
 import torch
 
-from rednet_mmseg.utils.upstream_compat import safe_load
+from rednet_mmseg.utils.checkpoint import safe_load
 
 
 def convert(state_dict: dict, num_units: int = 5) -> dict:

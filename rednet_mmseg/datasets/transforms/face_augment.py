@@ -7,6 +7,8 @@ from mmcv.transforms.utils import cache_randomness
 from mmseg.datasets.transforms import RandomFlip
 from mmseg.registry import TRANSFORMS
 
+from .prior_storage import STORED_NO_PRIOR, is_stored_prior
+
 
 def _by4(fn, arr: np.ndarray) -> np.ndarray:
     """Apply an OpenCV ``fn`` (at most 4 channels) to any number of channels."""
@@ -40,15 +42,14 @@ def _resample(arr: np.ndarray, mat: np.ndarray, size, border) -> np.ndarray:
 
 def _warp_fields(results: dict, mat: np.ndarray, size) -> None:
     """Apply the affine ``mat`` to the image, every map in ``seg_fields`` and the key points.
-    Label maps: nearest, 255 (ignored) outside the image; the image and float maps (the prior,
-    stored as ``prior - 1`` by ``LoadFacePrior``): bilinear / area (``_resample``), 0 and -1
-    (no prior) outside."""
+    Label maps: nearest, 255 (ignored) outside the image; the image and the prior (in its
+    ``prior_storage`` form): bilinear / area (``_resample``), 0 and no prior outside."""
     w, h = size
     results['img'] = _resample(results['img'], mat, size, 0)
     for key in results.get('seg_fields', []):
         arr = results[key]
-        if np.issubdtype(arr.dtype, np.floating):
-            results[key] = _resample(arr, mat, size, (-1, -1, -1, -1))
+        if is_stored_prior(arr):
+            results[key] = _resample(arr, mat, size, (STORED_NO_PRIOR, ) * 4)
         else:
             results[key] = _warp(arr, mat, size, cv2.INTER_NEAREST, 255)
     if results.get('gt_keypoints') is not None:

@@ -5,6 +5,8 @@ from mmengine.structures import PixelData
 from mmseg.datasets.transforms import PackSegInputs
 from mmseg.registry import TRANSFORMS
 
+from .prior_storage import restore_prior
+
 
 @TRANSFORMS.register_module()
 class PackFaceInputs(PackSegInputs):
@@ -23,7 +25,7 @@ class PackFaceInputs(PackSegInputs):
         packed = super().transform(results)
         prior = results.get('gt_prior')
         if prior is not None:
-            prior = prior + 1.0  # undo LoadFacePrior's offset
+            prior = restore_prior(prior)
             if results.get('flip') and results.get('flip_direction') == 'horizontal':
                 order = np.arange(prior.shape[-1])
                 for a, b in results.get('swap_seg_labels') or ():

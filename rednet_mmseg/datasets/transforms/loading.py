@@ -7,6 +7,7 @@ from mmcv.transforms import BaseTransform
 from mmseg.registry import TRANSFORMS
 
 from ..prior_bank import PriorBank
+from .prior_storage import store_prior
 
 
 def read_landmarks(path: str, num_points: int = 5) -> np.ndarray:
@@ -126,7 +127,7 @@ class LoadFacePrior(BaseTransform):
     transform: the prior is registered in ``seg_fields``, so mmseg's ``Resize``, ``RandomCrop``
     and ``RandomFlip`` move it exactly like the label map, and :class:`PackFaceInputs` swaps
     its left/right channels after a horizontal flip. While in ``seg_fields`` it is stored as
-    ``prior - 1`` (values in ``[-1, 0]``), so the value-based label swapping of
+    ``prior - 1`` (``prior_storage``), so the value-based label swapping of
     ``RandomFlip(swap_seg_labels=...)`` can never alter it.
 
     Landmarks come from ``landmark_path`` (set by the data set when ``data_prefix`` has
@@ -135,7 +136,7 @@ class LoadFacePrior(BaseTransform):
 
     Required Keys: ``img``, ``img_path``, ``landmark_path`` (optional).
     Modified Keys: ``seg_fields``.
-    Added Keys: ``gt_prior`` (np.float32, ``(H, W, K)``, minus 1, see above).
+    Added Keys: ``gt_prior`` (np.float32, ``(H, W, K)``, stored form, see above).
 
     Args:
         bank_file (str): ``.npz`` written by ``tools/misc/build_prior_bank.py``.
@@ -161,7 +162,7 @@ class LoadFacePrior(BaseTransform):
         points = _find_landmarks(results, self.landmarks_file, _TABLES)
         prior = bank.prior_for_image(points, results['img'].shape[:2], name=name,
                                      num_neighbors=self.num_neighbors)
-        results['gt_prior'] = prior - 1.0
+        results['gt_prior'] = store_prior(prior)
         results.setdefault('seg_fields', []).append('gt_prior')
         return results
 

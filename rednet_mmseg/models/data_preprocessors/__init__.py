@@ -1,3 +1,3 @@
-from .prior_concat import PriorConcatPreProcessor
+from .implicit_prior_preprocessor import PriorConcatPreProcessor
 
 __all__ = ['PriorConcatPreProcessor']

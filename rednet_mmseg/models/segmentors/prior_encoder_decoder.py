@@ -1,33 +1,13 @@
 """EncoderDecoder with RED-Net's adaptive prior in training (Eq. 2) and inference (Eq. 5-8)."""
 from typing import List
 
-import torch
-import torch.nn.functional as F
 from mmseg.models.segmentors import EncoderDecoder
 from mmseg.models.utils import resize
 from mmseg.registry import MODELS
 from mmseg.utils import add_prefix
 from torch import Tensor
 
-from ..utils.adaptive_prior import refine_with_prior
-
-
-def stack_priors(data_samples: List, size) -> Tensor:
-    """``face_prior`` of each sample, padded like mmseg pads the inputs (right/bottom, to
-    ``pad_shape``) and with zeros (no prior) in the padding: ``(N, K, H, W)``."""
-    priors = []
-    for sample in data_samples:
-        if 'face_prior' not in sample:
-            raise KeyError(f'{sample.metainfo.get("img_path", "<image>")}: no face_prior; add '
-                           'LoadFacePrior and PackFaceInputs to the pipeline')
-        prior = sample.face_prior.data
-        left, right, top, bottom = sample.metainfo.get('padding_size', (0, 0, 0, 0))
-        prior = F.pad(prior, (left, right, top, bottom), value=0.0)
-        if tuple(prior.shape[-2:]) != tuple(size):
-            prior = resize(prior[None], size=tuple(size), mode='bilinear',
-                           align_corners=False)[0]
-        priors.append(prior)
-    return torch.stack(priors)
+from ..utils.prior_refinement import refine_with_prior, stack_priors
 
 
 @MODELS.register_module()
@@ -58,7 +38,7 @@ class PriorEncoderDecoder(EncoderDecoder):
             prior = stack_priors(data_samples, data_samples[0].metainfo['pad_shape'])
             prior = resize(prior, size=seg_logits.shape[2:], mode='bilinear',
                            align_corners=False)
-            seg_logits = refine_with_prior(seg_logits, prior)
+            seg_logits = self.refine_scores(seg_logits, prior)
         losses = self.decode_head.loss_by_feat(seg_logits, data_samples)
         return add_prefix(losses, 'decode')
 
@@ -67,6 +47,11 @@ class PriorEncoderDecoder(EncoderDecoder):
             return super().predict(inputs, data_samples)
         batch_img_metas = [s.metainfo for s in data_samples]
         seg_logits = self.inference(inputs, batch_img_metas)  # (N, K, H_pad, W_pad)
-        seg_logits = refine_with_prior(seg_logits, stack_priors(data_samples,
-                                                                seg_logits.shape[2:]))
+        seg_logits = self.refine_scores(seg_logits, stack_priors(data_samples,
+                                                                 seg_logits.shape[2:]))
         return self.postprocess_result(seg_logits, data_samples)
+
+    def refine_scores(self, seg_logits: Tensor, prior: Tensor) -> Tensor:
+        """The adaptive prior on decode-head scores (Eq. 6-8), in training, prediction and the
+        ONNX graph alike: ``(N, K, H, W)`` logits and prior -> log-probabilities."""
+        return refine_with_prior(seg_logits, prior)

@@ -1,8 +1,11 @@
-"""Adaptive prior refinement (paper "Adaptive prior", Eq. 6-8, Fig. 5)."""
+"""Adaptive prior refinement (paper "Adaptive prior", Eq. 6-8, Fig. 5), and the samples'
+priors batched for it."""
 import math
+from typing import List
 
 import torch
 import torch.nn.functional as F
+from mmseg.models.utils import resize
 from torch import Tensor
 
 _EPS = 1e-12
@@ -41,3 +44,21 @@ def refine_with_prior(seg_logits: Tensor, prior: Tensor) -> Tensor:
     # logaddexp(log_p, log_apr), spelt out: the TorchScript ONNX exporter has no logaddexp
     log_sum = torch.maximum(log_p, log_apr) + torch.log1p(torch.exp(-(log_p - log_apr).abs()))
     return log_sum - torch.logsumexp(log_sum, dim=1, keepdim=True)
+
+
+def stack_priors(data_samples: List, size) -> Tensor:
+    """``face_prior`` of each sample, padded like mmseg pads the inputs (right/bottom, to
+    ``pad_shape``) and with zeros (no prior) in the padding: ``(N, K, H, W)``."""
+    priors = []
+    for sample in data_samples:
+        if 'face_prior' not in sample:
+            raise KeyError(f'{sample.metainfo.get("img_path", "<image>")}: no face_prior; add '
+                           'LoadFacePrior and PackFaceInputs to the pipeline')
+        prior = sample.face_prior.data
+        left, right, top, bottom = sample.metainfo.get('padding_size', (0, 0, 0, 0))
+        prior = F.pad(prior, (left, right, top, bottom), value=0.0)
+        if tuple(prior.shape[-2:]) != tuple(size):
+            prior = resize(prior[None], size=tuple(size), mode='bilinear',
+                           align_corners=False)[0]
+        priors.append(prior)
+    return torch.stack(priors)

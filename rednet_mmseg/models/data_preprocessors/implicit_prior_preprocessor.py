@@ -3,7 +3,7 @@ import torch
 from mmseg.models.data_preprocessor import SegDataPreProcessor
 from mmseg.registry import MODELS
 
-from ..segmentors.prior_encoder_decoder import stack_priors
+from ..utils.prior_refinement import stack_priors
 
 
 @MODELS.register_module()

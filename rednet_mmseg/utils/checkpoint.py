@@ -1,0 +1,111 @@
+"""Our checkpoint trust policy: which local checkpoints may be unpickled fully.
+
+Loading weights from elsewhere (``load_from``, ``tools/test.py``'s checkpoint, ``init_cfg``
+pretrained) never executes code from the file: :func:`safe_load` rebuilds tensors with torch's
+weights-only allow-list, turns known metadata objects (mmengine log buffers, numpy arrays)
+into inert placeholders and refuses any other global (:class:`UnsafeCheckpointError`). A run's
+own resume file, or a file listed in ``REDNET_TRUSTED_CHECKPOINTS`` (paths separated by
+``os.pathsep``), is unpickled fully (:func:`trusted_checkpoint_loads`). mmengine is pointed at
+this policy by ``upstream_compat`` (torch >= 2.6).
+"""
+import contextlib
+import contextvars
+import os
+import pickle
+import types
+
+import torch
+
+_TRUSTED_LOAD = contextvars.ContextVar('rednet_trusted_checkpoint_load', default=False)
+TRUST_ENV = 'REDNET_TRUSTED_CHECKPOINTS'
+#: globals that appear in mmengine checkpoint *metadata* (log buffers, numpy scalars, which
+#: pickle through ``getattr``); they are replaced by inert placeholders, never called.
+_METADATA_PREFIXES = ('mmengine.', 'numpy.', 'builtins.getattr', '__builtin__.getattr',
+                      'collections.defaultdict')
+
+
+class UnsafeCheckpointError(pickle.UnpicklingError):
+    """A checkpoint asks to run code that is not on the weights allow-list."""
+
+
+class _Inert:
+    """Stands in for a metadata object of a checkpoint; accepts and ignores everything."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __setstate__(self, state):
+        pass
+
+    def __call__(self, *args, **kwargs):
+        return _Inert()
+
+
+def _allowed_globals():
+    from torch import _weights_only_unpickler as wou
+    allowed = dict(wou._get_allowed_globals())
+    for obj in torch.serialization.get_safe_globals():
+        if isinstance(obj, tuple):
+            obj, name = obj
+        else:
+            name = f'{obj.__module__}.{obj.__qualname__}'
+        allowed[name] = obj
+    return allowed
+
+
+class _WeightsUnpickler(pickle.Unpickler):
+    filename = '<checkpoint>'
+    allowed = {}
+
+    def find_class(self, module, name):
+        full = f'{module}.{name}'
+        if full in self.allowed:
+            return self.allowed[full]
+        if full.startswith(_METADATA_PREFIXES):
+            return _Inert
+        raise UnsafeCheckpointError(
+            f'{self.filename}: refusing to load, the checkpoint asks to call `{full}`, which is '
+            'not needed to restore weights and could run arbitrary code. If you trust this '
+            f'file, set {TRUST_ENV}={self.filename} (paths separated by "{os.pathsep}") to '
+            'unpickle it fully.')
+
+
+def _weights_pickle_module(filename):
+    cls = type('_FileWeightsUnpickler', (_WeightsUnpickler, ),
+               dict(filename=filename, allowed=_allowed_globals()))  # once per file
+    return types.SimpleNamespace(Unpickler=cls, load=lambda f, **kw: cls(f, **kw).load(),
+                                 __name__='rednet_weights_pickle')
+
+
+def is_trusted(filename: str) -> bool:
+    """Inside :func:`trusted_checkpoint_loads`, or listed in ``REDNET_TRUSTED_CHECKPOINTS``."""
+    listed = os.environ.get(TRUST_ENV, '')
+    trusted = {os.path.abspath(p) for p in listed.split(os.pathsep) if p}
+    return _TRUSTED_LOAD.get() or os.path.abspath(filename) in trusted
+
+
+def safe_load(filename, map_location=None):
+    """Load a local checkpoint; see the module docstring for the trust policy."""
+    filename = os.path.expanduser(filename)
+    if not os.path.isfile(filename):
+        raise FileNotFoundError(f'{filename} can not be found.')
+    try:
+        if is_trusted(filename):
+            return torch.load(filename, map_location=map_location, weights_only=False)
+        return torch.load(filename, map_location=map_location, weights_only=False,
+                          pickle_module=_weights_pickle_module(filename))
+    except UnsafeCheckpointError:
+        raise
+    except (RuntimeError, EOFError, pickle.UnpicklingError, OSError) as err:
+        raise RuntimeError(f'{filename}: not a readable checkpoint (truncated or corrupt?): '
+                           f'{err}') from err
+
+
+@contextlib.contextmanager
+def trusted_checkpoint_loads():
+    """Within this context local checkpoints are unpickled fully (used for resume)."""
+    token = _TRUSTED_LOAD.set(True)
+    try:
+        yield
+    finally:
+        _TRUSTED_LOAD.reset(token)
