@@ -122,18 +122,8 @@ class RedNetEncoder(BaseModule):
             ``(N, stage_channels[i], H/2^(i+1), W/2^(i+1))``, stage 6 unpooled) plus the
             indices and input shapes of every pooling layer.
         """
-        x = self.stem(x)
-        outs, indices, shapes = [], [], []
-        for i, unit in enumerate(self.units):
-            x = unit(x)
-            if i < self.num_pools:
-                # plain ints, also under tracing (FLOP counting, export)
-                shapes.append((int(x.shape[-2]), int(x.shape[-1])))
-                x, idx = self.pool(x)
-                indices.append(idx)
-            if i in self.out_indices:
-                outs.append(x)
-        return PooledFeatures(outs, indices, shapes)
+        return PooledFeatures.collect(self.stem(x), self.units, self.pool, self.out_indices,
+                                      self.num_pools)
 
     def train(self, mode: bool = True):
         super().train(mode)

@@ -51,12 +51,4 @@ class VGGEncoder(BaseModule):
         self.pool = nn.MaxPool2d(kernel_size=2, stride=2, return_indices=True)
 
     def forward(self, x: Tensor) -> PooledFeatures:
-        outs, indices, shapes = [], [], []
-        for i, block in enumerate(self.blocks):
-            x = block(x)
-            shapes.append((int(x.shape[-2]), int(x.shape[-1])))
-            x, idx = self.pool(x)
-            indices.append(idx)
-            if i in self.out_indices:
-                outs.append(x)
-        return PooledFeatures(outs, indices, shapes)
+        return PooledFeatures.collect(x, self.blocks, self.pool, self.out_indices)

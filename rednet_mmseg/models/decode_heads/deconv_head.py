@@ -4,16 +4,15 @@ from typing import Sequence
 
 import torch.nn as nn
 from mmcv.cnn import ConvModule
-from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.registry import MODELS
 from torch import Tensor
 
-from ..utils.pooled_features import PooledFeatures
 from ..utils.unpool import unpool2x
+from .unpooling_head import UnpoolingHead
 
 
 @MODELS.register_module()
-class DeconvHead(BaseDecodeHead):
+class DeconvHead(UnpoolingHead):
     """Mirror of a VGG encoder: per level, max-unpooling with the encoder's indices followed by
     ``n`` 3x3 deconvolution + BN + ReLU layers (the last one changes the width), optionally
     preceded by DeconvNet's centre (fc6 as a 7x7 conv, fc7 as a 1x1 conv, deconv-fc6 as a 7x7
@@ -36,10 +35,8 @@ class DeconvHead(BaseDecodeHead):
                  fallback_mode: str = 'bilinear', conv_cfg: dict = dict(type='deconv'),
                  norm_cfg: dict = dict(type='BN', requires_grad=True), init_cfg=None,
                  **kwargs):
-        if init_cfg is None:
-            init_cfg = [dict(type='Normal', std=0.01, layer=['Conv2d', 'ConvTranspose2d']),
-                        dict(type='Constant', val=1, layer=['_BatchNorm'])]
-        super().__init__(conv_cfg=conv_cfg, norm_cfg=norm_cfg, init_cfg=init_cfg, **kwargs)
+        super().__init__(unit_channels, conv_cfg=conv_cfg, norm_cfg=norm_cfg,
+                         init_cfg=init_cfg, **kwargs)
         if len(convs_per_unit) != len(unit_channels) + 1:
             raise ValueError('DeconvHead: convs_per_unit needs one entry per level '
                              f'({len(unit_channels) + 1}), got {tuple(convs_per_unit)}')
@@ -53,23 +50,17 @@ class DeconvHead(BaseDecodeHead):
                 ConvModule(center_channels, center_channels, 1, norm_cfg=self.norm_cfg,
                            act_cfg=self.act_cfg),
                 ConvModule(center_channels, self.in_channels, 7, padding=3, **cfg))
-        ins = (self.in_channels, *unit_channels)
-        outs = (*unit_channels, self.channels)
         self.units = nn.ModuleList()
-        for cin, cout, n in zip(ins, outs, convs_per_unit):
+        for (cin, cout), n in zip(self.level_channels, convs_per_unit):
             self.units.append(nn.Sequential(*[
                 ConvModule(cin, cin if k < n - 1 else cout, 3, padding=1, **cfg)
                 for k in range(n)]))
 
     def forward(self, inputs) -> Tensor:
         x = self._transform_inputs(inputs)
-        pooled = isinstance(inputs, PooledFeatures)
-        indices = list(inputs.pool_indices) if pooled else []
-        shapes = list(inputs.pool_shapes) if pooled else []
+        indices = self.unpool_indices(inputs)
         if self.center is not None:
             x = self.center(x)
         for unit in self.units:
-            idx = indices.pop() if indices else None
-            size = shapes.pop() if shapes else None
-            x = unit(unpool2x(x, idx, size, self.fallback_mode))
+            x = unit(unpool2x(x, *indices.take(x), self.fallback_mode))
         return self.cls_seg(x)

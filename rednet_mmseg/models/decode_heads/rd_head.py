@@ -2,16 +2,15 @@
 from typing import Sequence
 
 import torch.nn as nn
-from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.registry import MODELS
 from torch import Tensor
 
-from ..utils.pooled_features import PooledFeatures
 from ..utils.rd_unit import VARIANTS, RDUnit
+from .unpooling_head import UnpoolingHead
 
 
 @MODELS.register_module()
-class RDHead(BaseDecodeHead):
+class RDHead(UnpoolingHead):
     """A stack of RD-Units that restores the encoder's deepest feature map to full resolution.
 
     RD-Unit ``k`` unpools with the indices of the ``k``-th pooling layer counted from the deep
@@ -68,19 +67,14 @@ class RDHead(BaseDecodeHead):
         if variant not in VARIANTS:
             raise ValueError(f'RDHead: unknown variant {variant!r}; choose from '
                              f'{sorted(VARIANTS)}')
-        if init_cfg is None:  # paper: decoder weights ~ N(0, 0.01)
-            init_cfg = [dict(type='Normal', std=0.01, layer=['Conv2d', 'ConvTranspose2d']),
-                        dict(type='Constant', val=1, layer=['_BatchNorm'])]
-        super().__init__(conv_cfg=conv_cfg, norm_cfg=norm_cfg, init_cfg=init_cfg, **kwargs)
+        super().__init__(unit_channels, conv_cfg=conv_cfg, norm_cfg=norm_cfg,
+                         init_cfg=init_cfg, **kwargs)
         if self.input_transform is not None:
             raise ValueError('RDHead takes one feature map (input_transform=None)')
-        self.variant = variant
-        ins = (self.in_channels, *unit_channels)
-        outs = (*unit_channels, self.channels)
         self.units = nn.ModuleList(
             RDUnit(i, o, variant=variant, bottleneck_ratio=bottleneck_ratio,
                    conv_cfg=self.conv_cfg, norm_cfg=self.norm_cfg, act_cfg=self.act_cfg,
-                   fallback_mode=fallback_mode) for i, o in zip(ins, outs))
+                   fallback_mode=fallback_mode) for i, o in self.level_channels)
 
     def forward(self, inputs) -> Tensor:
         """Args: inputs (tuple[Tensor] | PooledFeatures): backbone outputs.
@@ -88,19 +82,7 @@ class RDHead(BaseDecodeHead):
         Returns: Tensor: logits ``(N, num_classes, H, W)``.
         """
         x = self._transform_inputs(inputs)
-        pooled = isinstance(inputs, PooledFeatures)
-        indices = list(inputs.pool_indices) if pooled else []
-        shapes = list(inputs.pool_shapes) if pooled else []
-        if indices and len(indices) < len(self.units):
-            raise ValueError(f'RDHead has {len(self.units)} RD-Units but the encoder provides '
-                             f'only {len(indices)} pooling index maps')
+        indices = self.unpool_indices(inputs)
         for unit in self.units:
-            idx = indices.pop() if indices else None
-            size = shapes.pop() if shapes else None
-            if idx is not None and idx.shape != x.shape:
-                raise ValueError(
-                    f'RDHead: RD-Unit input {tuple(x.shape)} does not match the encoder '
-                    f'pooling indices {tuple(idx.shape)}; set unit_channels to the reversed '
-                    'encoder stage channels')
-            x = unit(x, idx, size)
+            x = unit(x, *indices.take(x))
         return self.cls_seg(x)

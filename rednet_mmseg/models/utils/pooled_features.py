@@ -1,8 +1,8 @@
 """Container that carries max-pooling indices from RE-Net to RD-Net through mmseg's
 unchanged ``EncoderDecoder``."""
-from typing import Sequence
+from typing import Optional, Sequence, Tuple
 
-from torch import Tensor
+from torch import Tensor, nn
 
 
 class PooledFeatures(tuple):
@@ -27,3 +27,60 @@ class PooledFeatures(tuple):
         obj.pool_indices = tuple(pool_indices)
         obj.pool_shapes = tuple(tuple(s) for s in pool_shapes)
         return obj
+
+    @classmethod
+    def collect(cls, x: Tensor, stages: Sequence[nn.Module], pool: nn.Module,
+                out_indices: Sequence[int], num_pools: Optional[int] = None
+                ) -> 'PooledFeatures':
+        """Run an encoder: each stage, then (for the first ``num_pools``, default all) the
+        index-returning ``pool``, recording indices and the pool's input size; returns the
+        outputs of the stages in ``out_indices`` (after their pooling).
+
+        Args:
+            x (Tensor): ``(N, C, H, W)`` input of the first stage.
+        """
+        num_pools = len(stages) if num_pools is None else num_pools
+        outs, indices, shapes = [], [], []
+        for i, stage in enumerate(stages):
+            x = stage(x)
+            if i < num_pools:
+                # plain ints, also under tracing (FLOP counting, export)
+                shapes.append((int(x.shape[-2]), int(x.shape[-1])))
+                x, idx = pool(x)
+                indices.append(idx)
+            if i in out_indices:
+                outs.append(x)
+        return cls(outs, indices, shapes)
+
+
+class UnpoolIndices:
+    """The encoder's pooling indices handed to a decoder deep to shallow, one per level, each
+    checked against the map it unpools. Without ``PooledFeatures`` (a plain tuple: another
+    backbone, or a neck) every level gets ``(None, None)``: the decoder's upsampling fallback.
+
+    Args:
+        inputs: the backbone's outputs. num_levels (int): the decoder's unpooling levels.
+        owner (str): the decoder's name, for error messages.
+    """
+
+    def __init__(self, inputs, num_levels: int, owner: str):
+        pooled = isinstance(inputs, PooledFeatures)
+        self._indices = list(inputs.pool_indices) if pooled else []
+        self._shapes = list(inputs.pool_shapes) if pooled else []
+        self.owner = owner
+        if self._indices and len(self._indices) < num_levels:
+            raise ValueError(f'{owner} has {num_levels} unpooling levels but the encoder '
+                             f'provides only {len(self._indices)} pooling index maps')
+
+    def take(self, x: Tensor) -> Tuple[Optional[Tensor], Optional[tuple]]:
+        """``(indices, pool input size)`` of the deepest pooling not yet undone, for the
+        decoder map ``x`` ``(N, C, h, w)`` (which must have the indices' shape)."""
+        if not self._indices:
+            return None, None
+        idx, size = self._indices.pop(), self._shapes.pop()
+        if idx.shape != x.shape:
+            raise ValueError(
+                f'{self.owner}: decoder input {tuple(x.shape)} does not match the encoder '
+                f'pooling indices {tuple(idx.shape)}; set unit_channels to the reversed '
+                'encoder stage channels')
+        return idx, size
