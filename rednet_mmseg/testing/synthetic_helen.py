@@ -3,7 +3,7 @@
 Used by the quick-start demo and by the tests: real Helen cannot be downloaded on our machines,
 so this draws cartoon faces with varied geometry (position, size, aspect, rotation, eye and
 mouth opening, hair shape, colours) and writes them exactly as Helen is distributed
-(``../shared/DATA_FORMATS.md``): JPEG images, per-class 8-bit probability PNGs, ``index , name``
+(``docs/data_formats.md``): JPEG images, per-class 8-bit probability PNGs, ``index , name``
 split files and 194-point landmark files whose point ranges follow Helen's layout. **The data
 is synthetic**; scores on it say nothing about real faces.
 """
@@ -14,8 +14,8 @@ from typing import Dict, Optional, Tuple
 import cv2
 import numpy as np
 
-NUM_CLASSES = 11
-SPLIT_FILES = dict(train='exemplars.txt', val='tuning.txt', test='testing.txt')
+from ..datasets.converters.helen import NUM_CLASSES, SPLIT_FILES
+
 # Helen 194-point layout: (first index, number of points) per contour
 LAYOUT = dict(jaw=(0, 41), nose=(41, 17), outer_lips=(58, 28), inner_lips=(86, 28),
               eye_a=(114, 20), eye_b=(134, 20), brow_a=(154, 20), brow_b=(174, 20))

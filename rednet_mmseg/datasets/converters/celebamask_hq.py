@@ -16,10 +16,9 @@ from typing import Dict, Optional
 
 import cv2
 import numpy as np
-from tqdm import tqdm
 
 from ..celebamask_hq import CELEBAMASK_CLASSES
-from .common import (ConversionError, SplitWriter, atomic_output_dir, read_image,
+from .common import (ConversionError, convert_splits, read_image,
                      read_text_lines)
 
 PARTITIONS = {'0': 'train', '1': 'val', '2': 'test'}
@@ -72,18 +71,18 @@ def convert_celebamask_hq(src: str, out: str, partition: Optional[str] = None,
         raise ConversionError(f'{src}: CelebAMask-HQ source directory not found')
     mapping = read_mapping(osp.join(src, 'CelebA-HQ-to-CelebA-mapping.txt'))
     part = read_partition(partition or osp.join(src, 'list_eval_partition.txt'))
-    todo = []
+    names = dict(train=[], val=[], test=[])
     for idx, orig in sorted(mapping.items()):
         if orig not in part:
             raise ConversionError(f'{orig} (CelebA-HQ {idx}) has no entry in the partition '
                                   'file')
-        todo.append((part[orig], idx))
-    with atomic_output_dir(out, src) as tmp:
-        writer = SplitWriter(tmp, ('train', 'val', 'test'))
-        for split, idx in tqdm(todo, desc='CelebAMask-HQ', unit='img', disable=not progress):
-            img = read_image(osp.join(src, 'CelebA-HQ-img', f'{idx}.jpg'))
-            if img.shape[:2] != (SIZE, SIZE):
-                img = cv2.resize(img, (SIZE, SIZE), interpolation=cv2.INTER_AREA)
-            label = merge_masks(osp.join(src, 'CelebAMask-HQ-mask-anno'), idx)
-            writer.add(split, str(idx), label, image=img)
-        return writer.finish()
+        names[part[orig]].append(str(idx))
+
+    def convert_one(split, name):
+        img = read_image(osp.join(src, 'CelebA-HQ-img', f'{name}.jpg'))
+        if img.shape[:2] != (SIZE, SIZE):
+            img = cv2.resize(img, (SIZE, SIZE), interpolation=cv2.INTER_AREA)
+        return dict(label=merge_masks(osp.join(src, 'CelebAMask-HQ-mask-anno'), int(name)),
+                    image=img)
+
+    return convert_splits(src, out, names, convert_one, 'CelebAMask-HQ', progress=progress)

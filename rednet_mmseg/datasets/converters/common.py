@@ -1,9 +1,13 @@
-"""Helpers shared by the dataset converters: atomic output trees and clear errors."""
+"""Helpers shared by the dataset converters: the conversion loop, atomic output trees and
+clear errors."""
 import contextlib
 import os
 import os.path as osp
 import shutil
 import tempfile
+from typing import Callable, Dict, Optional, Sequence
+
+from ...utils.output_dir import OutputDirError, check_output_dir
 
 
 class ConversionError(RuntimeError):
@@ -26,11 +30,10 @@ def atomic_output_dir(out_dir: str, src_dir: str):
     if osp.exists(out_dir) and not osp.isdir(out_dir):
         raise ConversionError(f'{out_dir}: exists and is not a directory')
     try:
-        os.makedirs(parent, exist_ok=True)
-        tmp = tempfile.mkdtemp(prefix=f'.{osp.basename(out_dir)}.partial-', dir=parent)
-    except OSError as err:
-        raise ConversionError(f'{out_dir}: cannot write the output there '
-                              f'({err.strerror or err})') from None
+        check_output_dir(parent, 'its folder')
+    except OutputDirError as err:
+        raise ConversionError(f'{out_dir}: cannot write the output there ({err})') from None
+    tmp = tempfile.mkdtemp(prefix=f'.{osp.basename(out_dir)}.partial-', dir=parent)
     os.chmod(tmp, 0o755)
     try:
         yield tmp
@@ -103,3 +106,32 @@ def read_image(path: str, what: str = 'image'):
     if img is None:
         raise ConversionError(f'{path}: missing, unreadable or corrupt {what}')
     return img
+
+
+def convert_splits(src: str, out: str, names: Dict[str, Sequence[str]],
+                   convert_one: Callable[[str, str], dict], desc: str,
+                   with_landmarks: bool = False, progress: bool = True,
+                   finish: Optional[Callable[[str], None]] = None) -> Dict[str, int]:
+    """The loop every converter runs: ``out`` appears atomically (``atomic_output_dir``), one
+    progress bar, each image written by :class:`SplitWriter`.
+
+    Args:
+        names: split -> image names, in output order.
+        convert_one: ``(split, name) -> dict`` of :meth:`SplitWriter.add` arguments
+            (``label``, ``image_src`` or ``image``, ``landmarks``); raises
+            :class:`ConversionError` naming the bad file.
+        desc: progress-bar label. finish: called with the temporary root before it becomes
+            ``out``, for extra files.
+
+    Returns:
+        Number of images written per split.
+    """
+    todo = [(s, n) for s, ns in names.items() for n in ns]
+    from tqdm import tqdm
+    with atomic_output_dir(out, src) as tmp:
+        writer = SplitWriter(tmp, names, with_landmarks)
+        for split, name in tqdm(todo, desc=desc, unit='img', disable=not progress):
+            writer.add(split, name, **convert_one(split, name))
+        if finish is not None:
+            finish(tmp)
+        return writer.finish()

@@ -1,6 +1,6 @@
 """Convert the original Helen release (Smith et al., CVPR 2013) to an mmseg tree.
 
-Source (``../shared/DATA_FORMATS.md``)::
+Source (``docs/data_formats.md``)::
 
     SRC/images/<name>.jpg
     SRC/labels/<name>/<name>_lbl00.png ... _lbl10.png   8-bit probability map per class
@@ -22,14 +22,15 @@ from typing import Dict, List, Optional
 
 import cv2
 import numpy as np
-from tqdm import tqdm
 
-from .common import (ConversionError, SplitWriter, atomic_output_dir, read_image,
+from ..helen import HelenDataset
+from .common import (ConversionError, convert_splits, read_image,
                      read_text_lines)
 from .helen_scale import (MAX_FIT_ERROR, fit_error, fit_landmark_ratio, index_original_images,
                           ratio_from_original)
 
-NUM_CLASSES = 11
+#: Helen's classes (``HelenDataset``) and the release's split files (``docs/data_formats.md``).
+NUM_CLASSES = len(HelenDataset.METAINFO['classes'])
 SPLIT_FILES = dict(train='exemplars.txt', val='tuning.txt', test='testing.txt')
 #: ``smith``: the release's own split (2000/230/100). ``paper``: the RED-Net / Liu et al. 2015
 #: regrouping, where training uses every non-test image and the validation (= prior bank)
@@ -177,31 +178,31 @@ def convert_helen(src: str, out: str, split: str = 'smith',
         if original_images:
             originals = index_original_images(original_images)
     report = {} if landmark_report is None else landmark_report
-    todo = [(s, n) for s, ns in names.items() for n in ns]
-    with atomic_output_dir(out, src) as tmp:
-        writer = SplitWriter(tmp, names, with_landmarks)
-        for s, name in tqdm(todo, desc='Helen', unit='img', disable=not progress):
-            img_path = osp.join(src, 'images', f'{name}.jpg')
-            img = read_image(img_path, f'image (listed in the {s} split)')
-            label = read_label_map(src, name, img.shape[:2])
-            points = None
-            if with_landmarks:
-                if name not in landmarks:
-                    raise ConversionError(f'{landmark_dir}: no landmark file for image {name}')
-                if original_images and name not in originals:
-                    raise ConversionError(f'{original_images}: no original photo {name}.jpg')
-                _, pts = read_landmark_file(landmarks[name])
-                if name not in report:  # the paper split lists tuning images twice
-                    pts, report[name] = landmarks_at_image_scale(
-                        landmarks[name], pts, label, originals.get(name))
-                else:
-                    pts = pts / report[name]['ratio']
-                points = five_points_from_helen194(pts)
-            writer.add(s, name, label, image_src=img_path, landmarks=points)
+
+    def convert_one(split, name):
+        img_path = osp.join(src, 'images', f'{name}.jpg')
+        img = read_image(img_path, f'image (listed in the {split} split)')
+        label = read_label_map(src, name, img.shape[:2])
+        points = None
         if with_landmarks:
-            with open(osp.join(tmp, 'landmarks', 'ratios.txt'), 'w') as f:
-                f.write('# name ratio fit_error_px source (original size / resized size)\n')
-                f.writelines(f'{n} {r["ratio"]:.4f} {r["error_px"]:.2f} {r["source"]}\n'
-                             for n, r in sorted(report.items()))
-        counts = writer.finish()
-    return counts
+            if name not in landmarks:
+                raise ConversionError(f'{landmark_dir}: no landmark file for image {name}')
+            if original_images and name not in originals:
+                raise ConversionError(f'{original_images}: no original photo {name}.jpg')
+            _, pts = read_landmark_file(landmarks[name])
+            if name not in report:  # the paper split lists tuning images twice
+                pts, report[name] = landmarks_at_image_scale(
+                    landmarks[name], pts, label, originals.get(name))
+            else:
+                pts = pts / report[name]['ratio']
+            points = five_points_from_helen194(pts)
+        return dict(label=label, image_src=img_path, landmarks=points)
+
+    def write_ratios(tmp):
+        with open(osp.join(tmp, 'landmarks', 'ratios.txt'), 'w') as f:
+            f.write('# name ratio fit_error_px source (original size / resized size)\n')
+            f.writelines(f'{n} {r["ratio"]:.4f} {r["error_px"]:.2f} {r["source"]}\n'
+                         for n, r in sorted(report.items()))
+
+    return convert_splits(src, out, names, convert_one, 'Helen', with_landmarks, progress,
+                          finish=write_ratios if with_landmarks else None)

@@ -14,9 +14,8 @@ from typing import Dict
 
 import cv2
 import numpy as np
-from tqdm import tqdm
 
-from .common import (ConversionError, SplitWriter, atomic_output_dir, read_image,
+from .common import (ConversionError, convert_splits, read_image,
                      read_text_lines)
 
 SPLITS = ('train', 'val', 'test')
@@ -52,23 +51,22 @@ def convert_lapa(src: str, out: str, progress: bool = True) -> Dict[str, int]:
         if not osp.isdir(img_dir):
             raise ConversionError(f'{img_dir}: missing split folder')
         names[s] = sorted(osp.splitext(f)[0] for f in os.listdir(img_dir) if f.endswith('.jpg'))
-    todo = [(s, n) for s, ns in names.items() for n in ns]
-    with atomic_output_dir(out, src) as tmp:
-        writer = SplitWriter(tmp, names, with_landmarks=True)
-        for s, name in tqdm(todo, desc='LaPa', unit='img', disable=not progress):
-            img_path = osp.join(src, s, 'images', f'{name}.jpg')
-            img = read_image(img_path)
-            lbl_path = osp.join(src, s, 'labels', f'{name}.png')
-            label = cv2.imread(lbl_path, cv2.IMREAD_UNCHANGED)
-            if label is None:
-                raise ConversionError(f'{lbl_path}: missing or unreadable label for {name}')
-            if label.ndim != 2 or label.shape != img.shape[:2]:
-                raise ConversionError(f'{lbl_path}: expected a single-channel label of the '
-                                      f'image size {img.shape[1::-1]}, got shape {label.shape}')
-            if label.max() >= NUM_CLASSES:
-                raise ConversionError(f'{lbl_path}: label value {int(label.max())} outside '
-                                      f'0..{NUM_CLASSES - 1}')
-            pts = read_lapa_landmarks(osp.join(src, s, 'landmarks', f'{name}.txt'))
-            writer.add(s, name, label, image_src=img_path,
-                       landmarks=five_points_from_lapa106(pts))
-        return writer.finish()
+
+    def convert_one(split, name):
+        img_path = osp.join(src, split, 'images', f'{name}.jpg')
+        img = read_image(img_path)
+        lbl_path = osp.join(src, split, 'labels', f'{name}.png')
+        label = cv2.imread(lbl_path, cv2.IMREAD_UNCHANGED)
+        if label is None:
+            raise ConversionError(f'{lbl_path}: missing or unreadable label for {name}')
+        if label.ndim != 2 or label.shape != img.shape[:2]:
+            raise ConversionError(f'{lbl_path}: expected a single-channel label of the '
+                                  f'image size {img.shape[1::-1]}, got shape {label.shape}')
+        if label.max() >= NUM_CLASSES:
+            raise ConversionError(f'{lbl_path}: label value {int(label.max())} outside '
+                                  f'0..{NUM_CLASSES - 1}')
+        pts = read_lapa_landmarks(osp.join(src, split, 'landmarks', f'{name}.txt'))
+        return dict(label=label, image_src=img_path, landmarks=five_points_from_lapa106(pts))
+
+    return convert_splits(src, out, names, convert_one, 'LaPa', with_landmarks=True,
+                          progress=progress)

@@ -1,6 +1,6 @@
 """Convert LFW Part Labels (Kae et al., CVPR 2013) to an mmseg tree.
 
-Source (``../shared/DATA_FORMATS.md``)::
+Source (``docs/data_formats.md``)::
 
     SRC/lfw_funneled/<Name>/<Name>_<NNNN>.jpg             250x250 aligned images
     SRC/parts_lfw_funneled_gt_images/<Name>_<NNNN>.ppm     label image: red hair, green skin,
@@ -16,9 +16,8 @@ from typing import Dict
 
 import cv2
 import numpy as np
-from tqdm import tqdm
 
-from .common import (ConversionError, SplitWriter, atomic_output_dir, read_image,
+from .common import (ConversionError, convert_splits, read_image,
                      read_text_lines)
 
 SPLIT_FILES = dict(train='parts_train.txt', val='parts_validation.txt',
@@ -66,17 +65,16 @@ def convert_lfw(src: str, out: str, unknown: str = 'error',
     if not osp.isdir(src):
         raise ConversionError(f'{src}: LFW-PL source directory not found')
     names = {s: read_lfw_split(osp.join(src, f)) for s, f in SPLIT_FILES.items()}
-    todo = [(s, n) for s, ns in names.items() for n in ns]
-    with atomic_output_dir(out, src) as tmp:
-        writer = SplitWriter(tmp, names)
-        for s, name in tqdm(todo, desc='LFW-PL', unit='img', disable=not progress):
-            person = name.rsplit('_', 1)[0]
-            img_path = osp.join(src, 'lfw_funneled', person, f'{name}.jpg')
-            img = read_image(img_path, f'image (listed in the {s} split)')
-            label = ppm_to_label(osp.join(src, 'parts_lfw_funneled_gt_images', f'{name}.ppm'),
-                                 unknown)
-            if label.shape != img.shape[:2]:
-                raise ConversionError(f'{name}.ppm: label size {label.shape[::-1]} differs from '
-                                      f'the image size {img.shape[1::-1]}')
-            writer.add(s, name, label, image_src=img_path)
-        return writer.finish()
+
+    def convert_one(split, name):
+        person = name.rsplit('_', 1)[0]
+        img_path = osp.join(src, 'lfw_funneled', person, f'{name}.jpg')
+        img = read_image(img_path, f'image (listed in the {split} split)')
+        label = ppm_to_label(osp.join(src, 'parts_lfw_funneled_gt_images', f'{name}.ppm'),
+                             unknown)
+        if label.shape != img.shape[:2]:
+            raise ConversionError(f'{name}.ppm: label size {label.shape[::-1]} differs from '
+                                  f'the image size {img.shape[1::-1]}')
+        return dict(label=label, image_src=img_path)
+
+    return convert_splits(src, out, names, convert_one, 'LFW-PL', progress=progress)
