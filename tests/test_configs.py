@@ -14,12 +14,13 @@ from mmseg.registry import DATASETS, MODELS
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 NAMED = sorted(glob.glob(osp.join(REPO, 'configs', '*', '*.py')))
-# configs/pretrain/ holds mmpretrain configs (identity pretraining), tested end to end in
-# tests/test_tools/test_identity_pretraining.py
+# configs/pretrain/ holds mmpretrain configs (identity pretraining): named the same way, with
+# an epoch schedule; checked below, trained end to end in test_identity_pretraining.py
+PRETRAIN = [c for c in NAMED if '/pretrain/' in c]
 NAMED = [c for c in NAMED if '/_base_/' not in c and '/pretrain/' not in c]
 ALIASES = sorted(glob.glob(osp.join(REPO, 'configs', '*.py')))
 NAME_RE = re.compile(r'^(?P<algo>[a-z0-9-]+)_(?P<components>[a-z0-9.-]+)_(?P<gpus>\d+)xb'
-                     r'(?P<batch>\d+)(?P<tricks>(-[a-z0-9]+)*?)-(?P<schedule>\d+k|\d+it)_'
+                     r'(?P<batch>\d+)(?P<tricks>(-[a-z0-9]+)*?)-(?P<schedule>\d+k|\d+it|\d+e)_'
                      r'(?P<dataset>[a-z0-9]+)-(?P<h>\d+)x(?P<w>\d+)\.py$')
 BACKBONES = {'re5': ('RedNetEncoder', dict(num_units=5)),
              'r18': ('ResNetV1c', dict(depth=18)), 'r50': ('ResNetV1c', dict(depth=50)),
@@ -37,7 +38,22 @@ def _id(path):
 
 
 def test_configs_exist():
-    assert NAMED and ALIASES
+    assert NAMED and ALIASES and PRETRAIN
+
+
+@pytest.mark.parametrize('path', PRETRAIN, ids=_id)
+def test_pretrain_name_agrees_with_contents(path):
+    m = NAME_RE.match(osp.basename(path))
+    assert m, f'{_id(path)} does not follow the naming convention'
+    cfg = Config.fromfile(path)
+    assert m['algo'] == 'rednet-identity' and cfg.model.type == 'ImageClassifier'
+    assert m['components'] == f're{cfg.model.backbone.num_units}'
+    assert cfg.model.backbone.type.endswith('RedNetEncoder')
+    assert cfg.train_dataloader.batch_size == int(m['batch'])
+    assert m['schedule'] == f'{cfg.train_cfg.max_epochs}e' and cfg.train_cfg.by_epoch
+    assert m['dataset'] in cfg.train_dataloader.dataset.data_root.replace('-', '')
+    crop = next(t for t in cfg.train_pipeline if t['type'] == 'RandomCrop')['crop_size']
+    assert (crop, crop) == (int(m['h']), int(m['w']))
 
 
 @pytest.mark.parametrize('path', NAMED, ids=_id)

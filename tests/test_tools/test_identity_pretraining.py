@@ -8,7 +8,7 @@ import torch
 from rednet_mmseg.models import RedNetEncoder
 from rednet_mmseg.testing import make_synthetic_identities
 
-CONFIG = 'configs/pretrain/rednet-re6_identity_casia.py'
+CONFIG = 'configs/pretrain/rednet-identity_re6_1xb64-18e_casia-224x224.py'
 
 
 def _run(args, cwd):

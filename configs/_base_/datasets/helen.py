@@ -1,7 +1,8 @@
-# Helen as written by tools/dataset_converters/helen.py (landmarks are used by the prior). Paper recipe (simplified until the
-# face-crop augmentation lands): scale to fit 250x250, random 224x224 crops, mirroring with
-# left/right brow and eye labels swapped. Test images are scaled the same way and predictions
-# are scored at the ground truth's own resolution (annotations loaded after Resize).
+# Helen as written by tools/dataset_converters/helen.py, with its 5-point landmarks. The paper's
+# recipe: face crops at four face sizes scaled to 250x250 (FaceCropResize), random 224x224
+# crops, mirroring with left/right brow and eye labels and landmarks swapped. Test images are
+# scaled whole by the same rule and scored at the ground truth's own resolution (annotations
+# loaded after the resize). helen_prior.py derives the prior's pipelines from these.
 dataset_type = 'HelenDataset'
 data_root = 'data/helen'
 crop_size = (224, 224)

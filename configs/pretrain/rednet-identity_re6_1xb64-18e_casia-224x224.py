@@ -1,7 +1,7 @@
 # Identity pretraining of RE-Net (paper Eq. 3-4) with mmpretrain: all six units, a d=1024
 # feature layer and a softmax over the identities of a CASIA-WebFace-style folder tree
 # (data/casia-webface/<identity>/<image>.jpg, 10575 identities in CASIA-WebFace).
-# Train: python tools/train.py configs/pretrain/rednet-re6_identity_casia.py
+# Train: python tools/train.py configs/pretrain/rednet-identity_re6_1xb64-18e_casia-224x224.py
 # Then keep units 1-5 for parsing:
 #   python tools/model_converters/identity_to_rednet.py work_dirs/.../epoch_N.pth re5.pth
 # and set backbone.init_cfg=dict(type='Pretrained', checkpoint='re5.pth') in a RED-Net config.
