@@ -2,8 +2,10 @@ import os.path as osp
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from mmengine.registry import init_default_scope
+from mmseg.registry import DATASETS
 
 import rednet_mmseg  # noqa: F401  (registers components, applies upstream workarounds)
 from rednet_mmseg.datasets.converters import (convert_celebamask_hq, convert_helen, convert_lapa,
@@ -88,3 +90,26 @@ def tree_digest(root):
 @pytest.fixture(scope='session')
 def digest():
     return tree_digest
+
+
+@pytest.fixture(scope='session')
+def check_loads_labels():
+    """``(root, dataset_type, labels, split='test') -> dataset``: build the data set class on
+    a converted split and compare every label with ``labels`` (name -> array)."""
+    return _check_loads_labels
+
+
+def _check_loads_labels(root, dataset_type, labels, split='test'):
+    """Build ``dataset_type`` on ``root``'s split and compare every label with ``labels``."""
+    pipeline = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations'),
+                dict(type='PackSegInputs')]
+    ds = DATASETS.build(dict(type=dataset_type, data_root=root, pipeline=pipeline,
+                             data_prefix=dict(img_path=f'images/{split}',
+                                              seg_map_path=f'annotations/{split}')))
+    assert len(ds) == len([n for n in labels if osp.isfile(
+        osp.join(root, 'images', split, f'{n}.jpg'))])
+    for i in range(len(ds)):
+        sample = ds[i]['data_samples']
+        name = osp.splitext(osp.basename(sample.img_path))[0]
+        assert np.array_equal(sample.gt_sem_seg.data.numpy()[0], labels[name])
+    return ds

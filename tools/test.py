@@ -119,7 +119,6 @@ def main():
     # add output_dir in metric
     if args.out is not None:
         cfg.test_evaluator['output_dir'] = args.out
-        cfg.test_evaluator['keep_results'] = True
 
     # build the runner from config
     runner = Runner.from_cfg(cfg)

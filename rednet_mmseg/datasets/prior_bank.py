@@ -24,6 +24,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
+#: Key points per face: eye centres, nose tip, mouth corners (the converters' 5 points).
 NUM_POINTS = 5
 
 
@@ -111,6 +112,9 @@ class PriorBank:
         if len(names) < 2:
             raise ValueError('the prior bank needs at least two images')
         pts = np.stack([np.asarray(p, np.float64) for p in landmarks])
+        if pts.shape[1:] != (NUM_POINTS, 2):
+            raise ValueError(f'the prior bank needs {NUM_POINTS} (x, y) points per face, got '
+                             f'landmarks of shape {pts.shape[1:]}')
         shapes = normalize_shape(pts)
         reference = shapes.mean(0)
         for _ in range(3):  # generalised Procrustes: align to the mean, re-estimate it

@@ -87,7 +87,7 @@ class FaceParsingMetric(BaseMetric):
     def __init__(self, protocol: str = 'helen', groups: Optional[Dict] = None,
                  mean_exclude: Sequence[int] = (0, ), ignore_index: int = 255,
                  output_dir: Optional[str] = None, collect_device: str = 'cpu',
-                 prefix: Optional[str] = None, **kwargs):
+                 prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
         if protocol not in PROTOCOLS:
             raise ValueError(f'FaceParsingMetric: unknown protocol {protocol!r}; choose from '

@@ -1,19 +1,19 @@
 """The deconvolution bottleneck (paper "Residual Decoder Network", Fig. 3 and Fig. 6 "D.B.")."""
 import torch.nn as nn
-from mmcv.cnn import ConvModule
+from mmcv.cnn import ConvModule, build_activation_layer
 from torch import Tensor
 
 
 class DeconvBottleneck(nn.Module):
-    """1x1 -> 3x3 -> 1x1 (de)convolutions, each followed by BN and ReLU, with an optional
-    shortcut. It is the body of all three RD-Unit modules:
+    """1x1 -> 3x3 -> 1x1 (de)convolutions, each followed by a norm and an activation (BN and
+    ReLU by default), with an optional shortcut. It is the body of all three RD-Unit modules:
 
     - densification module: ``shortcut=None``;
     - detail-learning module: ``shortcut='identity'`` (output ``x + F(x)``);
     - dimension-reduction module: ``shortcut='projection'`` (a 1x1 deconvolution + BN maps the
       input to ``out_channels``; output ``proj(x) + F(x)``).
 
-    With a shortcut, the ReLU of the last layer is applied after the addition, as in ResNet.
+    With a shortcut, the last layer's activation is applied after the addition, as in ResNet.
 
     Args:
         in_channels (int): input channels ``C_in``.
@@ -47,7 +47,12 @@ class DeconvBottleneck(nn.Module):
                                  act_cfg=act_cfg if shortcut is None else None, **common)
         self.projection = ConvModule(in_channels, out_channels, 1, act_cfg=None, **common) \
             if shortcut == 'projection' else None
-        self.act = nn.ReLU(inplace=True) if shortcut is not None else None
+        self.act = nn.Identity()  # after the addition (act_cfg=None: none)
+        if shortcut is not None and act_cfg:
+            act_cfg = dict(act_cfg)
+            if act_cfg['type'] == 'ReLU':
+                act_cfg.setdefault('inplace', True)  # as ConvModule does
+            self.act = build_activation_layer(act_cfg)
 
     def forward(self, x: Tensor) -> Tensor:
         out = self.expand(self.conv(self.reduce(x)))

@@ -1,6 +1,6 @@
 import torch
 
-from rednet_mmseg.models import DeconvHead, PooledFeatures, VGGEncoder
+from rednet_mmseg.models import PooledFeatures, VGGEncoder
 
 
 def test_vgg16_stages_and_indices():
@@ -10,14 +10,3 @@ def test_vgg16_stages_and_indices():
     assert [tuple(f.shape[1:]) for f in feats] == [(8, 32, 32), (16, 16, 16), (32, 8, 8),
                                                   (64, 4, 4), (64, 2, 2)]
     assert len(feats.pool_indices) == 5 and feats.pool_shapes[0] == (64, 64)
-
-
-def test_vgg_deconv_is_deconvnet_sized_and_restores_resolution():
-    enc, head = VGGEncoder(), DeconvHead(in_channels=512, channels=64, num_classes=11)
-    n = sum(p.numel() for m in (enc, head) for p in m.parameters())
-    assert abs(n / 1e6 - 252) < 1  # Noh et al.'s DeconvNet has about 252 M parameters
-    small = DeconvHead(in_channels=64, channels=8, unit_channels=(64, 32, 16, 8),
-                       center_channels=16, num_classes=3).eval()
-    with torch.no_grad():
-        out = small(VGGEncoder(base_channels=8).eval()(torch.rand(2, 3, 70, 66)))
-    assert out.shape == (2, 3, 70, 66)
