@@ -3,6 +3,7 @@
 Importing this package registers every component into mmseg's registries. Configs load it with
 ``custom_imports = dict(imports=['rednet_mmseg'], allow_failed_imports=False)``.
 """
+
 from .utils import upstream_compat  # the only importer of the workaround module
 
 upstream_compat.apply()  # must run before anything imports mmseg.models

@@ -8,10 +8,18 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS
 
 import rednet_mmseg  # noqa: F401  (registers components, applies upstream workarounds)
-from rednet_mmseg.datasets.converters import (convert_celebamask_hq, convert_helen, convert_lapa,
-                                              convert_lfw)
-from rednet_mmseg.testing import (make_synthetic_celebamask_hq, make_synthetic_helen,
-                                  make_synthetic_lapa, make_synthetic_lfw)
+from rednet_mmseg.datasets.converters import (
+    convert_celebamask_hq,
+    convert_helen,
+    convert_lapa,
+    convert_lfw,
+)
+from rednet_mmseg.testing import (
+    make_synthetic_celebamask_hq,
+    make_synthetic_helen,
+    make_synthetic_lapa,
+    make_synthetic_lfw,
+)
 
 init_default_scope('mmseg')  # as a Runner would: mmseg's transforms, not mmcv's
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -21,8 +29,9 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 def helen_release(tmp_path_factory):
     """A small synthetic Helen release in the original format: (root, names, labels)."""
     root = str(tmp_path_factory.mktemp('helen_release'))
-    names, labels = make_synthetic_helen(root, num_train=6, num_val=3, num_test=3, seed=3,
-                                         size_range=(90, 130))
+    names, labels = make_synthetic_helen(
+        root, num_train=6, num_val=3, num_test=3, seed=3, size_range=(90, 130)
+    )
     return root, names, labels
 
 
@@ -32,8 +41,11 @@ def helen_converted(helen_release, tmp_path_factory):
     out = str(tmp_path_factory.mktemp('helen_converted') / 'helen')
     convert_helen(helen_release[0], out, progress=False)
     # the adaptive prior's bank, as tools/misc/build_prior_bank.py writes it
-    subprocess.run([sys.executable, osp.join(REPO, 'tools/misc/build_prior_bank.py'), out],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, osp.join(REPO, 'tools/misc/build_prior_bank.py'), out],
+        check=True,
+        capture_output=True,
+    )
     return out
 
 
@@ -61,26 +73,32 @@ def celebamask_release(tmp_path_factory):
 
 
 @pytest.fixture(scope='session')
-def converted_roots(helen_converted, lfw_release, lapa_release, celebamask_release,
-                    tmp_path_factory):
+def converted_roots(
+    helen_converted, lfw_release, lapa_release, celebamask_release, tmp_path_factory
+):
     """Data set type -> converted root of a small synthetic release."""
     base = tmp_path_factory.mktemp('converted')
     convert_lfw(lfw_release[0], str(base / 'lfw'), progress=False)
     convert_lapa(lapa_release[0], str(base / 'lapa'), progress=False)
     convert_celebamask_hq(celebamask_release[0], str(base / 'celeb'), progress=False)
-    return dict(HelenDataset=helen_converted, LFWPartLabelsDataset=str(base / 'lfw'),
-                LaPaDataset=str(base / 'lapa'), CelebAMaskHQDataset=str(base / 'celeb'))
+    return dict(
+        HelenDataset=helen_converted,
+        LFWPartLabelsDataset=str(base / 'lfw'),
+        LaPaDataset=str(base / 'lapa'),
+        CelebAMaskHQDataset=str(base / 'celeb'),
+    )
 
 
 def tree_digest(root):
     """Hash of every file's path, bytes and mtime below root (source-untouched checks)."""
     import hashlib
     import os
+
     h = hashlib.sha256()
     for d, _, files in sorted(os.walk(root)):
         for f in sorted(files):
             p = osp.join(d, f)
-            h.update(p[len(root):].encode())
+            h.update(p[len(root) :].encode())
             with open(p, 'rb') as fh:
                 h.update(fh.read())
             h.update(str(os.stat(p).st_mtime_ns).encode())
@@ -101,13 +119,22 @@ def check_loads_labels():
 
 def _check_loads_labels(root, dataset_type, labels, split='test'):
     """Build ``dataset_type`` on ``root``'s split and compare every label with ``labels``."""
-    pipeline = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations'),
-                dict(type='PackSegInputs')]
-    ds = DATASETS.build(dict(type=dataset_type, data_root=root, pipeline=pipeline,
-                             data_prefix=dict(img_path=f'images/{split}',
-                                              seg_map_path=f'annotations/{split}')))
-    assert len(ds) == len([n for n in labels if osp.isfile(
-        osp.join(root, 'images', split, f'{n}.jpg'))])
+    pipeline = [
+        dict(type='LoadImageFromFile'),
+        dict(type='LoadAnnotations'),
+        dict(type='PackSegInputs'),
+    ]
+    ds = DATASETS.build(
+        dict(
+            type=dataset_type,
+            data_root=root,
+            pipeline=pipeline,
+            data_prefix=dict(img_path=f'images/{split}', seg_map_path=f'annotations/{split}'),
+        )
+    )
+    assert len(ds) == len(
+        [n for n in labels if osp.isfile(osp.join(root, 'images', split, f'{n}.jpg'))]
+    )
     for i in range(len(ds)):
         sample = ds[i]['data_samples']
         name = osp.splitext(osp.basename(sample.img_path))[0]

@@ -1,5 +1,6 @@
 """Every config in configs/ builds, loads data and runs a training and a test step; every
 config name agrees with the config's contents (STYLE.md naming)."""
+
 import glob
 import math
 import os.path as osp
@@ -19,18 +20,35 @@ NAMED = sorted(glob.glob(osp.join(REPO, 'configs', '*', '*.py')))
 PRETRAIN = [c for c in NAMED if '/pretrain/' in c]
 NAMED = [c for c in NAMED if '/_base_/' not in c and '/pretrain/' not in c]
 ALIASES = sorted(glob.glob(osp.join(REPO, 'configs', '*.py')))
-NAME_RE = re.compile(r'^(?P<algo>[a-z0-9-]+)_(?P<components>[a-z0-9.-]+)_(?P<gpus>\d+)xb'
-                     r'(?P<batch>\d+)(?P<tricks>(-[a-z0-9]+)*?)-(?P<schedule>\d+k|\d+it|\d+e)_'
-                     r'(?P<dataset>[a-z0-9]+)-(?P<h>\d+)x(?P<w>\d+)\.py$')
-BACKBONES = {'re5': ('RedNetEncoder', dict(num_units=5)),
-             'r18': ('ResNetV1c', dict(depth=18)), 'r50': ('ResNetV1c', dict(depth=50)),
-             'mv2': ('MobileNetV2', {}), 'vgg16': ('VGGEncoder', dict(depth=16)),
-             's5': ('UNet', dict(num_stages=5))}
-HEADS = dict(rednet='RDHead', deconvnet='DeconvHead', resdeconv='DeconvHead', fcn='FCNHead',
-             upernet='UPerHead', deeplabv3plus='DepthwiseSeparableASPPHead', unet='FCNHead')
-DATASET_TYPES = dict(helen='HelenDataset', synthhelen='HelenDataset',
-                     lfw='LFWPartLabelsDataset', lapa='LaPaDataset',
-                     celebamaskhq='CelebAMaskHQDataset')
+NAME_RE = re.compile(
+    r'^(?P<algo>[a-z0-9-]+)_(?P<components>[a-z0-9.-]+)_(?P<gpus>\d+)xb'
+    r'(?P<batch>\d+)(?P<tricks>(-[a-z0-9]+)*?)-(?P<schedule>\d+k|\d+it|\d+e)_'
+    r'(?P<dataset>[a-z0-9]+)-(?P<h>\d+)x(?P<w>\d+)\.py$'
+)
+BACKBONES = {
+    're5': ('RedNetEncoder', dict(num_units=5)),
+    'r18': ('ResNetV1c', dict(depth=18)),
+    'r50': ('ResNetV1c', dict(depth=50)),
+    'mv2': ('MobileNetV2', {}),
+    'vgg16': ('VGGEncoder', dict(depth=16)),
+    's5': ('UNet', dict(num_stages=5)),
+}
+HEADS = dict(
+    rednet='RDHead',
+    deconvnet='DeconvHead',
+    resdeconv='DeconvHead',
+    fcn='FCNHead',
+    upernet='UPerHead',
+    deeplabv3plus='DepthwiseSeparableASPPHead',
+    unet='FCNHead',
+)
+DATASET_TYPES = dict(
+    helen='HelenDataset',
+    synthhelen='HelenDataset',
+    lfw='LFWPartLabelsDataset',
+    lapa='LaPaDataset',
+    celebamaskhq='CelebAMaskHQDataset',
+)
 
 
 def _id(path):
@@ -59,8 +77,10 @@ def test_pretrain_name_agrees_with_contents(path):
 @pytest.mark.parametrize('path', NAMED, ids=_id)
 def test_name_agrees_with_contents(path):
     m = NAME_RE.match(osp.basename(path))
-    assert m, f'{_id(path)} does not follow {{algo}}_{{components}}_{{N}}xb{{B}}-' \
-              '{schedule}_{dataset}-{H}x{W}.py'
+    assert m, (
+        f'{_id(path)} does not follow {{algo}}_{{components}}_{{N}}xb{{B}}-'
+        '{schedule}_{dataset}-{H}x{W}.py'
+    )
     cfg = Config.fromfile(path)
     assert cfg.train_dataloader.batch_size == int(m['batch'])
     sched = m['schedule']
@@ -79,15 +99,16 @@ def test_name_agrees_with_contents(path):
     tricks = [t for t in m['tricks'].split('-') if t]
     bb, head = cfg.model.backbone, cfg.model.decode_head
     assert ('prior' in tricks) == (cfg.model.type == 'PriorEncoderDecoder')
-    assert ('implicitprior' in tricks) == \
-        (cfg.model.data_preprocessor.get('type') == 'PriorConcatPreProcessor')
+    assert ('implicitprior' in tricks) == (
+        cfg.model.data_preprocessor.get('type') == 'PriorConcatPreProcessor'
+    )
     if 'prior' in tricks or 'implicitprior' in tricks:
-        assert any(t['type'] == 'LoadFacePrior'
-                   for t in cfg.train_dataloader.dataset.pipeline)
+        assert any(t['type'] == 'LoadFacePrior' for t in cfg.train_dataloader.dataset.pipeline)
     assert ('ft' in tricks) == bool(cfg.get('load_from'))
     if 'ft' in tricks:  # Table 2 "-ft": initialised from the var-a model of the same setting
-        assert re.sub(r'rd5[bcd]', 'rd5a', osp.basename(path)).replace('-ft', '')[:-3] in \
-            cfg.load_from
+        assert (
+            re.sub(r'rd5[bcd]', 'rd5a', osp.basename(path)).replace('-ft', '')[:-3] in cfg.load_from
+        )
     algo = m['algo'].split('-')[0]
     assert head.type == HEADS[algo], (algo, head.type)
     tokens = m['components'].split('-') + m['algo'].split('-')[1:]
@@ -103,8 +124,11 @@ def test_name_agrees_with_contents(path):
         elif re.fullmatch(r'deconv\d', tok):
             assert head.type == 'DeconvHead' and len(head.convs_per_unit) == int(tok[6])
         elif re.fullmatch(r'd\d+', tok):  # output stride
-            stride = 4 * math.prod(bb.strides) if bb.type == 'ResNetV1c' else \
-                2 ** sum(bool(d) for d in bb.downsamples)  # UNet
+            stride = (
+                4 * math.prod(bb.strides)
+                if bb.type == 'ResNetV1c'
+                else 2 ** sum(bool(d) for d in bb.downsamples)
+            )  # UNet
             assert stride == int(tok[1:]), (tok, stride)
         elif re.fullmatch(r's\d', tok):
             assert bb.num_stages == int(tok[1])

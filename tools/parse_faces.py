@@ -13,6 +13,7 @@ pixels) or detect them (the largest face of each image; the table used is writte
 without a face are skipped with a warning that lists them. Every input is checked before any
 output is written.
 """
+
 import argparse
 import os.path as osp
 import sys
@@ -21,8 +22,13 @@ import cv2
 from mmengine.config import Config
 
 import rednet_mmseg  # noqa: F401  (registers the components, applies upstream workarounds)
-from rednet_mmseg.apis import (FaceParsingInferencer, NoFaceError, config_needs_landmarks,
-                               detect_landmark_table, expand_inputs)
+from rednet_mmseg.apis import (
+    FaceParsingInferencer,
+    NoFaceError,
+    config_needs_landmarks,
+    detect_landmark_table,
+    expand_inputs,
+)
 from rednet_mmseg.datasets.sample_check import BadSampleError, check_sample
 from rednet_mmseg.datasets.transforms.loading import read_landmark_table, write_landmark_table
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
@@ -36,7 +42,7 @@ def parse_args(argv=None):
     parser.add_argument('inputs', nargs='+', help='image files, folders or quoted globs')
     parser.add_argument('--out-dir', required=True, help='output directory')
     parser.add_argument('--landmarks', help='landmark table (default: detect the landmarks)')
-    parser.add_argument('--prior-bank', help='prior bank .npz (default: the config\'s)')
+    parser.add_argument('--prior-bank', help="prior bank .npz (default: the config's)")
     parser.add_argument('--device', default=None, help='cpu, cuda or cuda:N (default: auto)')
     parser.add_argument('--batch-size', type=int, default=1)
     parser.add_argument('--opacity', type=float, default=0.6, help='overlay opacity (0-1)')
@@ -51,16 +57,18 @@ def landmarks_for(paths, from_patterns, landmarks_file, progress):
         table = read_landmark_table(landmarks_file)
         missing = [p for p in paths if osp.splitext(osp.basename(p))[0] not in table]
         if missing:
-            raise ValueError(f'{landmarks_file}: no landmarks for {len(missing)} input(s), '
-                             f'e.g. {missing[0]}')
+            raise ValueError(
+                f'{landmarks_file}: no landmarks for {len(missing)} input(s), e.g. {missing[0]}'
+            )
         return None, paths
-    table, skipped, notes = detect_landmark_table(paths, may_skip=from_patterns,
-                                                  progress=progress)
+    table, skipped, notes = detect_landmark_table(paths, may_skip=from_patterns, progress=progress)
     for note in notes:
         print(f'note: {note}')
     if skipped:
-        print(f'warning: no face found in {len(skipped)} image(s), skipped: '
-              + ' '.join(skipped), file=sys.stderr)
+        print(
+            f'warning: no face found in {len(skipped)} image(s), skipped: ' + ' '.join(skipped),
+            file=sys.stderr,
+        )
     kept = [p for p in paths if p not in skipped]
     if not kept:
         raise NoFaceError('no face found in any input')
@@ -76,10 +84,14 @@ def main(argv=None):
         cfg = Config.fromfile(args.config)
         table = None
         if args.landmarks or config_needs_landmarks(cfg):
-            table, paths = landmarks_for(paths, from_patterns, args.landmarks,
-                                         not args.no_progress)
-        inferencer = FaceParsingInferencer(cfg, args.checkpoint, landmarks_file=args.landmarks,
-                                           prior_bank=args.prior_bank, device=args.device)
+            table, paths = landmarks_for(paths, from_patterns, args.landmarks, not args.no_progress)
+        inferencer = FaceParsingInferencer(
+            cfg,
+            args.checkpoint,
+            landmarks_file=args.landmarks,
+            prior_bank=args.prior_bank,
+            device=args.device,
+        )
         out_dir = check_output_dir(args.out_dir, '--out-dir')
     except (FileNotFoundError, ValueError, BadSampleError, OutputDirError, ImportError) as err:
         raise SystemExit(f'error: {err}')
@@ -91,8 +103,10 @@ def main(argv=None):
     meta = inferencer.model.dataset_meta
     cv2.imwrite(osp.join(out_dir, 'legend.png'), draw_legend(meta['classes'], meta['palette']))
     detected = f', detected landmarks in {osp.join(out_dir, "landmarks.txt")}' if table else ''
-    print(f'{len(paths)} image(s) parsed: label maps in {osp.join(out_dir, "pred")}, overlays '
-          f'in {osp.join(out_dir, "vis")}, legend {osp.join(out_dir, "legend.png")}{detected}')
+    print(
+        f'{len(paths)} image(s) parsed: label maps in {osp.join(out_dir, "pred")}, overlays '
+        f'in {osp.join(out_dir, "vis")}, legend {osp.join(out_dir, "legend.png")}{detected}'
+    )
 
 
 if __name__ == '__main__':

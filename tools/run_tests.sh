@@ -3,5 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup_env.sh
+# lint and format check first (configured in pyproject.toml): a style error fails like a test
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 # pytest exits 5 when it collects nothing; set -e turns that into a failure as well.
 .venv/bin/python -m pytest tests "$@"

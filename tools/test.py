@@ -5,34 +5,34 @@ import argparse
 import os
 import os.path as osp
 
-import rednet_mmseg  # noqa: F401
-from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
+import rednet_mmseg  # noqa: F401
+from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
+
 
 def parse_args():
-    parser = argparse.ArgumentParser(
-        description='MMSeg test (and eval) a model')
+    parser = argparse.ArgumentParser(description='MMSeg test (and eval) a model')
     parser.add_argument('config', help='train config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument(
         '--work-dir',
-        help=('if specified, the evaluation metric results will be dumped'
-              'into the directory as json'))
+        help=(
+            'if specified, the evaluation metric results will be dumpedinto the directory as json'
+        ),
+    )
     parser.add_argument(
-        '--out',
-        type=str,
-        help='The directory to save output prediction for offline evaluation')
-    parser.add_argument(
-        '--show', action='store_true', help='show prediction results')
+        '--out', type=str, help='The directory to save output prediction for offline evaluation'
+    )
+    parser.add_argument('--show', action='store_true', help='show prediction results')
     parser.add_argument(
         '--show-dir',
         help='directory where painted images will be saved. '
         'If specified, it will be automatically saved '
-        'to the work_dir/timestamp/show_dir')
-    parser.add_argument(
-        '--wait-time', type=float, default=2, help='the interval of show (s)')
+        'to the work_dir/timestamp/show_dir',
+    )
+    parser.add_argument('--wait-time', type=float, default=2, help='the interval of show (s)')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -42,14 +42,15 @@ def parse_args():
         'be overwritten is a list, it should be like key="[a,b]" or key=a,b '
         'It also allows nested list/tuple values, e.g. key="[(a,b),(c,d)]" '
         'Note that the quotation marks are necessary and that no white space '
-        'is allowed.')
+        'is allowed.',
+    )
     parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',
-        help='job launcher')
-    parser.add_argument(
-        '--tta', action='store_true', help='Test time augmentation')
+        help='job launcher',
+    )
+    parser.add_argument('--tta', action='store_true', help='Test time augmentation')
     # When using PyTorch version >= 2.0.0, the `torch.distributed.launch`
     # will pass the `--local-rank` parameter to `tools/train.py` instead
     # of `--local_rank`.
@@ -77,7 +78,8 @@ def trigger_visualization_hook(cfg, args):
         raise RuntimeError(
             'VisualizationHook must be included in default_hooks.'
             'refer to usage '
-            '"visualization=dict(type=\'VisualizationHook\')"')
+            '"visualization=dict(type=\'VisualizationHook\')"'
+        )
 
     return cfg
 
@@ -97,8 +99,7 @@ def main():
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
         # use config filename as default work_dir if cfg.work_dir is None
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
     try:  # bad output paths fail now, before any image is processed
         check_output_dir(cfg.work_dir, 'work_dir')
         if args.out:

@@ -6,13 +6,13 @@ import logging
 import os
 import os.path as osp
 
-import rednet_mmseg  # noqa: F401
-from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 from mmengine.runner import Runner
-
 from mmseg.registry import RUNNERS
+
+import rednet_mmseg  # noqa: F401
+from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
 
 
 def parse_args():
@@ -23,12 +23,14 @@ def parse_args():
         '--resume',
         action='store_true',
         default=False,
-        help='resume from the latest checkpoint in the work_dir automatically')
+        help='resume from the latest checkpoint in the work_dir automatically',
+    )
     parser.add_argument(
         '--amp',
         action='store_true',
         default=False,
-        help='enable automatic-mixed-precision training')
+        help='enable automatic-mixed-precision training',
+    )
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -38,12 +40,14 @@ def parse_args():
         'be overwritten is a list, it should be like key="[a,b]" or key=a,b '
         'It also allows nested list/tuple values, e.g. key="[(a,b),(c,d)]" '
         'Note that the quotation marks are necessary and that no white space '
-        'is allowed.')
+        'is allowed.',
+    )
     parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',
-        help='job launcher')
+        help='job launcher',
+    )
     # When using PyTorch version >= 2.0.0, the `torch.distributed.launch`
     # will pass the `--local-rank` parameter to `tools/train.py` instead
     # of `--local_rank`.
@@ -70,8 +74,7 @@ def main():
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
         # use config filename as default work_dir if cfg.work_dir is None
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
     try:  # a bad --work-dir fails now, not after the first checkpoint interval
         check_output_dir(cfg.work_dir, 'work_dir')
     except OutputDirError as err:
@@ -84,11 +87,13 @@ def main():
             print_log(
                 'AMP training is already enabled in your config.',
                 logger='current',
-                level=logging.WARNING)
+                level=logging.WARNING,
+            )
         else:
             assert optim_wrapper == 'OptimWrapper', (
                 '`--amp` is only supported when the optimizer wrapper type is '
-                f'`OptimWrapper` but got {optim_wrapper}.')
+                f'`OptimWrapper` but got {optim_wrapper}.'
+            )
             cfg.optim_wrapper.type = 'AmpOptimWrapper'
             cfg.optim_wrapper.loss_scale = 'dynamic'
 

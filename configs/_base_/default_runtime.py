@@ -5,5 +5,7 @@ custom_imports = dict(imports=['rednet_mmseg'], allow_failed_imports=False)
 # NumClassCheckHook: the heads' num_classes must match the data set's classes.
 # ChannelsLastHook: NHWC convolutions (RED-Net training step 25 % faster on CPU).
 custom_hooks = [
-    dict(type='FiniteLossHook'), dict(type='NumClassCheckHook'), dict(type='ChannelsLastHook')
+    dict(type='FiniteLossHook'),
+    dict(type='NumClassCheckHook'),
+    dict(type='ChannelsLastHook'),
 ]

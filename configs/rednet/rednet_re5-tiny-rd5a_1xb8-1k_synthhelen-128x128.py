@@ -1,8 +1,11 @@
-# CPU-sized RED-Net (about 0.45 s per iteration on 2 cores) for the quick start on the SYNTHETIC Helen-format data set
-# (tools/quickstart.sh generates and converts it into data/helen_synthetic).
+# CPU-sized RED-Net (about 0.45 s per iteration on 2 cores) for the quick start on the
+# SYNTHETIC Helen-format data set (tools/quickstart.sh generates and converts it into
+# data/helen_synthetic).
 _base_ = [
-    '../_base_/models/rednet_re5-rd5.py', '../_base_/datasets/helen.py',
-    '../_base_/default_runtime.py', '../_base_/schedules/schedule_8k.py'
+    '../_base_/models/rednet_re5-rd5.py',
+    '../_base_/datasets/helen.py',
+    '../_base_/default_runtime.py',
+    '../_base_/schedules/schedule_8k.py',
 ]
 crop_size = (128, 128)
 img_scale = (144, 144)
@@ -11,8 +14,10 @@ data_preprocessor = dict(size=crop_size)
 model = dict(
     data_preprocessor=data_preprocessor,
     backbone=dict(arch='tiny', norm_cfg=norm_cfg),
-    decode_head=dict(in_channels=128, channels=16, unit_channels=(128, 64, 32, 16),
-                     norm_cfg=norm_cfg))
+    decode_head=dict(
+        in_channels=128, channels=16, unit_channels=(128, 64, 32, 16), norm_cfg=norm_cfg
+    ),
+)
 data_root = 'data/helen_synthetic'
 train_pipeline = [
     dict(type='LoadImageFromFile'),
@@ -28,8 +33,9 @@ test_pipeline = [
     dict(type='LoadAnnotations'),
     dict(type='PackSegInputs'),
 ]
-train_dataloader = dict(batch_size=8, num_workers=2,
-                        dataset=dict(data_root=data_root, pipeline=train_pipeline))
+train_dataloader = dict(
+    batch_size=8, num_workers=2, dataset=dict(data_root=data_root, pipeline=train_pipeline)
+)
 val_dataloader = dict(num_workers=1, dataset=dict(data_root=data_root, pipeline=test_pipeline))
 test_dataloader = dict(num_workers=1, dataset=dict(data_root=data_root, pipeline=test_pipeline))
 optim_wrapper = dict(optimizer=dict(lr=0.05))

@@ -8,10 +8,12 @@ model = dict(type='PriorEncoderDecoder', prior_in_train=True, prior_in_test=True
 
 def _with_prior(pipeline):
     first_geometric = next(i for i, t in enumerate(pipeline) if t['type'] == 'Resize')
-    out = [dict(t, type='PackFaceInputs') if t['type'] == 'PackSegInputs' else t
-           for t in pipeline]
-    return out[:first_geometric] + [dict(type='LoadFacePrior', bank_file=prior_bank)] + \
-        out[first_geometric:]
+    out = [dict(t, type='PackFaceInputs') if t['type'] == 'PackSegInputs' else t for t in pipeline]
+    return (
+        out[:first_geometric]
+        + [dict(type='LoadFacePrior', bank_file=prior_bank)]
+        + out[first_geometric:]
+    )
 
 
 train_pipeline = _with_prior(_base_.train_pipeline)

@@ -1,5 +1,6 @@
 """MMSegInferencer for face parsing: landmarks (given or detected), the prior's bank, label
 maps named after their images."""
+
 import copy
 import os
 import os.path as osp
@@ -43,9 +44,14 @@ class FaceParsingInferencer(MMSegInferencer):
         **kwargs: :class:`MMSegInferencer` arguments (``device``, ``palette``, ...).
     """
 
-    def __init__(self, model, weights: Optional[str] = None,
-                 landmarks_file: Optional[str] = None, prior_bank: Optional[str] = None,
-                 **kwargs):
+    def __init__(
+        self,
+        model,
+        weights: Optional[str] = None,
+        landmarks_file: Optional[str] = None,
+        prior_bank: Optional[str] = None,
+        **kwargs,
+    ):
         self.landmarks_file = landmarks_file
         self.prior_bank = prior_bank
         if isinstance(model, str) and osp.isfile(model):
@@ -70,10 +76,13 @@ class FaceParsingInferencer(MMSegInferencer):
             return super().__call__(inputs, *args, **kwargs)
         from ..datasets.transforms.loading import forget_landmark_table, write_landmark_table
         from .landmark_detector import detect_landmark_table
+
         paths = self._inputs_to_list(inputs)
         if not all(isinstance(p, str) for p in paths):
-            raise ValueError('images given as arrays need landmarks_file=...: the landmarks '
-                             'are looked up by image name')
+            raise ValueError(
+                'images given as arrays need landmarks_file=...: the landmarks '
+                'are looked up by image name'
+            )
         table, _, _ = detect_landmark_table(paths, progress=self.show_progress)
         fd, table_file = tempfile.mkstemp(prefix='landmarks-', suffix='.txt')
         os.close(fd)
@@ -95,14 +104,18 @@ class FaceParsingInferencer(MMSegInferencer):
                 t['bank_file'] = self.prior_bank
         return super()._init_pipeline(cfg)
 
-    def postprocess(self, preds: List, visualization, return_datasample: bool = False,
-                    pred_out_dir: str = '') -> dict:
+    def postprocess(
+        self, preds: List, visualization, return_datasample: bool = False, pred_out_dir: str = ''
+    ) -> dict:
         if pred_out_dir:
             mmengine.mkdir_or_exist(pred_out_dir)
             for i, pred in enumerate(preds):
                 path = pred.metainfo.get('img_path')
-                name = (osp.splitext(osp.basename(path))[0] if isinstance(path, str) else
-                        str(self.num_pred_imgs + i).zfill(8) + '_pred')
+                name = (
+                    osp.splitext(osp.basename(path))[0]
+                    if isinstance(path, str)
+                    else str(self.num_pred_imgs + i).zfill(8) + '_pred'
+                )
                 labels = pred.pred_sem_seg.data[0].cpu().numpy().astype(np.uint8)
                 Image.fromarray(labels).save(osp.join(pred_out_dir, name + '.png'))
         return super().postprocess(preds, visualization, return_datasample, pred_out_dir='')

@@ -1,4 +1,5 @@
 """Image inputs of the command-line tools: files, folders (not recursive) and glob patterns."""
+
 import glob
 import os
 import os.path as osp
@@ -21,14 +22,18 @@ def expand_inputs(inputs: Sequence[str]) -> Tuple[List[str], Set[str]]:
     paths, from_patterns = [], set()
     for item in inputs:
         if osp.isdir(item):
-            found = sorted(osp.join(item, f) for f in os.listdir(item)
-                           if f.lower().endswith(IMG_EXTENSIONS))
+            found = sorted(
+                osp.join(item, f) for f in os.listdir(item) if f.lower().endswith(IMG_EXTENSIONS)
+            )
             from_patterns.update(found)
         elif osp.isfile(item):
             found = [item]
         else:
-            found = sorted(p for p in glob.glob(item, recursive=True)
-                           if osp.isfile(p) and p.lower().endswith(IMG_EXTENSIONS))
+            found = sorted(
+                p
+                for p in glob.glob(item, recursive=True)
+                if osp.isfile(p) and p.lower().endswith(IMG_EXTENSIONS)
+            )
             from_patterns.update(found)
         if not found:
             raise FileNotFoundError(f'{item}: no such image, folder or matching glob')
@@ -37,6 +42,8 @@ def expand_inputs(inputs: Sequence[str]) -> Tuple[List[str], Set[str]]:
     for p in paths:
         stem = osp.splitext(osp.basename(p))[0]
         if stems.setdefault(stem, p) != p:
-            raise ValueError(f'{p} and {stems[stem]}: two inputs named {stem}; their outputs '
-                             'would overwrite each other')
+            raise ValueError(
+                f'{p} and {stems[stem]}: two inputs named {stem}; their outputs '
+                'would overwrite each other'
+            )
     return paths, from_patterns

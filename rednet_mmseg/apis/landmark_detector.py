@@ -9,6 +9,7 @@ nose tip (30), left and right mouth corners (48 / 54), image-left first, then mo
 
 Measured on the 298 real photos of the Helen-layout dev set (``README.md``, *Landmarks*).
 """
+
 import os.path as osp
 import warnings
 from dataclasses import dataclass
@@ -21,13 +22,17 @@ import numpy as np
 #: lower nose contour, below the 68-point nose tip) in units of the inter-ocular distance,
 #: along the eye axis and its perpendicular (pointing down the face). Measured on the 218
 #: training photos of the real-face dev set; subtracted from every detection.
-HELEN_OFFSETS = np.array([[-0.014, 0.017], [-0.002, 0.015], [-0.008, -0.187],
-                          [-0.024, -0.001], [0.012, -0.002]], np.float32)
+HELEN_OFFSETS = np.array(
+    [[-0.014, 0.017], [-0.002, 0.015], [-0.008, -0.187], [-0.024, -0.001], [0.012, -0.002]],
+    np.float32,
+)
 #: Photos are searched for faces at this size at most (larger ones are scaled down for the
 #: search only; the points are predicted at full resolution).
 MAX_SEARCH_SIDE = 1024
-INSTALL_HINT = ('the landmark detector needs dlib-bin and face-recognition-models: '
-                'pip install -c requirements/constraints.txt -e ".[landmarks]"')
+INSTALL_HINT = (
+    'the landmark detector needs dlib-bin and face-recognition-models: '
+    'pip install -c requirements/constraints.txt -e ".[landmarks]"'
+)
 
 
 class NoFaceError(ValueError):
@@ -38,6 +43,7 @@ class NoFaceError(ValueError):
 class FaceLandmarks:
     """One detection: ``points`` ``(5, 2)`` float32 (x, y), ``box`` ``(x0, y0, x1, y1)`` of the
     face used, ``num_faces`` found in the image, ``detector`` (``'hog'`` or ``'cnn'``)."""
+
     points: np.ndarray
     box: Tuple[int, int, int, int]
     num_faces: int
@@ -84,8 +90,7 @@ class FaceLandmarkDetector:
         helen_convention (bool): apply ``HELEN_OFFSETS``. Default: True.
     """
 
-    def __init__(self, upsample: int = 1, cnn_fallback: bool = True,
-                 helen_convention: bool = True):
+    def __init__(self, upsample: int = 1, cnn_fallback: bool = True, helen_convention: bool = True):
         dlib, models = _import_dlib()
         self._dlib = dlib
         self._hog = dlib.get_frontal_face_detector()
@@ -98,16 +103,21 @@ class FaceLandmarkDetector:
 
     def _boxes(self, rgb: np.ndarray, use_cnn: bool) -> List[Tuple[int, int, int, int]]:
         scale = min(1.0, MAX_SEARCH_SIDE / max(rgb.shape[:2]))
-        small = rgb if scale == 1.0 else cv2.resize(rgb, None, fx=scale, fy=scale,
-                                                   interpolation=cv2.INTER_AREA)
+        small = (
+            rgb
+            if scale == 1.0
+            else cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        )
         if use_cnn:
             if self._cnn is None:
                 self._cnn = self._dlib.cnn_face_detection_model_v1(self._cnn_path)
             rects = [d.rect for d in self._cnn(small, self.upsample)]
         else:
             rects = list(self._hog(small, self.upsample))
-        return [tuple(int(round(c / scale)) for c in (r.left(), r.top(), r.right(), r.bottom()))
-                for r in rects]
+        return [
+            tuple(int(round(c / scale)) for c in (r.left(), r.top(), r.right(), r.bottom()))
+            for r in rects
+        ]
 
     def detect(self, img: np.ndarray, name: str = '<image>') -> FaceLandmarks:
         """Landmarks of the largest face in ``img`` (``(H, W, 3)`` uint8 BGR, as cv2 reads).
@@ -137,9 +147,12 @@ class FaceLandmarkDetector:
         return self.detect(img, name=path)
 
 
-def detect_landmark_table(paths: Sequence[str], detector: Optional[FaceLandmarkDetector] = None,
-                          may_skip: Sequence[str] = (), progress: bool = True
-                          ) -> Tuple[Dict[str, np.ndarray], List[str], List[str]]:
+def detect_landmark_table(
+    paths: Sequence[str],
+    detector: Optional[FaceLandmarkDetector] = None,
+    may_skip: Sequence[str] = (),
+    progress: bool = True,
+) -> Tuple[Dict[str, np.ndarray], List[str], List[str]]:
     """Detect the 5 points of every image.
 
     Args:
@@ -152,6 +165,7 @@ def detect_landmark_table(paths: Sequence[str], detector: Optional[FaceLandmarkD
         points, the paths without a face, and one note per image with several faces.
     """
     from tqdm import tqdm
+
     detector = detector or FaceLandmarkDetector()
     may_skip = set(may_skip)
     table, skipped, notes = {}, [], []
@@ -164,7 +178,9 @@ def detect_landmark_table(paths: Sequence[str], detector: Optional[FaceLandmarkD
             skipped.append(path)
             continue
         if found.num_faces > 1:
-            notes.append(f'{path}: {found.num_faces} faces, using the largest '
-                         f'(box {found.box[0]},{found.box[1]} - {found.box[2]},{found.box[3]})')
+            notes.append(
+                f'{path}: {found.num_faces} faces, using the largest '
+                f'(box {found.box[0]},{found.box[1]} - {found.box[2]},{found.box[3]})'
+            )
         table[osp.splitext(osp.basename(path))[0]] = found.points
     return table, skipped, notes

@@ -7,5 +7,12 @@ from .prior_bank import PriorBank
 from .transforms import *  # noqa: F401,F403
 from .transforms import __all__ as _transforms
 
-__all__ = ['BaseFaceDataset', 'CelebAMaskHQDataset', 'HelenDataset', 'LaPaDataset',
-           'LFWPartLabelsDataset', 'PriorBank', *_transforms]
+__all__ = [
+    'BaseFaceDataset',
+    'CelebAMaskHQDataset',
+    'HelenDataset',
+    'LaPaDataset',
+    'LFWPartLabelsDataset',
+    'PriorBank',
+    *_transforms,
+]

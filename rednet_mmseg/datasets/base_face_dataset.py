@@ -1,4 +1,5 @@
 """Base class of the face parsing data sets written by this project's converters."""
+
 import os.path as osp
 
 from mmseg.datasets import BaseSegDataset
@@ -28,20 +29,28 @@ class BaseFaceDataset(BaseSegDataset):
         **kwargs: :class:`BaseSegDataset` arguments.
     """
 
-    def __init__(self, img_suffix='.jpg', seg_map_suffix='.png', landmark_suffix='.txt',
-                 check_samples=True, **kwargs):
+    def __init__(
+        self,
+        img_suffix='.jpg',
+        seg_map_suffix='.png',
+        landmark_suffix='.txt',
+        check_samples=True,
+        **kwargs,
+    ):
         self.landmark_suffix = landmark_suffix
         self.check_samples = check_samples
         self._checked = set()  # indices checked in this process
-        super().__init__(img_suffix=img_suffix, seg_map_suffix=seg_map_suffix,
-                         reduce_zero_label=False, **kwargs)
+        super().__init__(
+            img_suffix=img_suffix, seg_map_suffix=seg_map_suffix, reduce_zero_label=False, **kwargs
+        )
 
     def load_data_list(self):
         name = type(self).__name__
         img_dir = self.data_prefix.get('img_path', '')
         if not osp.isdir(img_dir):
-            raise FileNotFoundError(f'{name}: image directory {img_dir} not '
-                                    f'found (check data_root={self.data_root!r})')
+            raise FileNotFoundError(
+                f'{name}: image directory {img_dir} not found (check data_root={self.data_root!r})'
+            )
         if self.ann_file and not osp.isdir(self.ann_file):
             if not osp.isfile(self.ann_file):
                 raise FileNotFoundError(f'{name}: split file {self.ann_file} not found')
@@ -50,16 +59,17 @@ class BaseFaceDataset(BaseSegDataset):
                     raise ValueError(f'{name}: split file {self.ann_file} is empty')
         data_list = super().load_data_list()
         if not data_list:
-            raise FileNotFoundError(f'{name}: no *{self.img_suffix} images in '
-                                    f'{img_dir}')
+            raise FileNotFoundError(f'{name}: no *{self.img_suffix} images in {img_dir}')
         ann_dir = self.data_prefix.get('seg_map_path')
         if ann_dir:
-            missing = [info['seg_map_path'] for info in data_list
-                       if not osp.isfile(info['seg_map_path'])]
+            missing = [
+                info['seg_map_path'] for info in data_list if not osp.isfile(info['seg_map_path'])
+            ]
             if missing:
                 raise BadSampleError(
                     f'{name}: {len(missing)} image(s) in {img_dir} have no label map, e.g. '
-                    f'{", ".join(missing[:3])}')
+                    f'{", ".join(missing[:3])}'
+                )
         lm_dir = self.data_prefix.get('landmark_path')
         if lm_dir and osp.isdir(lm_dir):
             for info in data_list:
@@ -70,7 +80,11 @@ class BaseFaceDataset(BaseSegDataset):
     def prepare_data(self, idx):
         if self.check_samples and idx not in self._checked:
             info = self.get_data_info(idx)
-            check_sample(info['img_path'], info.get('seg_map_path'), len(self.metainfo['classes']),
-                         self.ignore_index)
+            check_sample(
+                info['img_path'],
+                info.get('seg_map_path'),
+                len(self.metainfo['classes']),
+                self.ignore_index,
+            )
             self._checked.add(idx)
         return super().prepare_data(idx)

@@ -1,4 +1,5 @@
 """LaPa face parsing data set (Liu et al., AAAI 2020)."""
+
 from mmseg.registry import DATASETS
 
 from .base_face_dataset import BaseFaceDataset
@@ -9,4 +10,5 @@ from .helen import HelenDataset
 class LaPaDataset(BaseFaceDataset):
     """LaPa, as written by ``tools/dataset_converters/lapa.py``: 11 classes in Helen's order
     (0 background ... 10 hair), 5-point landmarks from LaPa's 106 points."""
+
     METAINFO = HelenDataset.METAINFO

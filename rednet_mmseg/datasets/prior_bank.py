@@ -17,6 +17,7 @@ into a square canvas where the mean shape sits at fixed positions, so averaging 
 cheap mean over aligned maps; the average is then warped onto the image with the similarity
 from the canvas points to the image's own points.
 """
+
 import os
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -83,8 +84,18 @@ class PriorBank:
             first), filled by :meth:`precompute_neighbours`.
     """
 
-    def __init__(self, names, maps, codes, mean, components, reference, canvas_points,
-                 num_classes, neighbours: Optional[Dict[str, np.ndarray]] = None):
+    def __init__(
+        self,
+        names,
+        maps,
+        codes,
+        mean,
+        components,
+        reference,
+        canvas_points,
+        num_classes,
+        neighbours: Optional[Dict[str, np.ndarray]] = None,
+    ):
         self.names = [str(n) for n in names]
         self.maps = maps
         self.codes = codes
@@ -98,9 +109,16 @@ class PriorBank:
 
     # ------------------------------------------------------------------ building
     @classmethod
-    def build(cls, names: Sequence[str], label_maps: Sequence[np.ndarray],
-              landmarks: Sequence[np.ndarray], num_classes: int, canvas_size: int = 128,
-              variance: float = 0.99, progress=None) -> 'PriorBank':
+    def build(
+        cls,
+        names: Sequence[str],
+        label_maps: Sequence[np.ndarray],
+        landmarks: Sequence[np.ndarray],
+        num_classes: int,
+        canvas_size: int = 128,
+        variance: float = 0.99,
+        progress=None,
+    ) -> 'PriorBank':
         """Fit PCA on the bank shapes and align their label maps into the canvas.
 
         Args:
@@ -113,8 +131,10 @@ class PriorBank:
             raise ValueError('the prior bank needs at least two images')
         pts = np.stack([np.asarray(p, np.float64) for p in landmarks])
         if pts.shape[1:] != (NUM_POINTS, 2):
-            raise ValueError(f'the prior bank needs {NUM_POINTS} (x, y) points per face, got '
-                             f'landmarks of shape {pts.shape[1:]}')
+            raise ValueError(
+                f'the prior bank needs {NUM_POINTS} (x, y) points per face, got '
+                f'landmarks of shape {pts.shape[1:]}'
+            )
         shapes = normalize_shape(pts)
         reference = shapes.mean(0)
         for _ in range(3):  # generalised Procrustes: align to the mean, re-estimate it
@@ -127,7 +147,7 @@ class PriorBank:
         _, sig, vt = np.linalg.svd(flat - mean, full_matrices=False)
         energy = np.cumsum(sig**2) / max((sig**2).sum(), 1e-12)
         dim = int(np.searchsorted(energy, variance) + 1)
-        components = vt[:min(dim, len(vt))]
+        components = vt[: min(dim, len(vt))]
         codes = (flat - mean) @ components.T
         # canvas: inter-ocular distance = S / 5, eyes at 45% of the height, centred (room
         # for hair above the brows)
@@ -139,12 +159,24 @@ class PriorBank:
         loop = progress(range(len(names))) if progress else range(len(names))
         for i in loop:
             mat = similarity_transform(pts[i], canvas_points)
-            maps[i] = cv2.warpAffine(label_maps[i], mat, (canvas_size, canvas_size),
-                                     flags=cv2.INTER_NEAREST,
-                                     borderMode=cv2.BORDER_REPLICATE)
+            maps[i] = cv2.warpAffine(
+                label_maps[i],
+                mat,
+                (canvas_size, canvas_size),
+                flags=cv2.INTER_NEAREST,
+                borderMode=cv2.BORDER_REPLICATE,
+            )
         maps[maps >= num_classes] = 0  # ignore labels carry no prior information
-        return cls(names, maps, codes.astype(np.float32), mean, components, reference,
-                   canvas_points, num_classes)
+        return cls(
+            names,
+            maps,
+            codes.astype(np.float32),
+            mean,
+            components,
+            reference,
+            canvas_points,
+            num_classes,
+        )
 
     def encode(self, landmarks: np.ndarray) -> np.ndarray:
         """``(..., 5, 2)`` image landmarks -> ``(..., d)`` PCA codes."""
@@ -152,8 +184,9 @@ class PriorBank:
         flat = shapes.reshape(*shapes.shape[:-2], -1)
         return ((flat - self.mean) @ self.components.T).astype(np.float32)
 
-    def query(self, landmarks: np.ndarray, num_neighbors: int = 5,
-              exclude: Optional[str] = None) -> np.ndarray:
+    def query(
+        self, landmarks: np.ndarray, num_neighbors: int = 5, exclude: Optional[str] = None
+    ) -> np.ndarray:
         """Indices of the ``num_neighbors`` nearest bank images (Euclidean in the PCA
         subspace, nearest first); the bank image named ``exclude`` never counts."""
         dist = np.linalg.norm(self.codes - self.encode(landmarks), axis=1)
@@ -162,8 +195,9 @@ class PriorBank:
         k = min(num_neighbors, len(self.names) - (exclude in self._index))
         return np.argsort(dist, kind='stable')[:k]
 
-    def precompute_neighbours(self, names: Sequence[str], landmarks: Sequence[np.ndarray],
-                              num_neighbors: int = 5) -> None:
+    def precompute_neighbours(
+        self, names: Sequence[str], landmarks: Sequence[np.ndarray], num_neighbors: int = 5
+    ) -> None:
         """Store the neighbours of every data set image, so loading does no search."""
         for name, pts in zip(names, landmarks):
             self.neighbours[name] = self.query(pts, num_neighbors, exclude=name)
@@ -175,8 +209,13 @@ class PriorBank:
         onehot = maps[None] == np.arange(self.num_classes)[:, None, None, None]
         return onehot.mean(1, dtype=np.float32)
 
-    def prior_for_image(self, landmarks: np.ndarray, image_shape: Tuple[int, int],
-                        name: Optional[str] = None, num_neighbors: int = 5) -> np.ndarray:
+    def prior_for_image(
+        self,
+        landmarks: np.ndarray,
+        image_shape: Tuple[int, int],
+        name: Optional[str] = None,
+        num_neighbors: int = 5,
+    ) -> np.ndarray:
         """The prior of one image in its own pixel frame.
 
         Args:
@@ -193,9 +232,16 @@ class PriorBank:
         prior = self.canvas_prior(idx[:num_neighbors])
         mat = similarity_transform(self.canvas_points, landmarks)
         h, w = image_shape
-        chans = [cv2.warpAffine(prior[c:c + 4].transpose(1, 2, 0), mat, (w, h),
-                                flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-                 for c in range(0, self.num_classes, 4)]
+        chans = [
+            cv2.warpAffine(
+                prior[c : c + 4].transpose(1, 2, 0),
+                mat,
+                (w, h),
+                flags=cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_REPLICATE,
+            )
+            for c in range(0, self.num_classes, 4)
+        ]
         chans = [c[..., None] if c.ndim == 2 else c for c in chans]
         return np.concatenate(chans, axis=-1)
 
@@ -207,13 +253,21 @@ class PriorBank:
         k = max((len(v) for v in nb_idx), default=0)
         nb = np.full((len(nb_idx), k), -1, np.int32)
         for i, v in enumerate(nb_idx):
-            nb[i, :len(v)] = v
+            nb[i, : len(v)] = v
         tmp = f'{path}.partial-{os.getpid()}.npz'
-        np.savez_compressed(tmp, names=np.array(self.names, dtype=str), maps=self.maps,
-                            codes=self.codes, mean=self.mean, components=self.components,
-                            reference=self.reference, canvas_points=self.canvas_points,
-                            num_classes=self.num_classes, neighbour_names=nb_names,
-                            neighbour_idx=nb)
+        np.savez_compressed(
+            tmp,
+            names=np.array(self.names, dtype=str),
+            maps=self.maps,
+            codes=self.codes,
+            mean=self.mean,
+            components=self.components,
+            reference=self.reference,
+            canvas_points=self.canvas_points,
+            num_classes=self.num_classes,
+            neighbour_names=nb_names,
+            neighbour_idx=nb,
+        )
         os.replace(tmp, path)
 
     @classmethod
@@ -221,15 +275,26 @@ class PriorBank:
         if not osp.isfile(path):
             raise FileNotFoundError(
                 f'{path}: prior bank not found; build it with '
-                f'`python tools/misc/build_prior_bank.py DATA_ROOT -o {path}`')
+                f'`python tools/misc/build_prior_bank.py DATA_ROOT -o {path}`'
+            )
         try:
             with np.load(path, allow_pickle=False) as f:
                 data = {k: f[k] for k in f.files}
-            neighbours = {str(n): row[row >= 0]
-                          for n, row in zip(data['neighbour_names'], data['neighbour_idx'])}
-            return cls(data['names'], data['maps'], data['codes'], data['mean'],
-                       data['components'], data['reference'], data['canvas_points'],
-                       int(data['num_classes']), neighbours)
+            neighbours = {
+                str(n): row[row >= 0]
+                for n, row in zip(data['neighbour_names'], data['neighbour_idx'])
+            }
+            return cls(
+                data['names'],
+                data['maps'],
+                data['codes'],
+                data['mean'],
+                data['components'],
+                data['reference'],
+                data['canvas_points'],
+                int(data['num_classes']),
+                neighbours,
+            )
         except (KeyError, ValueError, OSError) as err:
             raise ValueError(f'{path}: not a valid prior bank ({err})') from err
 
@@ -241,5 +306,8 @@ def load_split(data_root: str, split: str) -> Tuple[List[str], List[str], List[s
     if not osp.isdir(ann_dir):
         raise FileNotFoundError(f'{ann_dir}: no annotations for split {split!r}')
     names = sorted(osp.splitext(f)[0] for f in os.listdir(ann_dir) if f.endswith('.png'))
-    return (names, [osp.join(ann_dir, f'{n}.png') for n in names],
-            [osp.join(lm_dir, f'{n}.txt') for n in names])
+    return (
+        names,
+        [osp.join(ann_dir, f'{n}.png') for n in names],
+        [osp.join(lm_dir, f'{n}.txt') for n in names],
+    )

@@ -1,10 +1,10 @@
 """ONNX export of a face parsing segmentor, index-based max-unpooling included."""
+
 from typing import Dict, Optional, Sequence
 
 import numpy as np
 import torch
 from torch import Tensor, nn
-
 
 
 class FaceParsingExportModel(nn.Module):
@@ -24,8 +24,10 @@ class FaceParsingExportModel(nn.Module):
     def __init__(self, segmentor: nn.Module, with_prior: bool = False):
         super().__init__()
         if with_prior and not hasattr(segmentor, 'refine_scores'):
-            raise ValueError(f'{type(segmentor).__name__} has no adaptive prior: export '
-                             'with_prior needs a PriorEncoderDecoder')
+            raise ValueError(
+                f'{type(segmentor).__name__} has no adaptive prior: export '
+                'with_prior needs a PriorEncoderDecoder'
+            )
         self.segmentor = segmentor.eval()
         self.with_prior = with_prior
         pre = segmentor.data_preprocessor
@@ -47,8 +49,14 @@ class FaceParsingExportModel(nn.Module):
         return logits, logits.argmax(1)
 
 
-def export_onnx(model: FaceParsingExportModel, path: str, shape: Sequence[int],
-                num_classes: int, opset: int = 18, exporter: str = 'dynamo') -> Dict[str, Tensor]:
+def export_onnx(
+    model: FaceParsingExportModel,
+    path: str,
+    shape: Sequence[int],
+    num_classes: int,
+    opset: int = 18,
+    exporter: str = 'dynamo',
+) -> Dict[str, Tensor]:
     """Export ``model`` for inputs of ``shape = (N, 3, H, W)``; return the example inputs.
 
     ``exporter``: ``'dynamo'`` (``torch.export``-based, torch's default) or ``'torchscript'``
@@ -64,28 +72,41 @@ def export_onnx(model: FaceParsingExportModel, path: str, shape: Sequence[int],
         prior = torch.rand(shape[0], num_classes, *shape[2:], generator=g)
         inputs['prior'] = prior / prior.sum(1, keepdim=True)
     with torch.no_grad():
-        torch.onnx.export(model, tuple(inputs.values()), path, input_names=list(inputs),
-                          output_names=['scores', 'labels'], opset_version=opset,
-                          **(dict(dynamo=True, external_data=False) if exporter == 'dynamo'
-                             else dict(dynamo=False)))
+        torch.onnx.export(
+            model,
+            tuple(inputs.values()),
+            path,
+            input_names=list(inputs),
+            output_names=['scores', 'labels'],
+            opset_version=opset,
+            **(
+                dict(dynamo=True, external_data=False)
+                if exporter == 'dynamo'
+                else dict(dynamo=False)
+            ),
+        )
     return inputs
 
 
-def compare_with_onnxruntime(model: FaceParsingExportModel, path: str,
-                             inputs: Dict[str, Tensor]) -> Dict[str, float]:
+def compare_with_onnxruntime(
+    model: FaceParsingExportModel, path: str, inputs: Dict[str, Tensor]
+) -> Dict[str, float]:
     """Run the same inputs through PyTorch and onnxruntime (CPU).
 
-    Returns ``max_abs_diff`` of the scores (and ``max_abs_score`` for scale) and ``label_agreement`` (fraction of pixels whose
-    labels agree).
+    Returns ``max_abs_diff`` of the scores (and ``max_abs_score`` for scale), ``max_prob_diff``
+    of the class probabilities and ``label_agreement`` (fraction of pixels whose labels agree).
     """
     import onnxruntime as ort
+
     sess = ort.InferenceSession(path, providers=['CPUExecutionProvider'])
     ort_scores, ort_labels = sess.run(None, {k: v.numpy() for k, v in inputs.items()})
     with torch.no_grad():
         scores, labels = model(*inputs.values())
     probs = scores.softmax(1).numpy()
     ort_probs = torch.from_numpy(ort_scores).softmax(1).numpy()
-    return dict(max_abs_diff=float(np.abs(ort_scores - scores.numpy()).max()),
-                max_prob_diff=float(np.abs(ort_probs - probs).max()),
-                max_abs_score=float(np.abs(scores.numpy()).max()),
-                label_agreement=float((ort_labels == labels.numpy()).mean()))
+    return dict(
+        max_abs_diff=float(np.abs(ort_scores - scores.numpy()).max()),
+        max_prob_diff=float(np.abs(ort_probs - probs).max()),
+        max_abs_score=float(np.abs(scores.numpy()).max()),
+        label_agreement=float((ort_labels == labels.numpy()).mean()),
+    )

@@ -1,2 +1,3 @@
-from .hooks import *  # noqa: F401,F403
-from .hooks import __all__
+from .hooks import ChannelsLastHook, FiniteLossHook, NonFiniteLossError, NumClassCheckHook
+
+__all__ = ['ChannelsLastHook', 'FiniteLossHook', 'NonFiniteLossError', 'NumClassCheckHook']

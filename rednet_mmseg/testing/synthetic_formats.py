@@ -1,5 +1,6 @@
 """Synthetic faces in the original LFW-PL, LaPa and CelebAMask-HQ release formats
 (``docs/data_formats.md``), for tests. Faces are drawn as in :mod:`synthetic_helen`."""
+
 import os
 import os.path as osp
 from typing import Dict, Tuple
@@ -11,8 +12,18 @@ from ..datasets.celebamask_hq import CELEBAMASK_CLASSES
 from .synthetic_helen import _draw_labels, _face_geometry, _render_image
 
 #: Helen label -> CelebAMask-HQ part
-HELEN_TO_CELEBAMASK = {1: 'skin', 2: 'l_brow', 3: 'r_brow', 4: 'l_eye', 5: 'r_eye', 6: 'nose',
-                       7: 'u_lip', 8: 'mouth', 9: 'l_lip', 10: 'hair'}
+HELEN_TO_CELEBAMASK = {
+    1: 'skin',
+    2: 'l_brow',
+    3: 'r_brow',
+    4: 'l_eye',
+    5: 'r_eye',
+    6: 'nose',
+    7: 'u_lip',
+    8: 'mouth',
+    9: 'l_lip',
+    10: 'hair',
+}
 
 
 def _face(rng, w, h):
@@ -21,8 +32,9 @@ def _face(rng, w, h):
     return shapes, label, _render_image(rng, label)
 
 
-def make_synthetic_lfw(root: str, counts=(4, 2, 2), seed: int = 0
-                       ) -> Tuple[Dict[str, list], Dict[str, np.ndarray]]:
+def make_synthetic_lfw(
+    root: str, counts=(4, 2, 2), seed: int = 0
+) -> Tuple[Dict[str, list], Dict[str, np.ndarray]]:
     """LFW-PL layout; returns ``(split -> names, name -> 3-class label)``."""
     rng = np.random.default_rng(seed)
     files = dict(train='parts_train.txt', val='parts_validation.txt', test='parts_test.txt')
@@ -39,8 +51,9 @@ def make_synthetic_lfw(root: str, counts=(4, 2, 2), seed: int = 0
             os.makedirs(osp.join(root, 'lfw_funneled', person), exist_ok=True)
             cv2.imwrite(osp.join(root, 'lfw_funneled', person, f'{name}.jpg'), img)
             rgb = np.array([[0, 0, 255], [0, 255, 0], [255, 0, 0]], np.uint8)[label]
-            cv2.imwrite(osp.join(root, 'parts_lfw_funneled_gt_images', f'{name}.ppm'),
-                        rgb[..., ::-1])
+            cv2.imwrite(
+                osp.join(root, 'parts_lfw_funneled_gt_images', f'{name}.ppm'), rgb[..., ::-1]
+            )
             lines.append(f'{person} {num}\n')
             names[split].append(name)
             labels[name] = label
@@ -90,8 +103,9 @@ def make_synthetic_celebamask_hq(root: str, counts=(3, 2, 2), seed: int = 0, siz
         for _ in range(n):
             orig = int(rng.integers(1, 202599))
             _, helen, img = _face(rng, 512, 512)
-            cv2.imwrite(osp.join(root, 'CelebA-HQ-img', f'{idx}.jpg'),
-                        cv2.resize(img, (size, size)))
+            cv2.imwrite(
+                osp.join(root, 'CelebA-HQ-img', f'{idx}.jpg'), cv2.resize(img, (size, size))
+            )
             folder = osp.join(root, 'CelebAMask-HQ-mask-anno', str(idx // 2000))
             os.makedirs(folder, exist_ok=True)
             label = np.zeros_like(helen)

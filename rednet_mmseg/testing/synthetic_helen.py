@@ -7,6 +7,7 @@ mouth opening, hair shape, colours) and writes them exactly as Helen is distribu
 split files and 194-point landmark files whose point ranges follow Helen's layout. **The data
 is synthetic**; scores on it say nothing about real faces.
 """
+
 import os
 import os.path as osp
 from typing import Dict, Optional, Tuple
@@ -17,11 +18,26 @@ import numpy as np
 from ..datasets.converters.helen import NUM_CLASSES, SPLIT_FILES
 
 # Helen 194-point layout: (first index, number of points) per contour
-LAYOUT = dict(jaw=(0, 41), nose=(41, 17), outer_lips=(58, 28), inner_lips=(86, 28),
-              eye_a=(114, 20), eye_b=(134, 20), brow_a=(154, 20), brow_b=(174, 20))
+LAYOUT = dict(
+    jaw=(0, 41),
+    nose=(41, 17),
+    outer_lips=(58, 28),
+    inner_lips=(86, 28),
+    eye_a=(114, 20),
+    eye_b=(134, 20),
+    brow_a=(154, 20),
+    brow_b=(174, 20),
+)
 CLASS_COLOURS = {  # BGR base colours, jittered per image
-    2: (30, 40, 60), 3: (30, 40, 60), 4: (235, 235, 240), 5: (235, 235, 240),
-    7: (70, 60, 190), 8: (30, 20, 60), 9: (90, 80, 200), 10: (20, 30, 50)}
+    2: (30, 40, 60),
+    3: (30, 40, 60),
+    4: (235, 235, 240),
+    5: (235, 235, 240),
+    7: (70, 60, 190),
+    8: (30, 20, 60),
+    9: (90, 80, 200),
+    10: (20, 30, 50),
+}
 SKIN_TONES = [(150, 180, 225), (120, 150, 200), (80, 110, 160), (170, 200, 235)]
 
 
@@ -45,15 +61,15 @@ def _face_geometry(rng, w, h):
     inner_h = 0.03 + 0.06 * mouth_open
     shapes = dict(
         face=_ellipse(0, 0, 1, b / a, 64),
-        hair=_ellipse(0, -0.35 * b / a, rng.uniform(1.08, 1.25), rng.uniform(0.85, 1.0) * b / a,
-                      64),
+        hair=_ellipse(
+            0, -0.35 * b / a, rng.uniform(1.08, 1.25), rng.uniform(0.85, 1.0) * b / a, 64
+        ),
         brow_a=_ellipse(-eye_dx, brow_y, 0.24, 0.07, 20),
         brow_b=_ellipse(eye_dx, brow_y, 0.24, 0.07, 20),
         eye_a=_ellipse(-eye_dx, eye_y, 0.2, 0.06 * eye_open + 0.05, 20),
         eye_b=_ellipse(eye_dx, eye_y, 0.2, 0.06 * eye_open + 0.05, 20),
         # nose: lower half-ellipse; its middle point (Helen index 49) is the nose tip
-        nose=np.concatenate([
-            _ellipse(0, 0.05, 0.16, 0.26, 17, 0, np.pi, closed=False)[::-1]]),
+        nose=np.concatenate([_ellipse(0, 0.05, 0.16, 0.26, 17, 0, np.pi, closed=False)[::-1]]),
         outer_lips=_ellipse(0, mouth_y, mouth_w, inner_h + 2 * lip_h, 28),
         inner_lips=_ellipse(0, mouth_y, mouth_w * 0.75, inner_h, 28),
         jaw=_ellipse(0, 0, 1, b / a, 41, 0, np.pi, closed=False),
@@ -117,10 +133,16 @@ def _probability_maps(label):
     return maps
 
 
-def make_synthetic_helen(root: str, num_train: int = 40, num_val: int = 8, num_test: int = 8,
-                         size_range=(150, 230), seed: int = 0, ratio_range=None,
-                         originals_dir: Optional[str] = None
-                         ) -> Tuple[Dict[str, list], Dict[str, np.ndarray]]:
+def make_synthetic_helen(
+    root: str,
+    num_train: int = 40,
+    num_val: int = 8,
+    num_test: int = 8,
+    size_range=(150, 230),
+    seed: int = 0,
+    ratio_range=None,
+    originals_dir: Optional[str] = None,
+) -> Tuple[Dict[str, list], Dict[str, np.ndarray]]:
     """Write a synthetic Helen release under ``root``.
 
     Args:
@@ -148,14 +170,17 @@ def make_synthetic_helen(root: str, num_train: int = 40, num_val: int = 8, num_t
             h = int(w * rng.uniform(1.0, 1.25))
             shapes = _face_geometry(rng, w, h)
             label = _draw_labels(shapes, h, w)
-            cv2.imwrite(osp.join(root, 'images', f'{name}.jpg'), _render_image(rng, label),
-                        [cv2.IMWRITE_JPEG_QUALITY, 95])
+            cv2.imwrite(
+                osp.join(root, 'images', f'{name}.jpg'),
+                _render_image(rng, label),
+                [cv2.IMWRITE_JPEG_QUALITY, 95],
+            )
             os.makedirs(osp.join(root, 'labels', name), exist_ok=True)
             for c, prob in enumerate(_probability_maps(label)):
                 cv2.imwrite(osp.join(root, 'labels', name, f'{name}_lbl{c:02d}.png'), prob)
             pts = np.zeros((194, 2))
             for key, (start, count) in LAYOUT.items():
-                pts[start:start + count] = shapes[key]
+                pts[start : start + count] = shapes[key]
             if ratio_range is not None:
                 ratio = rng.uniform(*ratio_range)
                 pts = pts * ratio

@@ -1,4 +1,5 @@
 """Synthetic face identities in the CASIA-WebFace layout (one folder per identity)."""
+
 import os
 import os.path as osp
 
@@ -8,8 +9,9 @@ import numpy as np
 from .synthetic_helen import _draw_labels, _face_geometry, _render_image
 
 
-def make_synthetic_identities(root: str, num_identities: int = 3, per_identity: int = 4,
-                              size: int = 96, seed: int = 0) -> None:
+def make_synthetic_identities(
+    root: str, num_identities: int = 3, per_identity: int = 4, size: int = 96, seed: int = 0
+) -> None:
     """``root/<7-digit id>/<3-digit n>.jpg``: each identity keeps its face geometry and
     colours (same generator seed), images differ by noise. SYNTHETIC, for tests."""
     for ident in range(num_identities):
@@ -20,5 +22,6 @@ def make_synthetic_identities(root: str, num_identities: int = 3, per_identity: 
             label = _draw_labels(shapes, size, size)
             img = _render_image(np.random.default_rng(seed * 1000 + ident), label)
             noise = np.random.default_rng(k).normal(0, 4, img.shape)
-            cv2.imwrite(osp.join(folder, f'{k + 1:03d}.jpg'),
-                        np.clip(img + noise, 0, 255).astype(np.uint8))
+            cv2.imwrite(
+                osp.join(folder, f'{k + 1:03d}.jpg'), np.clip(img + noise, 0, 255).astype(np.uint8)
+            )

@@ -8,6 +8,7 @@ own resume file, or a file listed in ``REDNET_TRUSTED_CHECKPOINTS`` (paths separ
 ``os.pathsep``), is unpickled fully (:func:`trusted_checkpoint_loads`). mmengine is pointed at
 this policy by ``upstream_compat`` (torch >= 2.6).
 """
+
 import contextlib
 import contextvars
 import os
@@ -20,8 +21,13 @@ _TRUSTED_LOAD = contextvars.ContextVar('rednet_trusted_checkpoint_load', default
 TRUST_ENV = 'REDNET_TRUSTED_CHECKPOINTS'
 #: globals that appear in mmengine checkpoint *metadata* (log buffers, numpy scalars, which
 #: pickle through ``getattr``); they are replaced by inert placeholders, never called.
-_METADATA_PREFIXES = ('mmengine.', 'numpy.', 'builtins.getattr', '__builtin__.getattr',
-                      'collections.defaultdict')
+_METADATA_PREFIXES = (
+    'mmengine.',
+    'numpy.',
+    'builtins.getattr',
+    '__builtin__.getattr',
+    'collections.defaultdict',
+)
 
 
 class UnsafeCheckpointError(pickle.UnpicklingError):
@@ -43,6 +49,7 @@ class _Inert:
 
 def _allowed_globals():
     from torch import _weights_only_unpickler as wou
+
     allowed = dict(wou._get_allowed_globals())
     for obj in torch.serialization.get_safe_globals():
         if isinstance(obj, tuple):
@@ -67,14 +74,19 @@ class _WeightsUnpickler(pickle.Unpickler):
             f'{self.filename}: refusing to load, the checkpoint asks to call `{full}`, which is '
             'not needed to restore weights and could run arbitrary code. If you trust this '
             f'file, set {TRUST_ENV}={self.filename} (paths separated by "{os.pathsep}") to '
-            'unpickle it fully.')
+            'unpickle it fully.'
+        )
 
 
 def _weights_pickle_module(filename):
-    cls = type('_FileWeightsUnpickler', (_WeightsUnpickler, ),
-               dict(filename=filename, allowed=_allowed_globals()))  # once per file
-    return types.SimpleNamespace(Unpickler=cls, load=lambda f, **kw: cls(f, **kw).load(),
-                                 __name__='rednet_weights_pickle')
+    cls = type(
+        '_FileWeightsUnpickler',
+        (_WeightsUnpickler,),
+        dict(filename=filename, allowed=_allowed_globals()),
+    )  # once per file
+    return types.SimpleNamespace(
+        Unpickler=cls, load=lambda f, **kw: cls(f, **kw).load(), __name__='rednet_weights_pickle'
+    )
 
 
 def is_trusted(filename: str) -> bool:
@@ -92,13 +104,18 @@ def safe_load(filename, map_location=None):
     try:
         if is_trusted(filename):
             return torch.load(filename, map_location=map_location, weights_only=False)
-        return torch.load(filename, map_location=map_location, weights_only=False,
-                          pickle_module=_weights_pickle_module(filename))
+        return torch.load(
+            filename,
+            map_location=map_location,
+            weights_only=False,
+            pickle_module=_weights_pickle_module(filename),
+        )
     except UnsafeCheckpointError:
         raise
     except (RuntimeError, EOFError, pickle.UnpicklingError, OSError) as err:
-        raise RuntimeError(f'{filename}: not a readable checkpoint (truncated or corrupt?): '
-                           f'{err}') from err
+        raise RuntimeError(
+            f'{filename}: not a readable checkpoint (truncated or corrupt?): {err}'
+        ) from err
 
 
 @contextlib.contextmanager

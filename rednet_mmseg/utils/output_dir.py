@@ -1,4 +1,5 @@
 """Fail early, with the path in the message, when an output directory cannot be written."""
+
 import os
 import os.path as osp
 import tempfile
@@ -24,6 +25,5 @@ def check_output_dir(path: str, what: str = 'output directory') -> str:
         with tempfile.TemporaryFile(dir=path):
             pass
     except OSError as err:
-        raise OutputDirError(f'{what} {path}: cannot be written ({err.strerror or err})') \
-            from None
+        raise OutputDirError(f'{what} {path}: cannot be written ({err.strerror or err})') from None
     return path

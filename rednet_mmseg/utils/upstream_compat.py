@@ -22,6 +22,7 @@ Patches
    ``device_ids=[LOCAL_RANK]`` to DDP (rejected for CPU modules) and SyncBN cannot run on CPU.
    Without CUDA: no ``set_device``, backend ``gloo``, ``device_ids=None``, SyncBN -> BN.
 """
+
 import importlib.machinery
 import importlib.util
 import os
@@ -31,8 +32,13 @@ import warnings
 
 import torch
 
-from .checkpoint import (TRUST_ENV, UnsafeCheckpointError, is_trusted, safe_load,
-                         trusted_checkpoint_loads)
+from .checkpoint import (
+    TRUST_ENV,
+    UnsafeCheckpointError,
+    is_trusted,
+    safe_load,
+    trusted_checkpoint_loads,
+)
 
 _APPLIED = False
 
@@ -46,7 +52,8 @@ def _missing_op(name):
         raise NotImplementedError(
             f'mmcv op `{name}` needs the compiled mmcv (mmcv._ext), but only mmcv-lite is '
             'installed. RED-Net does not use it; for models that do, install full mmcv 2.1 '
-            '(`pip install -U openmim && mim install mmcv==2.1.0`).')
+            '(`pip install -U openmim && mim install mmcv==2.1.0`).'
+        )
 
     op.__name__ = name
     return op
@@ -79,6 +86,7 @@ def _patch_checkpoint_loading():
         return  # torch < 2.6 unpickles fully by default; mmengine works unchanged
     from mmengine.runner import Runner
     from mmengine.runner.checkpoint import CheckpointLoader
+
     CheckpointLoader.register_scheme(prefixes='', force=True)(safe_load)
     if getattr(Runner.resume, '_rednet_patched', False):
         return
@@ -90,9 +98,10 @@ def _patch_checkpoint_loading():
         if not own and os.path.isfile(path) and not is_trusted(path):
             raise UnsafeCheckpointError(
                 f'{filename}: resuming unpickles the whole checkpoint (optimizer, message hub), '
-                f'and this file is not in the run\'s work_dir {self.work_dir}. If you trust '
+                f"and this file is not in the run's work_dir {self.work_dir}. If you trust "
                 f'it, add it to {TRUST_ENV} (paths separated by "{os.pathsep}"); to start '
-                'from its weights only, set load_from without --resume.')
+                'from its weights only, set load_from without --resume.'
+            )
         with trusted_checkpoint_loads():
             return original_resume(self, filename, *args, **kwargs)
 
@@ -109,6 +118,7 @@ def _patch_cpu_distributed():
     import mmengine.dist.utils as dist_utils
     from mmengine.model import MMDistributedDataParallel, revert_sync_batchnorm
     from mmengine.runner import Runner
+
     if getattr(dist_utils._init_dist_pytorch, '_rednet_patched', False):
         return
 

@@ -1,12 +1,14 @@
 """A colour legend image for face parsing overlays."""
+
 from typing import Sequence
 
 import cv2
 import numpy as np
 
 
-def draw_legend(classes: Sequence[str], palette: Sequence[Sequence[int]], swatch: int = 24,
-                width: int = 240) -> np.ndarray:
+def draw_legend(
+    classes: Sequence[str], palette: Sequence[Sequence[int]], swatch: int = 24, width: int = 240
+) -> np.ndarray:
     """One row per class: a colour swatch and the class name.
 
     Args:
@@ -19,9 +21,18 @@ def draw_legend(classes: Sequence[str], palette: Sequence[Sequence[int]], swatch
     img = np.full((len(classes) * row + 4, width, 3), 255, np.uint8)
     for i, (name, rgb) in enumerate(zip(classes, palette)):
         y = 4 + i * row
-        cv2.rectangle(img, (4, y), (4 + swatch, y + swatch), tuple(int(c) for c in rgb[::-1]),
-                      thickness=-1)
+        cv2.rectangle(
+            img, (4, y), (4 + swatch, y + swatch), tuple(int(c) for c in rgb[::-1]), thickness=-1
+        )
         cv2.rectangle(img, (4, y), (4 + swatch, y + swatch), (0, 0, 0), thickness=1)
-        cv2.putText(img, f'{i} {name}', (swatch + 12, y + swatch - 6),
-                    cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
+        cv2.putText(
+            img,
+            f'{i} {name}',
+            (swatch + 12, y + swatch - 6),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            0.5,
+            (0, 0, 0),
+            1,
+            cv2.LINE_AA,
+        )
     return img

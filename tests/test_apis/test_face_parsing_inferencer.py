@@ -1,11 +1,12 @@
 """FaceParsingInferencer is called like MMSegInferencer; label maps are named after images."""
+
 import os
 
 import numpy as np
 import torch
-from PIL import Image
 from mmengine.config import Config
 from mmseg.registry import MODELS
+from PIL import Image
 
 from rednet_mmseg.apis import FaceParsingInferencer
 from rednet_mmseg.datasets import HelenDataset
@@ -17,18 +18,33 @@ def test_prior_config_in_python(helen_converted, tmp_path, repo_root):
     cfg = Config.fromfile(os.path.join(repo_root, PRIOR))
     model = MODELS.build(cfg.model)
     ckpt = tmp_path / 'tiny.pth'
-    torch.save(dict(state_dict=model.state_dict(),
-                    meta=dict(dataset_meta=dict(HelenDataset.METAINFO))), ckpt)
+    torch.save(
+        dict(state_dict=model.state_dict(), meta=dict(dataset_meta=dict(HelenDataset.METAINFO))),
+        ckpt,
+    )
     img_dir = os.path.join(helen_converted, 'images', 'val')
     names = sorted(os.listdir(img_dir))
     table = tmp_path / 'lm.txt'
-    table.write_text(''.join(
-        n + ' ' + ' '.join(open(os.path.join(helen_converted, 'landmarks', 'val',
-                                             n[:-4] + '.txt')).read().split()) + '\n'
-        for n in names))
+    table.write_text(
+        ''.join(
+            n
+            + ' '
+            + ' '.join(
+                open(os.path.join(helen_converted, 'landmarks', 'val', n[:-4] + '.txt'))
+                .read()
+                .split()
+            )
+            + '\n'
+            for n in names
+        )
+    )
     inferencer = FaceParsingInferencer(
-        cfg, str(ckpt), landmarks_file=str(table), device='cpu',
-        prior_bank=os.path.join(helen_converted, 'prior_bank.npz'))
+        cfg,
+        str(ckpt),
+        landmarks_file=str(table),
+        device='cpu',
+        prior_bank=os.path.join(helen_converted, 'prior_bank.npz'),
+    )
     assert inferencer.uses_prior and inferencer.model.dataset_meta['classes'][10] == 'hair'
     paths = [os.path.join(img_dir, n) for n in names]
     out = inferencer(paths, out_dir=str(tmp_path / 'out'), return_vis=True)
@@ -42,14 +58,22 @@ def test_prior_config_in_python(helen_converted, tmp_path, repo_root):
 def test_landmarks_detected_when_not_given(helen_converted, tmp_path, repo_root):
     """No landmarks_file: the 5 points of each image are detected (a real photograph)."""
     import pytest
+
     pytest.importorskip('dlib')
     from matplotlib.cbook import get_sample_data
+
     cfg = Config.fromfile(os.path.join(repo_root, PRIOR))
     ckpt = tmp_path / 'tiny.pth'
-    torch.save(dict(state_dict=MODELS.build(cfg.model).state_dict(),
-                    meta=dict(dataset_meta=dict(HelenDataset.METAINFO))), ckpt)
+    torch.save(
+        dict(
+            state_dict=MODELS.build(cfg.model).state_dict(),
+            meta=dict(dataset_meta=dict(HelenDataset.METAINFO)),
+        ),
+        ckpt,
+    )
     inferencer = FaceParsingInferencer(
-        cfg, str(ckpt), device='cpu', prior_bank=os.path.join(helen_converted, 'prior_bank.npz'))
+        cfg, str(ckpt), device='cpu', prior_bank=os.path.join(helen_converted, 'prior_bank.npz')
+    )
     assert inferencer.needs_landmarks and inferencer.landmarks_file is None
     photo = get_sample_data('grace_hopper.jpg', asfileobj=False)
     out = inferencer([photo], out_dir=str(tmp_path / 'out'))

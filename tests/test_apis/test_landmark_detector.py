@@ -1,5 +1,6 @@
 """The 5-point landmark detector on a real photograph shipped by a registry package
 (matplotlib's ``grace_hopper.jpg``), and its conventions written out by hand."""
+
 import cv2
 import numpy as np
 import pytest
@@ -52,12 +53,11 @@ def test_no_face_names_the_image(detector, tmp_path):
 
 def test_five_from_68_by_hand():
     p = np.zeros((68, 2), np.float32)
-    p[36:42] = (70, 40)   # the subject's right eye, on the image's right here (a mirrored
-    p[42:48] = (30, 40)   # layout), so sorting by x must swap the pairs
+    p[36:42] = (70, 40)  # the subject's right eye, on the image's right here (a mirrored
+    p[42:48] = (30, 40)  # layout), so sorting by x must swap the pairs
     p[30] = (50, 60)
     p[48], p[54] = (65, 80), (35, 80)
-    np.testing.assert_allclose(five_from_68(p),
-                               [[30, 40], [70, 40], [50, 60], [35, 80], [65, 80]])
+    np.testing.assert_allclose(five_from_68(p), [[30, 40], [70, 40], [50, 60], [35, 80], [65, 80]])
 
 
 def test_offsets_follow_the_face_frame():

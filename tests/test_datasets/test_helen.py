@@ -8,15 +8,25 @@ from rednet_mmseg.datasets import HelenDataset
 
 
 def _cfg(root, split='train', **kwargs):
-    return dict(type='HelenDataset', data_root=root,
-                data_prefix=dict(img_path=f'images/{split}', seg_map_path=f'annotations/{split}',
-                                 landmark_path=f'landmarks/{split}'), **kwargs)
+    return dict(
+        type='HelenDataset',
+        data_root=root,
+        data_prefix=dict(
+            img_path=f'images/{split}',
+            seg_map_path=f'annotations/{split}',
+            landmark_path=f'landmarks/{split}',
+        ),
+        **kwargs,
+    )
 
 
 def test_loads_converted_tree_with_landmarks(helen_converted, helen_release):
-    pipeline = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations'),
-                dict(type='LoadFaceLandmarks'), dict(type='PackSegInputs',
-                                                     meta_keys=('img_path', 'gt_keypoints'))]
+    pipeline = [
+        dict(type='LoadImageFromFile'),
+        dict(type='LoadAnnotations'),
+        dict(type='LoadFaceLandmarks'),
+        dict(type='PackSegInputs', meta_keys=('img_path', 'gt_keypoints')),
+    ]
     ds = DATASETS.build(_cfg(helen_converted, 'val', pipeline=pipeline))
     assert isinstance(ds, HelenDataset) and len(ds) == 3
     assert ds.metainfo['classes'][10] == 'hair' and len(ds.metainfo['palette']) == 11

@@ -1,4 +1,5 @@
 """LaPaDataset loads the converted LaPa tree: Helen's 11 classes in Helen's order."""
+
 from rednet_mmseg.datasets import HelenDataset, LaPaDataset
 
 

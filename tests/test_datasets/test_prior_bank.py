@@ -49,9 +49,16 @@ def test_prior_is_a_distribution_aligned_with_the_face(helen_converted, helen_re
 def test_eq5_mean_of_neighbour_one_hot_maps_by_hand():
     maps = np.array([[[0, 1], [2, 2]], [[0, 0], [2, 1]], [[1, 1], [1, 1]]], np.uint8)
     codes = np.array([[0.0], [1.0], [5.0]], np.float32)
-    bank = PriorBank(['a', 'b', 'c'], maps, codes, mean=np.zeros(10),
-                     components=np.zeros((1, 10)), reference=np.zeros((5, 2)),
-                     canvas_points=np.zeros((5, 2)), num_classes=3)
+    bank = PriorBank(
+        ['a', 'b', 'c'],
+        maps,
+        codes,
+        mean=np.zeros(10),
+        components=np.zeros((1, 10)),
+        reference=np.zeros((5, 2)),
+        canvas_points=np.zeros((5, 2)),
+        num_classes=3,
+    )
     prior = bank.canvas_prior([0, 1])
     np.testing.assert_allclose(prior[0], [[1, 0.5], [0, 0]])
     np.testing.assert_allclose(prior[1], [[0, 0.5], [0, 0.5]])

@@ -4,6 +4,7 @@ The tool-side cases (num_classes mismatch, unwritable output directory, truncate
 are in tests/test_tools/test_bad_input_tools.py; the converters' own cases (corrupt release
 files, empty split files of the release) are in tests/test_datasets/test_converters.
 """
+
 import os
 import shutil
 
@@ -14,8 +15,11 @@ from mmseg.registry import DATASETS
 
 from rednet_mmseg.datasets.sample_check import BadSampleError
 
-PIPELINE = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations'),
-            dict(type='PackSegInputs')]
+PIPELINE = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),
+    dict(type='PackSegInputs'),
+]
 
 
 @pytest.fixture
@@ -26,10 +30,19 @@ def root(helen_converted, tmp_path):
 
 
 def _build(root, pipeline=PIPELINE, split='val', **kwargs):
-    return DATASETS.build(dict(
-        type='HelenDataset', data_root=str(root), pipeline=pipeline,
-        data_prefix=dict(img_path=f'images/{split}', seg_map_path=f'annotations/{split}',
-                         landmark_path=f'landmarks/{split}'), **kwargs))
+    return DATASETS.build(
+        dict(
+            type='HelenDataset',
+            data_root=str(root),
+            pipeline=pipeline,
+            data_prefix=dict(
+                img_path=f'images/{split}',
+                seg_map_path=f'annotations/{split}',
+                landmark_path=f'landmarks/{split}',
+            ),
+            **kwargs,
+        )
+    )
 
 
 def _first(root, split='val'):
@@ -58,7 +71,7 @@ def test_corrupt_image(root):
 def test_truncated_image(root):
     img, _ = _first(root)
     data = img.read_bytes()
-    img.write_bytes(data[:len(data) // 2])
+    img.write_bytes(data[: len(data) // 2])
     # OpenCV alone would decode this with grey rows and a warning
     assert cv2.imread(str(img)) is not None
     with pytest.raises(BadSampleError, match=f'{img}: truncated JPEG'):
@@ -68,7 +81,7 @@ def test_truncated_image(root):
 def test_truncated_label(root):
     _, seg = _first(root)
     data = seg.read_bytes()
-    seg.write_bytes(data[:len(data) - 20])
+    seg.write_bytes(data[: len(data) - 20])
     with pytest.raises(BadSampleError, match=f'{seg}: truncated PNG'):
         _load_all(_build(root))
 
@@ -86,8 +99,11 @@ def test_label_values_outside_classes(root, value):
     labels = cv2.imread(str(seg), cv2.IMREAD_UNCHANGED)
     labels[0, :3] = value
     cv2.imwrite(str(seg), labels)
-    with pytest.raises(BadSampleError, match=rf'{seg}: label values \[{value}\] are outside '
-                                             r'the 11 classes'):
+    with pytest.raises(
+        BadSampleError,
+        match=rf'{seg}: label values \[{value}\] are outside '
+        r'the 11 classes',
+    ):
         _load_all(_build(root))
 
 
@@ -125,10 +141,13 @@ def test_landmark_file_with_prior_on(root, damage):
     else:
         lm.write_text('10 20\n30 forty\n')
         message = 'missing or malformed landmark file'
-    pipeline = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations'),
-                dict(type='LoadFaceLandmarks'),
-                dict(type='LoadFacePrior', bank_file=str(root / 'prior_bank.npz')),
-                dict(type='PackFaceInputs')]
+    pipeline = [
+        dict(type='LoadImageFromFile'),
+        dict(type='LoadAnnotations'),
+        dict(type='LoadFaceLandmarks'),
+        dict(type='LoadFacePrior', bank_file=str(root / 'prior_bank.npz')),
+        dict(type='PackFaceInputs'),
+    ]
     with pytest.raises(ValueError, match=f'{lm}: {message}'):
         _load_all(_build(root, pipeline))
 
@@ -137,8 +156,11 @@ def test_wrong_number_of_landmarks(root):
     img, _ = _first(root)
     lm = root / 'landmarks' / 'val' / (img.stem + '.txt')
     lm.write_text('10 20\n30 40\n')
-    pipeline = [dict(type='LoadImageFromFile'), dict(type='LoadFaceLandmarks'),
-                dict(type='PackSegInputs')]
+    pipeline = [
+        dict(type='LoadImageFromFile'),
+        dict(type='LoadFaceLandmarks'),
+        dict(type='PackSegInputs'),
+    ]
     with pytest.raises(ValueError, match=f'{lm}: expected 5 finite "x y" lines'):
         _load_all(_build(root, pipeline))
 

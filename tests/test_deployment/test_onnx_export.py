@@ -1,4 +1,5 @@
 """ONNX export of RED-Net (index-based max-unpooling included), checked with onnxruntime."""
+
 import os
 import subprocess
 import sys
@@ -11,8 +12,7 @@ from mmengine.structures import PixelData
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
-from rednet_mmseg.deployment import (FaceParsingExportModel, compare_with_onnxruntime,
-                                     export_onnx)
+from rednet_mmseg.deployment import FaceParsingExportModel, compare_with_onnxruntime, export_onnx
 
 pytest.importorskip('onnxruntime')
 PRIOR = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-prior-1k_synthhelen-128x128.py'
@@ -44,13 +44,16 @@ def _errors_against_fp64(wrapper, path, inputs):
     import copy
 
     import onnxruntime as ort
+
     sess = ort.InferenceSession(path, providers=['CPUExecutionProvider'])
     ort_scores = sess.run(None, {k: v.numpy() for k, v in inputs.items()})[0]
     with torch.no_grad():
         scores = wrapper(*inputs.values())[0].double()
         exact = copy.deepcopy(wrapper).double()(*(v.double() for v in inputs.values()))[0]
-    return (float((scores - exact).abs().max()),
-            float((torch.from_numpy(ort_scores).double() - exact).abs().max()))
+    return (
+        float((scores - exact).abs().max()),
+        float((torch.from_numpy(ort_scores).double() - exact).abs().max()),
+    )
 
 
 @pytest.mark.parametrize('exporter', ['dynamo', 'torchscript'])
@@ -69,6 +72,7 @@ def test_onnxruntime_matches_pytorch(repo_root, tmp_path, exporter, with_prior):
     assert ort_err <= 8 * torch_err, (ort_err, torch_err, res)
     assert res['label_agreement'] > 0.999, res
     import onnx
+
     ops = {n.op_type for n in onnx.load(path).graph.node}
     assert 'MaxPool' in ops and ops & {'ScatterElements', 'ScatterND'}  # unpooling by index
 
@@ -84,7 +88,8 @@ def test_export_graph_equals_the_segmentor(repo_root):
     with torch.no_grad():
         pred = model.test_step(dict(inputs=[img], data_samples=[sample]))[0]
         scores, labels = FaceParsingExportModel(model, with_prior=True)(
-            img[None].float(), prior[None])
+            img[None].float(), prior[None]
+        )
     assert torch.allclose(scores[0], pred.seg_logits.data, atol=1e-4)
     assert torch.equal(labels[0], pred.pred_sem_seg.data[0])
 
@@ -93,15 +98,36 @@ def test_cli_writes_verified_model(repo_root, tmp_path):
     ckpt = tmp_path / 'tiny.pth'
     torch.save(dict(state_dict=_randomised_model(repo_root).state_dict(), meta={}), ckpt)
     out = tmp_path / 'export' / 'rednet_prior.onnx'
-    res = subprocess.run([sys.executable, 'tools/deployment/pytorch2onnx.py', PRIOR, str(ckpt),
-                          '--out', str(out), '--prior', '--shape', '64', '64'], cwd=repo_root,
-                         capture_output=True, text=True, timeout=600)
+    res = subprocess.run(
+        [
+            sys.executable,
+            'tools/deployment/pytorch2onnx.py',
+            PRIOR,
+            str(ckpt),
+            '--out',
+            str(out),
+            '--prior',
+            '--shape',
+            '64',
+            '64',
+        ],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert res.returncode == 0, res.stderr[-3000:]
     assert 'max abs difference of the scores' in res.stdout and out.is_file()
     assert os.listdir(out.parent) == ['rednet_prior.onnx']
     import onnxruntime as ort
+
     sess = ort.InferenceSession(str(out), providers=['CPUExecutionProvider'])
     assert [i.name for i in sess.get_inputs()] == ['image', 'prior']
-    scores, labels = sess.run(None, dict(image=np.zeros((1, 3, 64, 64), np.float32),
-                                         prior=np.full((1, 11, 64, 64), 1 / 11, np.float32)))
+    scores, labels = sess.run(
+        None,
+        dict(
+            image=np.zeros((1, 3, 64, 64), np.float32),
+            prior=np.full((1, 11, 64, 64), 1 / 11, np.float32),
+        ),
+    )
     assert scores.shape == (1, 11, 64, 64) and labels.shape == (1, 64, 64)

@@ -1,4 +1,5 @@
 """tools/misc/detect_landmarks.py: a table for parse_faces.py from photos without landmarks."""
+
 import os
 import shutil
 import subprocess
@@ -14,14 +15,19 @@ pytest.importorskip('dlib')
 
 
 def _run(*args, repo_root):
-    return subprocess.run([sys.executable, 'tools/misc/detect_landmarks.py', *args,
-                           '--no-progress'], cwd=repo_root, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, 'tools/misc/detect_landmarks.py', *args, '--no-progress'],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.fixture
 def photos(tmp_path):
     from matplotlib.cbook import get_sample_data
+
     folder = tmp_path / 'photos'
     folder.mkdir()
     shutil.copy(get_sample_data('grace_hopper.jpg', asfileobj=False), folder / 'hopper.jpg')
@@ -42,8 +48,9 @@ def test_folder_skips_images_without_a_face(photos, tmp_path, repo_root):
 
 def test_named_image_without_a_face_is_an_error(photos, tmp_path, repo_root):
     table = tmp_path / 'landmarks.txt'
-    res = _run(str(photos / 'hopper.jpg'), str(photos / 'wall.png'), '-o', str(table),
-               repo_root=repo_root)
+    res = _run(
+        str(photos / 'hopper.jpg'), str(photos / 'wall.png'), '-o', str(table), repo_root=repo_root
+    )
     assert res.returncode != 0 and f'{photos / "wall.png"}: no face found' in res.stderr
     assert not table.exists()
     res = _run(str(photos / 'hopper.jpg'), '-o', str(tmp_path), repo_root=repo_root)

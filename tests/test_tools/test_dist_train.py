@@ -10,6 +10,7 @@ still shows. A 1-process run with batch 4 differs by fp32 rounding of other kern
 (1e-5 to 6e-4 depending on the CPU), which is printed, not bounded. GroupNorm, not BN, so the
 batch split does not change the forward pass; only rank 0 writes checkpoints and logs.
 """
+
 import json
 import os
 import os.path as osp
@@ -20,7 +21,7 @@ import sys
 import torch
 
 TINY = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-1k_synthhelen-128x128.py'
-CONFIG = '''
+CONFIG = """
 _base_ = ['{tiny}']
 custom_imports = dict(imports=['rednet_mmseg', 'rank_interleaved_sampler'],
                       allow_failed_imports=False)
@@ -41,7 +42,7 @@ randomness = dict(seed=0, deterministic=True)
 # as in every config: ChannelsLastHook under DDP (without its re-wrap: 4.1e-3 off at step 2)
 custom_hooks = [dict(type='FiniteLossHook'), dict(type='NumClassCheckHook'),
                 dict(type='ChannelsLastHook')]
-'''
+"""
 SAMPLER = '''
 from mmengine.dataset import InfiniteSampler
 from mmengine.registry import DATA_SAMPLERS
@@ -65,25 +66,47 @@ def _train(root, repo_root, tmp_path, nproc, accumulate=1):
     (tmp_path / run).mkdir()
     (tmp_path / run / 'rank_interleaved_sampler.py').write_text(SAMPLER)
     cfg = tmp_path / run / 'tiny_gn.py'  # same name: the dumped config is compared
-    cfg.write_text(CONFIG.format(
-        tiny=osp.join(repo_root, TINY), root=root, accumulate=accumulate, iters=4 * accumulate,
-        sampler='RankInterleavedSampler' if accumulate > 1 else 'InfiniteSampler'))
+    cfg.write_text(
+        CONFIG.format(
+            tiny=osp.join(repo_root, TINY),
+            root=root,
+            accumulate=accumulate,
+            iters=4 * accumulate,
+            sampler='RankInterleavedSampler' if accumulate > 1 else 'InfiniteSampler',
+        )
+    )
     work = tmp_path / f'work_{run}'
-    env = dict(os.environ, PATH=osp.dirname(sys.executable) + os.pathsep + os.environ['PATH'],
-               PORT='29517', OMP_NUM_THREADS='1',
-               PYTHONPATH=os.pathsep.join([str(tmp_path / run), os.environ.get('PYTHONPATH', '')]))
-    cmd = (['bash', 'tools/dist_train.sh', str(cfg), str(nproc)] if nproc > 1 else
-           [sys.executable, 'tools/train.py', str(cfg)])
-    res = subprocess.run([*cmd, '--work-dir', str(work)], cwd=repo_root, env=env,
-                         capture_output=True, text=True, timeout=600)
+    env = dict(
+        os.environ,
+        PATH=osp.dirname(sys.executable) + os.pathsep + os.environ['PATH'],
+        PORT='29517',
+        OMP_NUM_THREADS='1',
+        PYTHONPATH=os.pathsep.join([str(tmp_path / run), os.environ.get('PYTHONPATH', '')]),
+    )
+    cmd = (
+        ['bash', 'tools/dist_train.sh', str(cfg), str(nproc)]
+        if nproc > 1
+        else [sys.executable, 'tools/train.py', str(cfg)]
+    )
+    res = subprocess.run(
+        [*cmd, '--work-dir', str(work)],
+        cwd=repo_root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     return work, res.stdout + res.stderr
 
 
 def _tree(work):
     """Files below work, run timestamps replaced by TS."""
-    return sorted(re.sub(r'\d{8}_\d{6}', 'TS', osp.relpath(osp.join(d, f), work))
-                  for d, _, files in os.walk(work) for f in files)
+    return sorted(
+        re.sub(r'\d{8}_\d{6}', 'TS', osp.relpath(osp.join(d, f), work))
+        for d, _, files in os.walk(work)
+        for f in files
+    )
 
 
 def _losses(work):

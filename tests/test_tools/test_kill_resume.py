@@ -1,6 +1,6 @@
 """A training killed with SIGKILL and resumed with --resume ends with the same weights as an
 uninterrupted run (deterministic settings, data loading in the main process)."""
-import os
+
 import signal
 import subprocess
 import sys
@@ -13,14 +13,28 @@ ITERS = 8
 
 
 def _cmd(root, work, resume=False):
-    opts = [f'{s}_dataloader.{k}' for s in ('train', 'val')
-            for k in ('num_workers=0', 'persistent_workers=False')]
+    opts = [
+        f'{s}_dataloader.{k}'
+        for s in ('train', 'val')
+        for k in ('num_workers=0', 'persistent_workers=False')
+    ]
     opts += [f'{s}_dataloader.dataset.data_root={root}' for s in ('train', 'val')]
-    return [sys.executable, 'tools/train.py', CONFIG, '--work-dir', str(work),
-            *(['--resume'] if resume else []), '--cfg-options', *opts,
-            'train_dataloader.batch_size=2', f'train_cfg.max_iters={ITERS}',
-            'train_cfg.val_interval=100', 'default_hooks.checkpoint.interval=2',
-            'randomness.seed=0', 'randomness.deterministic=True']
+    return [
+        sys.executable,
+        'tools/train.py',
+        CONFIG,
+        '--work-dir',
+        str(work),
+        *(['--resume'] if resume else []),
+        '--cfg-options',
+        *opts,
+        'train_dataloader.batch_size=2',
+        f'train_cfg.max_iters={ITERS}',
+        'train_cfg.val_interval=100',
+        'default_hooks.checkpoint.interval=2',
+        'randomness.seed=0',
+        'randomness.deterministic=True',
+    ]
 
 
 def _weights(path):
@@ -29,14 +43,16 @@ def _weights(path):
 
 def test_sigkill_then_resume_matches_uninterrupted(helen_converted, tmp_path, repo_root):
     ref = tmp_path / 'uninterrupted'
-    res = subprocess.run(_cmd(helen_converted, ref), cwd=repo_root, capture_output=True,
-                         text=True, timeout=600)
+    res = subprocess.run(
+        _cmd(helen_converted, ref), cwd=repo_root, capture_output=True, text=True, timeout=600
+    )
     assert res.returncode == 0, res.stderr[-3000:]
 
     work = tmp_path / 'killed'
     log = open(tmp_path / 'killed.log', 'w')
-    proc = subprocess.Popen(_cmd(helen_converted, work), cwd=repo_root, stdout=log,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        _cmd(helen_converted, work), cwd=repo_root, stdout=log, stderr=subprocess.STDOUT
+    )
     last = work / 'last_checkpoint'  # written by mmengine after a checkpoint is complete
     deadline = time.time() + 300
     while not (last.is_file() and last.read_text().strip()) and proc.poll() is None:
@@ -47,8 +63,13 @@ def test_sigkill_then_resume_matches_uninterrupted(helen_converted, tmp_path, re
     assert proc.returncode == -signal.SIGKILL, 'the run finished before it could be killed'
     assert not (work / f'iter_{ITERS}.pth').exists()
 
-    res = subprocess.run(_cmd(helen_converted, work, resume=True), cwd=repo_root,
-                         capture_output=True, text=True, timeout=600)
+    res = subprocess.run(
+        _cmd(helen_converted, work, resume=True),
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert res.returncode == 0, res.stderr[-3000:]
     assert 'resumed' in (res.stdout + res.stderr).lower()
     a, b = _weights(ref / f'iter_{ITERS}.pth'), _weights(work / f'iter_{ITERS}.pth')

@@ -1,4 +1,5 @@
 """tools/parse_faces.py: images, folders and globs in; label maps, overlays and a legend out."""
+
 import os
 import subprocess
 import sys
@@ -22,24 +23,39 @@ def checkpoint(tmp_path_factory, repo_root):
     model = MODELS.build(Config.fromfile(os.path.join(repo_root, TINY)).model)
     model.init_weights()
     path = tmp_path_factory.mktemp('ckpt') / 'tiny.pth'
-    torch.save(dict(state_dict=model.state_dict(),
-                    meta=dict(dataset_meta=dict(HelenDataset.METAINFO))), path)
+    torch.save(
+        dict(state_dict=model.state_dict(), meta=dict(dataset_meta=dict(HelenDataset.METAINFO))),
+        path,
+    )
     return str(path)
 
 
 def _run(*args, repo_root):
-    return subprocess.run([sys.executable, 'tools/parse_faces.py', *args, '--no-progress'],
-                          cwd=repo_root, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, 'tools/parse_faces.py', *args, '--no-progress'],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_folder_and_glob(helen_converted, checkpoint, tmp_path, repo_root):
     test_dir = os.path.join(helen_converted, 'images', 'test')
     out = tmp_path / 'out'
-    res = _run(TINY, checkpoint, test_dir, os.path.join(helen_converted, 'images', 'val', '*.jpg'),
-               '--out-dir', str(out), repo_root=repo_root)
+    res = _run(
+        TINY,
+        checkpoint,
+        test_dir,
+        os.path.join(helen_converted, 'images', 'val', '*.jpg'),
+        '--out-dir',
+        str(out),
+        repo_root=repo_root,
+    )
     assert res.returncode == 0, res.stderr[-3000:]
-    images = sorted(os.listdir(test_dir) + os.listdir(os.path.join(helen_converted, 'images',
-                                                                   'val')))
+    images = sorted(
+        os.listdir(test_dir) + os.listdir(os.path.join(helen_converted, 'images', 'val'))
+    )
     assert '6 image(s) parsed' in res.stdout
     assert sorted(os.listdir(out / 'vis')) == images
     assert sorted(os.listdir(out / 'pred')) == sorted(n[:-4] + '.png' for n in images)
@@ -58,13 +74,26 @@ def test_prior_config_with_landmarks_file(helen_converted, checkpoint, tmp_path,
     table = tmp_path / 'landmarks.txt'
     with open(table, 'w') as f:
         for n in names:
-            pts = open(os.path.join(helen_converted, 'landmarks', 'test',
-                                    n[:-4] + '.txt')).read().split()
+            pts = (
+                open(os.path.join(helen_converted, 'landmarks', 'test', n[:-4] + '.txt'))
+                .read()
+                .split()
+            )
             f.write(' '.join([n, *pts]) + '\n')
     out = tmp_path / 'out'
     bank = os.path.join(helen_converted, 'prior_bank.npz')
-    res = _run(PRIOR, checkpoint, src, '--out-dir', str(out), '--prior-bank', bank,
-               '--landmarks', str(table), repo_root=repo_root)
+    res = _run(
+        PRIOR,
+        checkpoint,
+        src,
+        '--out-dir',
+        str(out),
+        '--prior-bank',
+        bank,
+        '--landmarks',
+        str(table),
+        repo_root=repo_root,
+    )
     assert res.returncode == 0, res.stderr[-3000:]
     assert sorted(os.listdir(out / 'pred')) == [n[:-4] + '.png' for n in names]
 
@@ -72,15 +101,20 @@ def test_prior_config_with_landmarks_file(helen_converted, checkpoint, tmp_path,
 def test_bad_inputs_fail_before_writing(helen_converted, checkpoint, tmp_path, repo_root):
     bad = tmp_path / 'in'
     bad.mkdir()
-    good = os.path.join(helen_converted, 'images', 'test', sorted(os.listdir(
-        os.path.join(helen_converted, 'images', 'test')))[0])
+    good = os.path.join(
+        helen_converted,
+        'images',
+        'test',
+        sorted(os.listdir(os.path.join(helen_converted, 'images', 'test')))[0],
+    )
     (bad / 'a.jpg').write_bytes(open(good, 'rb').read())
     (bad / 'b.jpg').write_bytes(open(good, 'rb').read()[:500])
     out = tmp_path / 'out'
     res = _run(TINY, checkpoint, str(bad), '--out-dir', str(out), repo_root=repo_root)
     assert res.returncode != 0 and f'{bad / "b.jpg"}: truncated JPEG' in res.stderr
-    res = _run(TINY, checkpoint, str(tmp_path / 'nothing*.jpg'), '--out-dir', str(out),
-               repo_root=repo_root)
+    res = _run(
+        TINY, checkpoint, str(tmp_path / 'nothing*.jpg'), '--out-dir', str(out), repo_root=repo_root
+    )
     assert res.returncode != 0 and 'no such image, folder or matching glob' in res.stderr
     assert not out.exists()
 
@@ -94,25 +128,31 @@ def paper_checkpoint(tmp_path_factory, repo_root):
     """An untrained paper-size RED-Net (the prior segmentor has the same weights)."""
     model = MODELS.build(Config.fromfile(os.path.join(repo_root, HELEN)).model)
     path = tmp_path_factory.mktemp('paper_ckpt') / 'rednet.pth'
-    torch.save(dict(state_dict=model.state_dict(),
-                    meta=dict(dataset_meta=dict(HelenDataset.METAINFO))), path)
+    torch.save(
+        dict(state_dict=model.state_dict(), meta=dict(dataset_meta=dict(HelenDataset.METAINFO))),
+        path,
+    )
     return str(path)
 
 
 @pytest.mark.parametrize('config', [HELEN, HELEN_PRIOR])
-def test_real_photo_without_landmarks(config, paper_checkpoint, helen_converted, tmp_path,
-                                      repo_root):
+def test_real_photo_without_landmarks(
+    config, paper_checkpoint, helen_converted, tmp_path, repo_root
+):
     """A real photograph (matplotlib's grace_hopper.jpg) and no landmark table: the
     landmarks are detected, written to OUT/landmarks.txt and used, with and without the
     prior; a named image without a face is an error naming it, and nothing is written."""
     pytest.importorskip('dlib')
     from matplotlib.cbook import get_sample_data
+
     photo = get_sample_data('grace_hopper.jpg', asfileobj=False)
-    extra = (['--prior-bank', os.path.join(helen_converted, 'prior_bank.npz')]
-             if config == HELEN_PRIOR else [])
+    extra = (
+        ['--prior-bank', os.path.join(helen_converted, 'prior_bank.npz')]
+        if config == HELEN_PRIOR
+        else []
+    )
     out = tmp_path / 'parsed'
-    res = _run(config, paper_checkpoint, photo, '--out-dir', str(out), *extra,
-               repo_root=repo_root)
+    res = _run(config, paper_checkpoint, photo, '--out-dir', str(out), *extra, repo_root=repo_root)
     assert res.returncode == 0, res.stderr[-3000:]
     assert 'detected landmarks in' in res.stdout
     table = open(out / 'landmarks.txt').read().split()
@@ -121,7 +161,15 @@ def test_real_photo_without_landmarks(config, paper_checkpoint, helen_converted,
     assert labels.shape == cv2.imread(photo).shape[:2]
     blank = tmp_path / 'blank.jpg'
     cv2.imwrite(str(blank), np.full((120, 100, 3), 200, np.uint8))
-    res = _run(config, paper_checkpoint, photo, str(blank), '--out-dir', str(tmp_path / 'o2'),
-               *extra, repo_root=repo_root)
+    res = _run(
+        config,
+        paper_checkpoint,
+        photo,
+        str(blank),
+        '--out-dir',
+        str(tmp_path / 'o2'),
+        *extra,
+        repo_root=repo_root,
+    )
     assert res.returncode != 0 and f'{blank}: no face found' in res.stderr
     assert not (tmp_path / 'o2').exists()

@@ -1,5 +1,6 @@
 """Training stops cleanly on a NaN loss; no checkpoint path (tools/test.py, load_from,
 init_cfg pretrained, resume from a foreign file) executes a malicious pickle."""
+
 import os
 import re
 import subprocess
@@ -11,26 +12,43 @@ CONFIG = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-1k_synthhelen-128x128.py'
 
 
 def _opts(root):
-    return [f'train_dataloader.dataset.data_root={root}',
-            f'val_dataloader.dataset.data_root={root}',
-            f'test_dataloader.dataset.data_root={root}',
-            'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
-            'train_dataloader.persistent_workers=False', 'val_dataloader.num_workers=0',
-            'val_dataloader.persistent_workers=False', 'test_dataloader.num_workers=0',
-            'test_dataloader.persistent_workers=False']
+    return [
+        f'train_dataloader.dataset.data_root={root}',
+        f'val_dataloader.dataset.data_root={root}',
+        f'test_dataloader.dataset.data_root={root}',
+        'train_dataloader.batch_size=2',
+        'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False',
+        'val_dataloader.num_workers=0',
+        'val_dataloader.persistent_workers=False',
+        'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=False',
+    ]
 
 
 def _run(args, cwd):
-    return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
 
 
 def test_nan_loss_stops_before_a_checkpoint_is_written(helen_converted, tmp_path, repo_root):
     work = tmp_path / 'work'
-    res = _run(['tools/train.py', CONFIG, '--work-dir', str(work), '--cfg-options',
-                *_opts(helen_converted), 'optim_wrapper.optimizer.lr=1e12',
-                'train_cfg.max_iters=8', 'train_cfg.val_interval=100',
-                'default_hooks.checkpoint.interval=1'], repo_root)
+    res = _run(
+        [
+            'tools/train.py',
+            CONFIG,
+            '--work-dir',
+            str(work),
+            '--cfg-options',
+            *_opts(helen_converted),
+            'optim_wrapper.optimizer.lr=1e12',
+            'train_cfg.max_iters=8',
+            'train_cfg.val_interval=100',
+            'default_hooks.checkpoint.interval=1',
+        ],
+        repo_root,
+    )
     log = res.stdout + res.stderr
     assert res.returncode != 0
     m = re.search(r'non-finite loss at iteration (\d+)', log)
@@ -45,15 +63,25 @@ class _Payload:
         self.marker = marker
 
     def __reduce__(self):
-        return (os.system, (f'touch {self.marker}', ))
+        return (os.system, (f'touch {self.marker}',))
 
 
 def test_test_tool_refuses_malicious_checkpoint(helen_converted, tmp_path, repo_root):
     marker = tmp_path / 'pwned'
     evil = tmp_path / 'evil.pth'
     torch.save(dict(state_dict={}, meta=_Payload(marker)), evil)
-    res = _run(['tools/test.py', CONFIG, str(evil), '--work-dir', str(tmp_path / 'w'),
-                '--cfg-options', *_opts(helen_converted)], repo_root)
+    res = _run(
+        [
+            'tools/test.py',
+            CONFIG,
+            str(evil),
+            '--work-dir',
+            str(tmp_path / 'w'),
+            '--cfg-options',
+            *_opts(helen_converted),
+        ],
+        repo_root,
+    )
     assert res.returncode != 0
     assert 'REDNET_TRUSTED_CHECKPOINTS' in res.stderr and str(evil) in res.stderr
     assert not marker.exists()
@@ -69,25 +97,50 @@ def _evil(tmp_path):
 def test_load_from_refuses_malicious_checkpoint(helen_converted, tmp_path, repo_root):
     evil, marker = _evil(tmp_path)
     res = subprocess.run(
-        [sys.executable, 'tools/train.py', CONFIG, '--work-dir', str(tmp_path / 'w'),
-         '--cfg-options', *_opts(helen_converted), f'load_from={evil}',
-         'train_cfg.max_iters=1', 'train_cfg.val_interval=100'],
-        cwd=repo_root, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            'tools/train.py',
+            CONFIG,
+            '--work-dir',
+            str(tmp_path / 'w'),
+            '--cfg-options',
+            *_opts(helen_converted),
+            f'load_from={evil}',
+            'train_cfg.max_iters=1',
+            'train_cfg.val_interval=100',
+        ],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert res.returncode != 0
     assert 'REDNET_TRUSTED_CHECKPOINTS' in res.stderr and str(evil) in res.stderr
     assert not marker.exists()
     assert not list((tmp_path / 'w').glob('*.pth'))
 
 
-def test_init_cfg_pretrained_refuses_malicious_checkpoint(helen_converted, tmp_path,
-                                                          repo_root):
+def test_init_cfg_pretrained_refuses_malicious_checkpoint(helen_converted, tmp_path, repo_root):
     evil, marker = _evil(tmp_path)
     res = subprocess.run(
-        [sys.executable, 'tools/train.py', CONFIG, '--work-dir', str(tmp_path / 'w'),
-         '--cfg-options', *_opts(helen_converted), 'model.backbone.init_cfg.type=Pretrained',
-         f'model.backbone.init_cfg.checkpoint={evil}', 'train_cfg.max_iters=1',
-         'train_cfg.val_interval=100'],
-        cwd=repo_root, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            'tools/train.py',
+            CONFIG,
+            '--work-dir',
+            str(tmp_path / 'w'),
+            '--cfg-options',
+            *_opts(helen_converted),
+            'model.backbone.init_cfg.type=Pretrained',
+            f'model.backbone.init_cfg.checkpoint={evil}',
+            'train_cfg.max_iters=1',
+            'train_cfg.val_interval=100',
+        ],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert res.returncode != 0
     assert 'REDNET_TRUSTED_CHECKPOINTS' in res.stderr and str(evil) in res.stderr
     assert not marker.exists()
@@ -96,10 +149,24 @@ def test_init_cfg_pretrained_refuses_malicious_checkpoint(helen_converted, tmp_p
 def test_resume_from_a_foreign_file_needs_trust(helen_converted, tmp_path, repo_root):
     evil, marker = _evil(tmp_path)
     res = subprocess.run(
-        [sys.executable, 'tools/train.py', CONFIG, '--work-dir', str(tmp_path / 'w'), '--resume',
-         '--cfg-options', *_opts(helen_converted), f'load_from={evil}',
-         'train_cfg.max_iters=1', 'train_cfg.val_interval=100'],
-        cwd=repo_root, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            'tools/train.py',
+            CONFIG,
+            '--work-dir',
+            str(tmp_path / 'w'),
+            '--resume',
+            '--cfg-options',
+            *_opts(helen_converted),
+            f'load_from={evil}',
+            'train_cfg.max_iters=1',
+            'train_cfg.val_interval=100',
+        ],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert res.returncode != 0
-    assert 'not in the run\'s work_dir' in res.stderr and 'REDNET_TRUSTED_CHECKPOINTS' in res.stderr
+    assert "not in the run's work_dir" in res.stderr and 'REDNET_TRUSTED_CHECKPOINTS' in res.stderr
     assert not marker.exists()

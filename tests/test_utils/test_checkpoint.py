@@ -1,6 +1,7 @@
 """Checkpoint trust policy: weights-only loads keep metadata inert and refuse code; trusted
 loads unpickle fully; corrupt files are named. Loaded through mmengine's CheckpointLoader, as
 load_from / --checkpoint / init_cfg do."""
+
 import os
 
 import numpy as np
@@ -10,17 +11,18 @@ from mmengine.logging.history_buffer import HistoryBuffer
 from mmengine.runner.checkpoint import CheckpointLoader
 
 from rednet_mmseg.utils import checkpoint
-from rednet_mmseg.utils.checkpoint import (UnsafeCheckpointError, safe_load,
-                                         trusted_checkpoint_loads)
+from rednet_mmseg.utils.checkpoint import UnsafeCheckpointError, safe_load, trusted_checkpoint_loads
 
 
 def _runner_like_checkpoint(path):
     """What mmengine's CheckpointHook writes: weights plus log buffers and numpy metadata."""
     buf = HistoryBuffer()
     buf.update(0.5)
-    ckpt = dict(state_dict={'w': torch.arange(4.)},
-                meta=dict(iter=3, dataset_meta=dict(classes=('a', 'b')), seed=np.int64(7)),
-                message_hub=dict(log_scalars={'loss': buf}))
+    ckpt = dict(
+        state_dict={'w': torch.arange(4.0)},
+        meta=dict(iter=3, dataset_meta=dict(classes=('a', 'b')), seed=np.int64(7)),
+        message_hub=dict(log_scalars={'loss': buf}),
+    )
     torch.save(ckpt, path)
 
 
@@ -29,14 +31,14 @@ class _Payload:
         self.marker = marker
 
     def __reduce__(self):
-        return (os.system, (f'touch {self.marker}', ))
+        return (os.system, (f'touch {self.marker}',))
 
 
 def test_weights_load_keeps_weights_and_metadata_inert(tmp_path):
     path = str(tmp_path / 'iter_3.pth')
     _runner_like_checkpoint(path)
     ckpt = CheckpointLoader.load_checkpoint(path)  # the load_from / --checkpoint path
-    assert torch.equal(ckpt['state_dict']['w'], torch.arange(4.))
+    assert torch.equal(ckpt['state_dict']['w'], torch.arange(4.0))
     assert ckpt['meta']['dataset_meta']['classes'] == ('a', 'b')
     assert isinstance(ckpt['message_hub']['log_scalars']['loss'], checkpoint._Inert)
 

@@ -1,4 +1,5 @@
 """check_output_dir creates a writable folder or names the path and the reason."""
+
 import os
 
 import pytest

@@ -1,5 +1,6 @@
 """The upstream workarounds: compiled-op stand-in, mmengine pointed at our checkpoint policy,
 applied once."""
+
 import sys
 
 import pytest
@@ -11,6 +12,7 @@ from rednet_mmseg.utils import checkpoint, upstream_compat
 
 def test_mmseg_models_import_and_missing_ops_raise_only_when_called():
     import mmseg.models  # noqa: F401  (fails with "No module named 'mmcv._ext'" unpatched)
+
     ext = sys.modules['mmcv._ext']
     if getattr(ext, 'REDNET_STANDIN', False):
         assert ext.__spec__ is not None
@@ -20,6 +22,7 @@ def test_mmseg_models_import_and_missing_ops_raise_only_when_called():
 
 def test_apply_is_idempotent():
     from mmengine.runner import Runner
+
     resume = Runner.resume
     upstream_compat.apply()
     assert Runner.resume is resume

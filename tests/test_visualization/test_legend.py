@@ -1,4 +1,5 @@
 """draw_legend: one swatch per class in the palette's colour (RGB palette, BGR image)."""
+
 import numpy as np
 
 from rednet_mmseg.datasets import HelenDataset

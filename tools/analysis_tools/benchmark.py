@@ -12,6 +12,7 @@ which counts one multiply-add as one FLOP; achieved FLOP/s below use 2 FLOPs per
 multiply-add, like the matrix-multiply rate they are compared with (training step: 3x the
 forward FLOPs).
 """
+
 import argparse
 import json
 import multiprocessing as mp
@@ -56,7 +57,6 @@ def gemm_flops(device: str, n: int = 2048, iters: int = 10, dtype=torch.float32)
 
 def _measure(args) -> dict:
     config, (h, w), batch, iters, device, amp, channels_last = args
-    import rednet_mmseg  # noqa: F401
     from mmengine.analysis import get_model_complexity_info
     from mmengine.config import Config
     from mmengine.model import revert_sync_batchnorm
@@ -65,14 +65,17 @@ def _measure(args) -> dict:
     from mmseg.registry import MODELS
     from mmseg.structures import SegDataSample
 
+    import rednet_mmseg  # noqa: F401
+
     init_default_scope('mmseg')
     cfg = Config.fromfile(osp.join(REPO, config))
     model = revert_sync_batchnorm(MODELS.build(cfg.model)).to(device)
     model.init_weights()
     params = sum(p.numel() for p in model.parameters())
     model.eval()  # batch-1 analysis: BN must not need batch statistics
-    macs = get_model_complexity_info(model, input_shape=(3, h, w), show_table=False,
-                                     show_arch=False)['flops']
+    macs = get_model_complexity_info(
+        model, input_shape=(3, h, w), show_table=False, show_arch=False
+    )['flops']
     if channels_last:
         model = model.to(memory_format=torch.channels_last)
     inputs = torch.rand(batch, 3, h, w, device=device)
@@ -106,13 +109,24 @@ def _measure(args) -> dict:
         torch.cuda.reset_peak_memory_stats()
     train_s = _timed(train_step, iters, device)
     infer_s = _timed(infer, iters, device)
-    peak = (torch.cuda.max_memory_allocated() if device.startswith('cuda') else
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
-    return dict(config=config, params_M=params / 1e6, size_MiB=params * 4 / 2**20,
-                GFLOPs=macs / 1e9, infer_ms=1000 * infer_s, images_per_s=1 / infer_s,
-                train_step_s=train_s, batch=batch, peak_mem_GiB=peak / 2**30,
-                infer_TFLOPs=2 * macs / infer_s / 1e12,
-                train_TFLOPs=3 * 2 * macs * batch / train_s / 1e12)
+    peak = (
+        torch.cuda.max_memory_allocated()
+        if device.startswith('cuda')
+        else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    )
+    return dict(
+        config=config,
+        params_M=params / 1e6,
+        size_MiB=params * 4 / 2**20,
+        GFLOPs=macs / 1e9,
+        infer_ms=1000 * infer_s,
+        images_per_s=1 / infer_s,
+        train_step_s=train_s,
+        batch=batch,
+        peak_mem_GiB=peak / 2**30,
+        infer_TFLOPs=2 * macs / infer_s / 1e12,
+        train_TFLOPs=3 * 2 * macs * batch / train_s / 1e12,
+    )
 
 
 def main():
@@ -131,24 +145,46 @@ def main():
     rows = []
     for config in args.configs:
         with ctx.Pool(1) as pool:  # one process per model: its own peak memory
-            rows.append(pool.apply(_measure, ((config, tuple(args.shape), args.batch,
-                                               args.iters, args.device, args.amp,
-                                               args.channels_last), )))
-    name = torch.cuda.get_device_name() if args.device.startswith('cuda') else \
-        f'CPU, {torch.get_num_threads()} threads'
-    print(f'{name}; input {args.shape[0]}x{args.shape[1]}; train batch {args.batch}; '
-          f'amp={args.amp}; channels_last={args.channels_last}; '
-          f'measured fp32 GEMM rate {peak / 1e12:.3f} TFLOP/s')
-    head = (f'| {"config":<52} | params (M) | MiB | GFLOPs | infer ms | img/s | '
-            f'train s/step | peak GiB | infer % GEMM | train % GEMM |')
+            rows.append(
+                pool.apply(
+                    _measure,
+                    (
+                        (
+                            config,
+                            tuple(args.shape),
+                            args.batch,
+                            args.iters,
+                            args.device,
+                            args.amp,
+                            args.channels_last,
+                        ),
+                    ),
+                )
+            )
+    name = (
+        torch.cuda.get_device_name()
+        if args.device.startswith('cuda')
+        else f'CPU, {torch.get_num_threads()} threads'
+    )
+    print(
+        f'{name}; input {args.shape[0]}x{args.shape[1]}; train batch {args.batch}; '
+        f'amp={args.amp}; channels_last={args.channels_last}; '
+        f'measured fp32 GEMM rate {peak / 1e12:.3f} TFLOP/s'
+    )
+    head = (
+        f'| {"config":<52} | params (M) | MiB | GFLOPs | infer ms | img/s | '
+        f'train s/step | peak GiB | infer % GEMM | train % GEMM |'
+    )
     print(head)
     print('|' + '---|' * 10)
     for r in rows:
-        print(f'| {osp.basename(r["config"])[:-3]:<52} | {r["params_M"]:.2f} | '
-              f'{r["size_MiB"]:.1f} | {r["GFLOPs"]:.1f} | {r["infer_ms"]:.0f} | '
-              f'{r["images_per_s"]:.2f} | {r["train_step_s"]:.2f} | {r["peak_mem_GiB"]:.2f} | '
-              f'{100 * r["infer_TFLOPs"] * 1e12 / peak:.1f} | '
-              f'{100 * r["train_TFLOPs"] * 1e12 / peak:.1f} |')
+        print(
+            f'| {osp.basename(r["config"])[:-3]:<52} | {r["params_M"]:.2f} | '
+            f'{r["size_MiB"]:.1f} | {r["GFLOPs"]:.1f} | {r["infer_ms"]:.0f} | '
+            f'{r["images_per_s"]:.2f} | {r["train_step_s"]:.2f} | {r["peak_mem_GiB"]:.2f} | '
+            f'{100 * r["infer_TFLOPs"] * 1e12 / peak:.1f} | '
+            f'{100 * r["train_TFLOPs"] * 1e12 / peak:.1f} |'
+        )
     if args.json:
         with open(args.json, 'w') as f:
             json.dump(dict(device=name, gemm_TFLOPs=peak / 1e12, rows=rows), f, indent=2)

@@ -10,6 +10,7 @@ neighbours' maps (``PriorBank.prior_for_image``) plus the score refinement of Eq
 Bank build time: ``tools/misc/build_prior_bank.py`` on a synthetic Helen-format data set of
 ``--bank-size`` bank images (read, PCA, alignment, neighbours of every image), per 1000 images.
 """
+
 import argparse
 import os.path as osp
 import subprocess
@@ -43,8 +44,10 @@ def _time(fn, iters):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--config', default=osp.join(
-        REPO, 'configs/rednet/rednet_re5-rd5a_8xb8-prior-8k_helen-224x224.py'))
+    parser.add_argument(
+        '--config',
+        default=osp.join(REPO, 'configs/rednet/rednet_re5-rd5a_8xb8-prior-8k_helen-224x224.py'),
+    )
     parser.add_argument('--shape', type=int, nargs=2, default=[224, 224])
     parser.add_argument('--bank-size', type=int, default=300)
     parser.add_argument('--iters', type=int, default=10)
@@ -53,13 +56,21 @@ def main():
     h, w = args.shape
 
     with tempfile.TemporaryDirectory() as tmp:
-        make_synthetic_helen(osp.join(tmp, 'src'), num_train=args.bank_size // 2,
-                             num_val=args.bank_size, num_test=args.bank_size // 2, seed=1)
+        make_synthetic_helen(
+            osp.join(tmp, 'src'),
+            num_train=args.bank_size // 2,
+            num_val=args.bank_size,
+            num_test=args.bank_size // 2,
+            seed=1,
+        )
         root = osp.join(tmp, 'helen')
         convert_helen(osp.join(tmp, 'src'), root, progress=False)
         start = time.perf_counter()
-        subprocess.run([sys.executable, osp.join(REPO, 'tools/misc/build_prior_bank.py'), root],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, osp.join(REPO, 'tools/misc/build_prior_bank.py'), root],
+            check=True,
+            capture_output=True,
+        )
         build_s = time.perf_counter() - start
         bank = PriorBank.load(osp.join(root, 'prior_bank.npz'))
         names, _, lm_paths = load_split(root, 'test')
@@ -74,23 +85,29 @@ def main():
     cfg = Config.fromfile(args.config)
     model = revert_sync_batchnorm(MODELS.build(cfg.model)).to(args.device).eval()
     x = torch.rand(1, 3, h, w, device=args.device)
-    prior = torch.from_numpy(
-        bank.prior_for_image(lm, (h, w)).transpose(2, 0, 1))[None].to(args.device)
+    prior = torch.from_numpy(bank.prior_for_image(lm, (h, w)).transpose(2, 0, 1))[None].to(
+        args.device
+    )
     with torch.no_grad():
         logits = model.encode_decode(x, [dict(img_shape=(h, w), ori_shape=(h, w))])
-        net_s = _time(lambda: model.encode_decode(x, [dict(img_shape=(h, w),
-                                                          ori_shape=(h, w))]), args.iters)
+        net_s = _time(
+            lambda: model.encode_decode(x, [dict(img_shape=(h, w), ori_shape=(h, w))]), args.iters
+        )
         refine_s = _time(lambda: refine_with_prior(logits, prior), args.iters)
     share = (lookup_s + refine_s) / (net_s + lookup_s + refine_s)
-    print(f'input {h}x{w}, {args.device}, {torch.get_num_threads()} threads, '
-          f'{osp.basename(args.config)}')
+    print(
+        f'input {h}x{w}, {args.device}, {torch.get_num_threads()} threads, '
+        f'{osp.basename(args.config)}'
+    )
     print(f'network inference      {1000 * net_s:8.2f} ms/image')
     print(f'prior lookup + warp    {1000 * lookup_s:8.2f} ms/image (data pipeline)')
     print(f'refinement Eq. 6-8     {1000 * refine_s:8.2f} ms/image')
     print(f'prior share of inference time: {100 * share:.2f} %')
-    print(f'bank build: {args.bank_size} bank images, neighbours of {n_images} images in '
-          f'{build_s:.2f} s = {1000 * build_s / n_images:.2f} s per 1000 images '
-          '(includes interpreter start-up)')
+    print(
+        f'bank build: {args.bank_size} bank images, neighbours of {n_images} images in '
+        f'{build_s:.2f} s = {1000 * build_s / n_images:.2f} s per 1000 images '
+        '(includes interpreter start-up)'
+    )
 
 
 if __name__ == '__main__':

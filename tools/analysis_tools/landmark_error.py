@@ -9,6 +9,7 @@ the Helen-convention offsets and prints each point's mean offset in the face fra
 perpendicular down the face): the numbers of ``HELEN_OFFSETS`` in
 ``rednet_mmseg/apis/landmark_detector.py``.
 """
+
 import argparse
 import glob
 import os.path as osp
@@ -41,16 +42,21 @@ def main():
     parser.add_argument('--raw', action='store_true', help='without the Helen offsets')
     parser.add_argument('--no-cnn', action='store_true', help='HOG detector only')
     parser.add_argument('--threads', type=int, default=1)
-    parser.add_argument('--wrong-face', type=float, default=0.5,
-                        help='mean error (IOD) above which the largest face counts as '
-                        'another face than the annotated one')
+    parser.add_argument(
+        '--wrong-face',
+        type=float,
+        default=0.5,
+        help='mean error (IOD) above which the largest face counts as '
+        'another face than the annotated one',
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     cv2.setNumThreads(args.threads)
     det = FaceLandmarkDetector(cnn_fallback=not args.no_cnn, helen_convention=not args.raw)
     rows, missed, other, cnn, seconds = [], [], [], 0, 0.0
-    paths = sorted(p for s in args.split
-                   for p in glob.glob(osp.join(args.data_root, 'images', s, '*.jpg')))
+    paths = sorted(
+        p for s in args.split for p in glob.glob(osp.join(args.data_root, 'images', s, '*.jpg'))
+    )
     for path in tqdm(paths, unit='img'):
         split, name = osp.basename(osp.dirname(path)), osp.splitext(osp.basename(path))[0]
         truth = np.loadtxt(osp.join(args.data_root, 'landmarks', split, name + '.txt'))
@@ -67,19 +73,25 @@ def main():
         offsets, dist = face_frame_offsets(found.points, truth)
         (other if dist.mean() > args.wrong_face else rows).append((offsets, dist))
     n = len(paths)
-    print(f'{n} images ({", ".join(args.split)}): face found in {n - len(missed)} '
-          f'({100 * (n - len(missed)) / n:.1f} %, {cnn} by the CNN fallback); the largest face '
-          f'is another than the annotated one in {len(other)}; {seconds / n:.3f} s per image '
-          f'({args.threads} thread(s))')
+    print(
+        f'{n} images ({", ".join(args.split)}): face found in {n - len(missed)} '
+        f'({100 * (n - len(missed)) / n:.1f} %, {cnn} by the CNN fallback); the largest face '
+        f'is another than the annotated one in {len(other)}; {seconds / n:.3f} s per image '
+        f'({args.threads} thread(s))'
+    )
     if missed:
         print('no face:', ' '.join(missed))
     offsets = np.array([r[0] for r in rows])
     dist = np.array([r[1] for r in rows])
-    print(f'mean error on the {len(rows)} annotated faces found (IOD; '
-          f'{"raw" if args.raw else "Helen convention"}):')
+    print(
+        f'mean error on the {len(rows)} annotated faces found (IOD; '
+        f'{"raw" if args.raw else "Helen convention"}):'
+    )
     for i, p in enumerate(POINTS):
-        print(f'  {p:12s} {dist[:, i].mean():.3f}   mean offset (eye axis, down) '
-              f'{offsets[:, i, 0].mean():+.3f} {offsets[:, i, 1].mean():+.3f}')
+        print(
+            f'  {p:12s} {dist[:, i].mean():.3f}   mean offset (eye axis, down) '
+            f'{offsets[:, i, 0].mean():+.3f} {offsets[:, i, 1].mean():+.3f}'
+        )
     print(f'  {"all":12s} {dist.mean():.3f}')
 
 

@@ -4,6 +4,7 @@ Usage: python tools/analysis_tools/montage.py SHOW_DIR -o predictions.png [--max
 Each row is one test image as mmseg's SegLocalVisualizer paints it: ground truth on the left,
 prediction on the right.
 """
+
 import argparse
 import glob
 import os.path as osp
@@ -23,7 +24,7 @@ def main():
     if not paths:
         raise SystemExit(f'error: {args.show_dir}: no painted results (*.png) found')
     rows = []
-    for p in paths[:args.max]:
+    for p in paths[: args.max]:
         img = cv2.imread(p)
         h = round(img.shape[0] * args.width / img.shape[1])
         rows.append(cv2.resize(img, (args.width, h), interpolation=cv2.INTER_NEAREST))

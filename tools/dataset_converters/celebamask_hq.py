@@ -8,6 +8,7 @@ SRC holds CelebA-HQ-img/, CelebAMask-HQ-mask-anno/ and CelebA-HQ-to-CelebA-mappi
 official split comes from CelebA's list_eval_partition.txt (default SRC/list_eval_partition.txt).
 Images are resized to the masks' 512x512. SRC is read only; OUT is written atomically.
 """
+
 import argparse
 import sys
 
@@ -24,8 +25,11 @@ def main():
         counts = convert_celebamask_hq(args.src, args.out_dir, partition=args.partition)
     except ConversionError as err:
         sys.exit(f'error: {err}')
-    print(f'CelebAMask-HQ written to {args.out_dir}: '
-          + ', '.join(f'{k} {v}' for k, v in counts.items()) + ' images')
+    print(
+        f'CelebAMask-HQ written to {args.out_dir}: '
+        + ', '.join(f'{k} {v}' for k, v in counts.items())
+        + ' images'
+    )
 
 
 if __name__ == '__main__':

@@ -11,6 +11,7 @@ fitted to its label maps (default), checked, and summarised at the end.
 SRC is read only; OUT is written atomically (a failed run leaves no partial tree) and may be
 re-created by running again.
 """
+
 import argparse
 import sys
 
@@ -24,19 +25,29 @@ def parse_args():
     parser = argparse.ArgumentParser(
         description='Convert Helen (Smith et al. 2013) to an mmseg tree',
         epilog='Landmarks: ' + HELEN_5POINT_DOC,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument('src', help='Helen release (images/, labels/, exemplars.txt, ...)')
     parser.add_argument('-o', '--out-dir', default='data/helen', help='output directory')
-    parser.add_argument('--split', choices=SPLITS, default='smith',
-                        help='smith: 2000/230/100 as released (default); paper: RED-Net / '
-                        'Liu et al. 2015 regrouping (train = all non-test, val = tuning)')
+    parser.add_argument(
+        '--split',
+        choices=SPLITS,
+        default='smith',
+        help='smith: 2000/230/100 as released (default); paper: RED-Net / '
+        'Liu et al. 2015 regrouping (train = all non-test, val = tuning)',
+    )
     parser.add_argument('--landmarks', help='194-point landmark folder (default: SRC/annotation)')
-    parser.add_argument('--original-images',
-                        help="the release's original photos (Helen's helen_1..5 folders, "
-                        'searched recursively): exact landmark ratios; default: fitted to '
-                        'the label maps')
-    parser.add_argument('--no-landmarks', action='store_true',
-                        help='do not write 5-point landmarks (the adaptive prior needs them)')
+    parser.add_argument(
+        '--original-images',
+        help="the release's original photos (Helen's helen_1..5 folders, "
+        'searched recursively): exact landmark ratios; default: fitted to '
+        'the label maps',
+    )
+    parser.add_argument(
+        '--no-landmarks',
+        action='store_true',
+        help='do not write 5-point landmarks (the adaptive prior needs them)',
+    )
     return parser.parse_args()
 
 
@@ -46,21 +57,28 @@ def ratio_summary(report: dict) -> str:
     errors = np.array([r['error_px'] for r in report.values()])
     sources = sorted({r['source'] for r in report.values()})
     worst = max(report, key=lambda n: report[n]['error_px'])
-    return (f'landmark ratio (original / resized, {" + ".join(sources)}) for {len(ratios)} '
-            f'images: min {ratios.min():.3f}, median {np.median(ratios):.3f}, max '
-            f'{ratios.max():.3f}; {int((np.abs(ratios - 1) < 1e-6).sum())} already at image '
-            f'resolution; contour-to-label distance median {np.median(errors):.2f} px, worst '
-            f'{errors.max():.2f} px ({worst})')
+    return (
+        f'landmark ratio (original / resized, {" + ".join(sources)}) for {len(ratios)} '
+        f'images: min {ratios.min():.3f}, median {np.median(ratios):.3f}, max '
+        f'{ratios.max():.3f}; {int((np.abs(ratios - 1) < 1e-6).sum())} already at image '
+        f'resolution; contour-to-label distance median {np.median(errors):.2f} px, worst '
+        f'{errors.max():.2f} px ({worst})'
+    )
 
 
 def main():
     args = parse_args()
     report = {}
     try:
-        counts = convert_helen(args.src, args.out_dir, split=args.split,
-                               landmark_dir=args.landmarks,
-                               with_landmarks=not args.no_landmarks,
-                               original_images=args.original_images, landmark_report=report)
+        counts = convert_helen(
+            args.src,
+            args.out_dir,
+            split=args.split,
+            landmark_dir=args.landmarks,
+            with_landmarks=not args.no_landmarks,
+            original_images=args.original_images,
+            landmark_report=report,
+        )
     except ConversionError as err:
         sys.exit(f'error: {err}')
     if report:

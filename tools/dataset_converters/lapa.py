@@ -5,6 +5,7 @@ Usage: python tools/dataset_converters/lapa.py SRC -o data/lapa
 SRC holds {train,val,test}/{images,labels,landmarks}. The 106 landmarks become 5 key points
 (pupils 104/105, nose tip 46, mouth corners 84/90). SRC is read only; OUT is written atomically.
 """
+
 import argparse
 import sys
 
@@ -20,8 +21,11 @@ def main():
         counts = convert_lapa(args.src, args.out_dir)
     except ConversionError as err:
         sys.exit(f'error: {err}')
-    print(f'LaPa written to {args.out_dir}: '
-          + ', '.join(f'{k} {v}' for k, v in counts.items()) + ' images')
+    print(
+        f'LaPa written to {args.out_dir}: '
+        + ', '.join(f'{k} {v}' for k, v in counts.items())
+        + ' images'
+    )
 
 
 if __name__ == '__main__':

@@ -8,6 +8,7 @@ A label pixel that is not pure red/green/blue is an error naming the file and th
 --unknown-color ignore maps such pixels to 255 (ignored). SRC is read only; OUT is written
 atomically and may be re-created by running again.
 """
+
 import argparse
 import sys
 
@@ -24,8 +25,11 @@ def main():
         counts = convert_lfw(args.src, args.out_dir, unknown=args.unknown_color)
     except ConversionError as err:
         sys.exit(f'error: {err}')
-    print(f'LFW-PL written to {args.out_dir}: '
-          + ', '.join(f'{k} {v}' for k, v in counts.items()) + ' images')
+    print(
+        f'LFW-PL written to {args.out_dir}: '
+        + ', '.join(f'{k} {v}' for k, v in counts.items())
+        + ' images'
+    )
 
 
 if __name__ == '__main__':

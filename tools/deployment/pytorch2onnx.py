@@ -9,20 +9,19 @@ normalisation is inside) and, with ``--prior``, the kNN prior map (``N x K x H x
 ``PriorBank.prior_for_image``); it returns ``scores`` (``N x K x H x W``) and ``labels``
 (``N x H x W``). Needs the ``onnx`` extra: ``pip install -e ".[lite,onnx]"``.
 """
+
 import argparse
 import os
 import os.path as osp
 import sys
 
-import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
 from mmseg.registry import MODELS
 
 import rednet_mmseg  # noqa: F401  (registers the components, applies upstream workarounds)
-from rednet_mmseg.deployment import (FaceParsingExportModel, compare_with_onnxruntime,
-                                     export_onnx)
+from rednet_mmseg.deployment import FaceParsingExportModel, compare_with_onnxruntime, export_onnx
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
 
 
@@ -31,17 +30,29 @@ def parse_args(argv=None):
     parser.add_argument('config')
     parser.add_argument('checkpoint', help='checkpoint (loaded weights-only)')
     parser.add_argument('--out', required=True, help='output .onnx file')
-    parser.add_argument('--shape', type=int, nargs=2, default=None, metavar=('H', 'W'),
-                        help="input size (default: the config's crop_size or 224 224)")
+    parser.add_argument(
+        '--shape',
+        type=int,
+        nargs=2,
+        default=None,
+        metavar=('H', 'W'),
+        help="input size (default: the config's crop_size or 224 224)",
+    )
     parser.add_argument('--batch', type=int, default=1)
-    parser.add_argument('--prior', action='store_true',
-                        help='include the adaptive prior (Eq. 6-8); adds a "prior" input')
+    parser.add_argument(
+        '--prior',
+        action='store_true',
+        help='include the adaptive prior (Eq. 6-8); adds a "prior" input',
+    )
     parser.add_argument('--exporter', choices=['dynamo', 'torchscript'], default='dynamo')
     parser.add_argument('--opset', type=int, default=18)
     parser.add_argument('--no-verify', action='store_true', help='skip the onnxruntime check')
-    parser.add_argument('--prob-tol', type=float, default=1e-4,
-                        help='largest accepted difference of the class probabilities '
-                        '(default: 1e-4)')
+    parser.add_argument(
+        '--prob-tol',
+        type=float,
+        default=1e-4,
+        help='largest accepted difference of the class probabilities (default: 1e-4)',
+    )
     return parser.parse_args(argv)
 
 
@@ -60,20 +71,25 @@ def main(argv=None):
     wrapper = FaceParsingExportModel(model, with_prior=args.prior)
     tmp = args.out + '.partial'
     try:
-        inputs = export_onnx(wrapper, tmp, (args.batch, 3, *shape), num_classes, args.opset,
-                             args.exporter)
+        inputs = export_onnx(
+            wrapper, tmp, (args.batch, 3, *shape), num_classes, args.opset, args.exporter
+        )
         if not args.no_verify:
             res = compare_with_onnxruntime(wrapper, tmp, inputs)
-            print(f'onnxruntime vs PyTorch on the same random input: max abs difference of '
-                  f'the scores {res["max_abs_diff"]:.3g} (scores up to '
-                  f'{res["max_abs_score"]:.3g}), of the class probabilities '
-                  f'{res["max_prob_diff"]:.3g}; labels agree on '
-                  f'{100 * res["label_agreement"]:.2f} % of the pixels')
+            print(
+                f'onnxruntime vs PyTorch on the same random input: max abs difference of '
+                f'the scores {res["max_abs_diff"]:.3g} (scores up to '
+                f'{res["max_abs_score"]:.3g}), of the class probabilities '
+                f'{res["max_prob_diff"]:.3g}; labels agree on '
+                f'{100 * res["label_agreement"]:.2f} % of the pixels'
+            )
             if res['max_prob_diff'] > args.prob_tol:
-                raise SystemExit(f'error: the ONNX model\'s probabilities differ from '
-                                 f'PyTorch\'s by {res["max_prob_diff"]:.3g} > --prob-tol '
-                                 f'{args.prob_tol}; '
-                                 f'{args.out} was not written')
+                raise SystemExit(
+                    f"error: the ONNX model's probabilities differ from "
+                    f"PyTorch's by {res['max_prob_diff']:.3g} > --prob-tol "
+                    f'{args.prob_tol}; '
+                    f'{args.out} was not written'
+                )
         os.replace(tmp, args.out)  # no half-written model under the final name
     finally:
         if osp.exists(tmp):

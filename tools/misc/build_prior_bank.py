@@ -10,6 +10,7 @@ is fitted on --bank-split (the paper uses the validation set); the neighbours of
 --splits are precomputed (a bank image never counts as its own neighbour), so training only
 averages and warps maps.
 """
+
 import argparse
 import os.path as osp
 import time
@@ -42,17 +43,25 @@ def main():
             raise SystemExit(f'error: {p}: unreadable label map')
         labels.append(label)
     landmarks = [read_landmarks(p) for p in lm_paths]
-    bank = PriorBank.build(names, labels, landmarks, args.num_classes, args.canvas,
-                           progress=lambda it: tqdm(it, desc='align bank', unit='img'))
+    bank = PriorBank.build(
+        names,
+        labels,
+        landmarks,
+        args.num_classes,
+        args.canvas,
+        progress=lambda it: tqdm(it, desc='align bank', unit='img'),
+    )
     for split in args.splits:
         s_names, _, s_lm = load_split(args.data_root, split)
         pts = [read_landmarks(p) for p in tqdm(s_lm, desc=f'landmarks {split}', unit='img')]
         bank.precompute_neighbours(s_names, pts, args.num_neighbors)
     bank.save(out)
     took = time.perf_counter() - start
-    print(f'prior bank of {len(names)} {args.bank_split} images ({bank.components.shape[0]} '
-          f'PCA components), neighbours of {len(bank.neighbours)} images, written to {out} in '
-          f'{took:.1f} s ({1000 * took / max(len(bank.neighbours), 1):.1f} s per 1000 images)')
+    print(
+        f'prior bank of {len(names)} {args.bank_split} images ({bank.components.shape[0]} '
+        f'PCA components), neighbours of {len(bank.neighbours)} images, written to {out} in '
+        f'{took:.1f} s ({1000 * took / max(len(bank.neighbours), 1):.1f} s per 1000 images)'
+    )
 
 
 if __name__ == '__main__':

@@ -10,6 +10,7 @@ converter's convention). Several faces in a photo: the largest is used and a not
 No face: a named image stops the tool with an error naming it; images of a folder or glob are
 skipped with a warning that lists them. The table is written only at the end, whole.
 """
+
 import argparse
 import os.path as osp
 import sys
@@ -25,10 +26,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('inputs', nargs='+', help='image files, folders or quoted globs')
     parser.add_argument('-o', '--out', required=True, help='landmark table to write')
-    parser.add_argument('--no-cnn', action='store_true',
-                        help="HOG face detector only (no slower CNN fallback)")
-    parser.add_argument('--raw', action='store_true',
-                        help="dlib's own points, without the Helen-convention offsets")
+    parser.add_argument(
+        '--no-cnn', action='store_true', help='HOG face detector only (no slower CNN fallback)'
+    )
+    parser.add_argument(
+        '--raw', action='store_true', help="dlib's own points, without the Helen-convention offsets"
+    )
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     args = parser.parse_args(argv)
     try:
@@ -38,17 +41,19 @@ def main(argv=None):
         if osp.isdir(args.out):
             raise OutputDirError(f'-o {args.out}: is a directory; give a file name')
         check_output_dir(osp.dirname(osp.abspath(args.out)), '-o')
-        detector = FaceLandmarkDetector(cnn_fallback=not args.no_cnn,
-                                        helen_convention=not args.raw)
-        table, skipped, notes = detect_landmark_table(paths, detector, may_skip=from_patterns,
-                                                      progress=not args.no_progress)
+        detector = FaceLandmarkDetector(cnn_fallback=not args.no_cnn, helen_convention=not args.raw)
+        table, skipped, notes = detect_landmark_table(
+            paths, detector, may_skip=from_patterns, progress=not args.no_progress
+        )
     except (FileNotFoundError, ValueError, BadSampleError, OutputDirError, ImportError) as err:
         raise SystemExit(f'error: {err}')
     for note in notes:
         print(f'note: {note}')
     if skipped:
-        print(f'warning: no face found in {len(skipped)} image(s), skipped: '
-              + ' '.join(skipped), file=sys.stderr)
+        print(
+            f'warning: no face found in {len(skipped)} image(s), skipped: ' + ' '.join(skipped),
+            file=sys.stderr,
+        )
     if not table:
         raise SystemExit(f'error: {NoFaceError("no face found in any input")}')
     write_landmark_table(args.out, table)

@@ -6,6 +6,7 @@ Usage: python tools/model_converters/identity_to_rednet.py PRETRAIN.pth OUT.pth
 OUT holds the encoder's weights (stem and units 0-4, no prefix), loadable by
 ``RedNetEncoder(init_cfg=dict(type='Pretrained', checkpoint=OUT))``.
 """
+
 import argparse
 import os
 
@@ -19,13 +20,15 @@ def convert(state_dict: dict, num_units: int = 5) -> dict:
     for key, value in state_dict.items():
         if not key.startswith('backbone.'):
             continue  # neck, d=1024 feature layer and identity classifier are dropped
-        key = key[len('backbone.'):]
+        key = key[len('backbone.') :]
         if key.startswith('units.') and int(key.split('.')[1]) >= num_units:
             continue  # the sixth unit is task specific
         out[key] = value
     if not out:
-        raise ValueError('no backbone.* weights found: is this an identity-pretraining '
-                         'checkpoint of RedNetEncoder?')
+        raise ValueError(
+            'no backbone.* weights found: is this an identity-pretraining '
+            'checkpoint of RedNetEncoder?'
+        )
     return out
 
 

@@ -33,9 +33,14 @@ train_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
-        data_prefix=dict(img_path='images/train', seg_map_path='annotations/train',
-                         landmark_path='landmarks/train'),
-        pipeline=train_pipeline))
+        data_prefix=dict(
+            img_path='images/train',
+            seg_map_path='annotations/train',
+            landmark_path='landmarks/train',
+        ),
+        pipeline=train_pipeline,
+    ),
+)
 val_dataloader = dict(
     batch_size=1,
     num_workers=4,
@@ -44,9 +49,12 @@ val_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
-        data_prefix=dict(img_path='images/val', seg_map_path='annotations/val',
-                         landmark_path='landmarks/val'),
-        pipeline=test_pipeline))
+        data_prefix=dict(
+            img_path='images/val', seg_map_path='annotations/val', landmark_path='landmarks/val'
+        ),
+        pipeline=test_pipeline,
+    ),
+)
 test_dataloader = dict(
     batch_size=1,
     num_workers=4,
@@ -55,8 +63,11 @@ test_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
-        data_prefix=dict(img_path='images/test', seg_map_path='annotations/test',
-                         landmark_path='landmarks/test'),
-        pipeline=test_pipeline))
+        data_prefix=dict(
+            img_path='images/test', seg_map_path='annotations/test', landmark_path='landmarks/test'
+        ),
+        pipeline=test_pipeline,
+    ),
+)
 val_evaluator = dict(type='FaceParsingMetric', protocol='helen')
 test_evaluator = val_evaluator

@@ -15,11 +15,10 @@ test_pipeline = [
     dict(type='LoadAnnotations'),
     dict(type='PackSegInputs'),
 ]
-train_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root,
-                                     pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root,
-                                   pipeline=test_pipeline))
-test_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root,
-                                    pipeline=test_pipeline))
+train_dataloader = dict(
+    dataset=dict(type=dataset_type, data_root=data_root, pipeline=train_pipeline)
+)
+val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root, pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root, pipeline=test_pipeline))
 val_evaluator = dict(type='FaceParsingMetric', protocol='lfw')
 test_evaluator = val_evaluator

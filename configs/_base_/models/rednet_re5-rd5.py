@@ -6,7 +6,8 @@ data_preprocessor = dict(
     std=[58.395, 57.12, 57.375],
     bgr_to_rgb=True,
     pad_val=0,
-    seg_pad_val=255)
+    seg_pad_val=255,
+)
 model = dict(
     type='EncoderDecoder',
     data_preprocessor=data_preprocessor,
@@ -15,7 +16,8 @@ model = dict(
         arch='paper',
         num_units=5,
         out_indices=(0, 1, 2, 3, 4),
-        norm_cfg=norm_cfg),
+        norm_cfg=norm_cfg,
+    ),
     decode_head=dict(
         type='RDHead',
         in_channels=512,
@@ -27,6 +29,8 @@ model = dict(
         dropout_ratio=0.0,  # the paper uses no dropout (mmseg's default is 0.1)
         norm_cfg=norm_cfg,
         align_corners=False,
-        loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0)),
+        loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0),
+    ),
     train_cfg=dict(),
-    test_cfg=dict(mode='whole'))
+    test_cfg=dict(mode='whole'),
+)

@@ -12,8 +12,15 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=1000,
-                    save_best='F1.overall', rule='greater', max_keep_ckpts=2),
+    checkpoint=dict(
+        type='CheckpointHook',
+        by_epoch=False,
+        interval=1000,
+        save_best='F1.overall',
+        rule='greater',
+        max_keep_ckpts=2,
+    ),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    visualization=dict(type='SegVisualizationHook', interval=1))  # draws only with --show-dir
+    visualization=dict(type='SegVisualizationHook', interval=1),
+)  # draws only with --show-dir
 auto_scale_lr = dict(enable=False, base_batch_size=64)

@@ -4,5 +4,11 @@ from .helen import convert_helen
 from .lapa import convert_lapa
 from .lfw import convert_lfw
 
-__all__ = ['ConversionError', 'atomic_output_dir', 'convert_celebamask_hq', 'convert_helen',
-           'convert_lapa', 'convert_lfw']
+__all__ = [
+    'ConversionError',
+    'atomic_output_dir',
+    'convert_celebamask_hq',
+    'convert_helen',
+    'convert_lapa',
+    'convert_lfw',
+]

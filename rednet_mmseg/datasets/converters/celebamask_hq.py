@@ -11,6 +11,7 @@ Output: ``images|annotations/{train,val,test}/<i>.{jpg,png}`` at 512x512 (images
 to the masks' resolution, so scores are computed at the ground truth's own resolution). Masks
 are merged in class order, later parts overwriting earlier ones.
 """
+
 import os.path as osp
 from typing import Dict, Optional
 
@@ -18,8 +19,7 @@ import cv2
 import numpy as np
 
 from ..celebamask_hq import CELEBAMASK_CLASSES
-from .common import (ConversionError, convert_splits, read_image,
-                     read_text_lines)
+from .common import ConversionError, convert_splits, read_image, read_text_lines
 
 PARTITIONS = {'0': 'train', '1': 'val', '2': 'test'}
 SIZE = 512
@@ -31,8 +31,9 @@ def read_mapping(path: str) -> Dict[int, str]:
     for lineno, line in read_text_lines(path)[1:]:  # header "idx orig_idx orig_file"
         parts = line.split()
         if len(parts) != 3 or not parts[0].isdigit():
-            raise ConversionError(f'{path}:{lineno}: expected "idx orig_idx orig_file", '
-                                  f'got {line!r}')
+            raise ConversionError(
+                f'{path}:{lineno}: expected "idx orig_idx orig_file", got {line!r}'
+            )
         mapping[int(parts[0])] = parts[2]
     if not mapping:
         raise ConversionError(f'{path}: no mapping rows')
@@ -64,8 +65,9 @@ def merge_masks(anno_dir: str, idx: int) -> np.ndarray:
     return label
 
 
-def convert_celebamask_hq(src: str, out: str, partition: Optional[str] = None,
-                          progress: bool = True) -> Dict[str, int]:
+def convert_celebamask_hq(
+    src: str, out: str, partition: Optional[str] = None, progress: bool = True
+) -> Dict[str, int]:
     """Convert CelebAMask-HQ at ``src`` into ``out`` with the official split."""
     if not osp.isdir(src):
         raise ConversionError(f'{src}: CelebAMask-HQ source directory not found')
@@ -74,15 +76,15 @@ def convert_celebamask_hq(src: str, out: str, partition: Optional[str] = None,
     names = dict(train=[], val=[], test=[])
     for idx, orig in sorted(mapping.items()):
         if orig not in part:
-            raise ConversionError(f'{orig} (CelebA-HQ {idx}) has no entry in the partition '
-                                  'file')
+            raise ConversionError(f'{orig} (CelebA-HQ {idx}) has no entry in the partition file')
         names[part[orig]].append(str(idx))
 
     def convert_one(split, name):
         img = read_image(osp.join(src, 'CelebA-HQ-img', f'{name}.jpg'))
         if img.shape[:2] != (SIZE, SIZE):
             img = cv2.resize(img, (SIZE, SIZE), interpolation=cv2.INTER_AREA)
-        return dict(label=merge_masks(osp.join(src, 'CelebAMask-HQ-mask-anno'), int(name)),
-                    image=img)
+        return dict(
+            label=merge_masks(osp.join(src, 'CelebAMask-HQ-mask-anno'), int(name)), image=img
+        )
 
     return convert_splits(src, out, names, convert_one, 'CelebAMask-HQ', progress=progress)

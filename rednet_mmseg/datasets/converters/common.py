@@ -1,5 +1,6 @@
 """Helpers shared by the dataset converters: the conversion loop, atomic output trees and
 clear errors."""
+
 import contextlib
 import os
 import os.path as osp
@@ -24,8 +25,10 @@ def atomic_output_dir(out_dir: str, src_dir: str):
     """
     out_dir, src_dir = osp.abspath(out_dir), osp.abspath(src_dir)
     if out_dir == src_dir or out_dir.startswith(src_dir + os.sep):
-        raise ConversionError(f'{out_dir}: the output may not be inside the source tree '
-                              f'{src_dir}; converters never modify their source')
+        raise ConversionError(
+            f'{out_dir}: the output may not be inside the source tree '
+            f'{src_dir}; converters never modify their source'
+        )
     parent = osp.dirname(out_dir)
     if osp.exists(out_dir) and not osp.isdir(out_dir):
         raise ConversionError(f'{out_dir}: exists and is not a directory')
@@ -75,11 +78,11 @@ class SplitWriter:
                 os.makedirs(osp.join(root, sub, s))
         os.makedirs(osp.join(root, 'splits'))
 
-    def add(self, split: str, name: str, label, image_src: str = None, image=None,
-            landmarks=None):
+    def add(self, split: str, name: str, label, image_src: str = None, image=None, landmarks=None):
         """Copy ``image_src`` byte for byte (or encode ``image``), write label and points."""
         import cv2
         import numpy as np
+
         img_out = osp.join(self.root, 'images', split, f'{name}.jpg')
         if image_src is not None:
             shutil.copyfile(image_src, img_out)
@@ -87,8 +90,9 @@ class SplitWriter:
             cv2.imwrite(img_out, image, [cv2.IMWRITE_JPEG_QUALITY, 95])
         cv2.imwrite(osp.join(self.root, 'annotations', split, f'{name}.png'), label)
         if landmarks is not None:
-            np.savetxt(osp.join(self.root, 'landmarks', split, f'{name}.txt'), landmarks,
-                       fmt='%.2f')
+            np.savetxt(
+                osp.join(self.root, 'landmarks', split, f'{name}.txt'), landmarks, fmt='%.2f'
+            )
         self.names[split].append(name)
 
     def finish(self):
@@ -102,16 +106,23 @@ class SplitWriter:
 def read_image(path: str, what: str = 'image'):
     """cv2.imread with a clear error for missing / corrupt files."""
     import cv2
+
     img = cv2.imread(path, cv2.IMREAD_COLOR)
     if img is None:
         raise ConversionError(f'{path}: missing, unreadable or corrupt {what}')
     return img
 
 
-def convert_splits(src: str, out: str, names: Dict[str, Sequence[str]],
-                   convert_one: Callable[[str, str], dict], desc: str,
-                   with_landmarks: bool = False, progress: bool = True,
-                   finish: Optional[Callable[[str], None]] = None) -> Dict[str, int]:
+def convert_splits(
+    src: str,
+    out: str,
+    names: Dict[str, Sequence[str]],
+    convert_one: Callable[[str, str], dict],
+    desc: str,
+    with_landmarks: bool = False,
+    progress: bool = True,
+    finish: Optional[Callable[[str], None]] = None,
+) -> Dict[str, int]:
     """The loop every converter runs: ``out`` appears atomically (``atomic_output_dir``), one
     progress bar, each image written by :class:`SplitWriter`.
 
@@ -128,6 +139,7 @@ def convert_splits(src: str, out: str, names: Dict[str, Sequence[str]],
     """
     todo = [(s, n) for s, ns in names.items() for n in ns]
     from tqdm import tqdm
+
     with atomic_output_dir(out, src) as tmp:
         writer = SplitWriter(tmp, names, with_landmarks)
         for split, name in tqdm(todo, desc=desc, unit='img', disable=not progress):

@@ -16,6 +16,7 @@ Output::
     OUT/landmarks/ratios.txt                     ("name ratio fit_error_px source" per image)
     OUT/splits/{train,val,test}.txt              (names)
 """
+
 import glob
 import os.path as osp
 from typing import Dict, List, Optional
@@ -24,10 +25,14 @@ import cv2
 import numpy as np
 
 from ..helen import HelenDataset
-from .common import (ConversionError, convert_splits, read_image,
-                     read_text_lines)
-from .helen_scale import (MAX_FIT_ERROR, fit_error, fit_landmark_ratio, index_original_images,
-                          ratio_from_original)
+from .common import ConversionError, convert_splits, read_image, read_text_lines
+from .helen_scale import (
+    MAX_FIT_ERROR,
+    fit_error,
+    fit_landmark_ratio,
+    index_original_images,
+    ratio_from_original,
+)
 
 #: Helen's classes (``HelenDataset``) and the release's split files (``docs/data_formats.md``).
 NUM_CLASSES = len(HelenDataset.METAINFO['classes'])
@@ -68,8 +73,10 @@ def read_landmark_file(path: str) -> (str, np.ndarray):
     """A Helen 194-point file: ``(image name, (194, 2) float array)``."""
     lines = read_text_lines(path)
     if len(lines) != 195:
-        raise ConversionError(f'{path}: expected the image name and 194 "x , y" lines, '
-                              f'got {len(lines)} non-empty lines')
+        raise ConversionError(
+            f'{path}: expected the image name and 194 "x , y" lines, '
+            f'got {len(lines)} non-empty lines'
+        )
     pts = []
     for lineno, line in lines[1:]:
         try:
@@ -104,11 +111,15 @@ def read_label_map(src: str, name: str, image_shape) -> np.ndarray:
         if prob is None:
             raise ConversionError(f'{path}: unreadable or corrupt PNG')
         if prob.ndim != 2 or prob.dtype != np.uint8:
-            raise ConversionError(f'{path}: expected an 8-bit greyscale PNG, got shape '
-                                  f'{prob.shape} dtype {prob.dtype}')
+            raise ConversionError(
+                f'{path}: expected an 8-bit greyscale PNG, got shape '
+                f'{prob.shape} dtype {prob.dtype}'
+            )
         if prob.shape != tuple(image_shape):
-            raise ConversionError(f'{path}: size {prob.shape[::-1]} differs from the image '
-                                  f'size {tuple(image_shape)[::-1]}')
+            raise ConversionError(
+                f'{path}: size {prob.shape[::-1]} differs from the image '
+                f'size {tuple(image_shape)[::-1]}'
+            )
         probs.append(prob)
     return np.argmax(np.stack(probs), axis=0).astype(np.uint8)
 
@@ -122,8 +133,9 @@ def split_names(src: str, split: str) -> Dict[str, List[str]]:
     return dict(train=smith['train'] + smith['val'], val=smith['val'], test=smith['test'])
 
 
-def landmarks_at_image_scale(landmark_file: str, points: np.ndarray, label: np.ndarray,
-                             original: Optional[str] = None) -> (np.ndarray, dict):
+def landmarks_at_image_scale(
+    landmark_file: str, points: np.ndarray, label: np.ndarray, original: Optional[str] = None
+) -> (np.ndarray, dict):
     """Bring Helen's 194 points from the original photo's resolution to the resized image's.
 
     The ratio is ``original size / resized size`` from the original photo when ``original``
@@ -144,19 +156,29 @@ def landmarks_at_image_scale(landmark_file: str, points: np.ndarray, label: np.n
     five = five_points_from_helen194(scaled)
     iod = float(np.linalg.norm(five[1] - five[0]))
     if not err <= MAX_FIT_ERROR * iod:
-        how = (f'at the ratio {ratio:.3f} of the original photo {original}' if original else
-               f'at the best-fitting ratio {ratio:.3f}')
+        how = (
+            f'at the ratio {ratio:.3f} of the original photo {original}'
+            if original
+            else f'at the best-fitting ratio {ratio:.3f}'
+        )
         raise ConversionError(
             f'{landmark_file}: {how} the landmarks miss the label outlines by {err:.1f} px '
             f'(median; {err / max(iod, 1e-6):.2f} of the eye distance, limit {MAX_FIT_ERROR}); '
-            'are they the landmarks of this image?')
+            'are they the landmarks of this image?'
+        )
     return scaled, dict(ratio=ratio, error_px=err, source=source)
 
 
-def convert_helen(src: str, out: str, split: str = 'smith',
-                  landmark_dir: Optional[str] = None, with_landmarks: bool = True,
-                  original_images: Optional[str] = None, progress: bool = True,
-                  landmark_report: Optional[Dict[str, dict]] = None) -> Dict[str, int]:
+def convert_helen(
+    src: str,
+    out: str,
+    split: str = 'smith',
+    landmark_dir: Optional[str] = None,
+    with_landmarks: bool = True,
+    original_images: Optional[str] = None,
+    progress: bool = True,
+    landmark_report: Optional[Dict[str, dict]] = None,
+) -> Dict[str, int]:
     """Convert a Helen release at ``src`` into ``out`` (see module docstring).
 
     Args:
@@ -192,7 +214,8 @@ def convert_helen(src: str, out: str, split: str = 'smith',
             _, pts = read_landmark_file(landmarks[name])
             if name not in report:  # the paper split lists tuning images twice
                 pts, report[name] = landmarks_at_image_scale(
-                    landmarks[name], pts, label, originals.get(name))
+                    landmarks[name], pts, label, originals.get(name)
+                )
             else:
                 pts = pts / report[name]['ratio']
             points = five_points_from_helen194(pts)
@@ -201,8 +224,18 @@ def convert_helen(src: str, out: str, split: str = 'smith',
     def write_ratios(tmp):
         with open(osp.join(tmp, 'landmarks', 'ratios.txt'), 'w') as f:
             f.write('# name ratio fit_error_px source (original size / resized size)\n')
-            f.writelines(f'{n} {r["ratio"]:.4f} {r["error_px"]:.2f} {r["source"]}\n'
-                         for n, r in sorted(report.items()))
+            f.writelines(
+                f'{n} {r["ratio"]:.4f} {r["error_px"]:.2f} {r["source"]}\n'
+                for n, r in sorted(report.items())
+            )
 
-    return convert_splits(src, out, names, convert_one, 'Helen', with_landmarks, progress,
-                          finish=write_ratios if with_landmarks else None)
+    return convert_splits(
+        src,
+        out,
+        names,
+        convert_one,
+        'Helen',
+        with_landmarks,
+        progress,
+        finish=write_ratios if with_landmarks else None,
+    )

@@ -6,6 +6,7 @@ one times a per-image ratio that the release does not state (about 1.2-3.5). Thi
 recovers that ratio, exactly from the original photos when they are at hand, otherwise by
 fitting it to the label maps, which were drawn from these very contours.
 """
+
 import glob
 import os.path as osp
 from typing import Dict, Optional, Tuple
@@ -39,8 +40,11 @@ def fit_error(points: np.ndarray, label: np.ndarray, ratio: float) -> float:
 
 
 def _fields(label):
-    return [(sl, dt) for _, sl, cls in CONTOUR_GROUPS
-            if (dt := _outline_distance(label, cls)) is not None]
+    return [
+        (sl, dt)
+        for _, sl, cls in CONTOUR_GROUPS
+        if (dt := _outline_distance(label, cls)) is not None
+    ]
 
 
 def _outline_distance(label: np.ndarray, classes) -> Optional[np.ndarray]:
@@ -48,8 +52,9 @@ def _outline_distance(label: np.ndarray, classes) -> Optional[np.ndarray]:
     mask = np.isin(label, classes).astype(np.uint8)
     if mask.sum() < 4:
         return None
-    edge = mask - cv2.erode(mask, np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT,
-                            borderValue=0)
+    edge = mask - cv2.erode(
+        mask, np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=0
+    )
     return cv2.distanceTransform((edge == 0).astype(np.uint8), cv2.DIST_L2, 5)
 
 
@@ -64,8 +69,12 @@ def _distances(scaled: np.ndarray, fields) -> np.ndarray:
         y = np.clip(pts[..., 1], 0, h - 1.001)
         x0, y0 = x.astype(int), y.astype(int)
         fx, fy = x - x0, y - y0
-        d = (dt[y0, x0] * (1 - fx) * (1 - fy) + dt[y0, x0 + 1] * fx * (1 - fy) +
-             dt[y0 + 1, x0] * (1 - fx) * fy + dt[y0 + 1, x0 + 1] * fx * fy)
+        d = (
+            dt[y0, x0] * (1 - fx) * (1 - fy)
+            + dt[y0, x0 + 1] * fx * (1 - fy)
+            + dt[y0 + 1, x0] * (1 - fx) * fy
+            + dt[y0 + 1, x0 + 1] * fx * fy
+        )
         dists.append(d + np.hypot(pts[..., 0] - x, pts[..., 1] - y))
     return np.concatenate(dists, axis=1)
 
@@ -79,11 +88,12 @@ def _objective(scaled: np.ndarray, fields) -> np.ndarray:
     """The median outline distance (robust to contour points where the label disagrees), ties
     broken by the mean of the best half (smooth in the ratio: sub-pixel on small images)."""
     d = np.sort(_distances(scaled, fields), axis=1)
-    return np.median(d, axis=1) + 0.1 * d[:, :max(1, d.shape[1] // 2)].mean(1)
+    return np.median(d, axis=1) + 0.1 * d[:, : max(1, d.shape[1] // 2)].mean(1)
 
 
-def fit_landmark_ratio(points: np.ndarray, label: np.ndarray,
-                       ratio_range=RATIO_RANGE) -> Tuple[float, float]:
+def fit_landmark_ratio(
+    points: np.ndarray, label: np.ndarray, ratio_range=RATIO_RANGE
+) -> Tuple[float, float]:
     """Fit the ratio ``r`` that puts ``points / r`` onto the label outlines.
 
     Args:
@@ -125,6 +135,7 @@ def index_original_images(root: str) -> Dict[str, str]:
 def ratio_from_original(original_path: str, resized_shape) -> float:
     """``original size / resized size`` from the original photo's header (both axes agree)."""
     from PIL import Image
+
     try:
         with Image.open(original_path) as im:
             ow, oh = im.size
@@ -135,5 +146,6 @@ def ratio_from_original(original_path: str, resized_shape) -> float:
     if abs(rx - ry) > 0.02 * max(rx, ry) + 2 / min(w, h):
         raise ConversionError(
             f'{original_path}: {ow}x{oh} is not a uniform scaling of the resized {w}x{h} '
-            f'image (ratios {rx:.3f} / {ry:.3f}); is it the same photo?')
+            f'image (ratios {rx:.3f} / {ry:.3f}); is it the same photo?'
+        )
     return (rx + ry) / 2

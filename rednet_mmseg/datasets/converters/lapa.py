@@ -8,6 +8,7 @@ Source::
 
 Output: the Helen layout (``images``, ``annotations``, ``landmarks`` with 5 points).
 """
+
 import os
 import os.path as osp
 from typing import Dict
@@ -15,8 +16,7 @@ from typing import Dict
 import cv2
 import numpy as np
 
-from .common import (ConversionError, convert_splits, read_image,
-                     read_text_lines)
+from .common import ConversionError, convert_splits, read_image, read_text_lines
 
 SPLITS = ('train', 'val', 'test')
 NUM_CLASSES = 11
@@ -35,8 +35,9 @@ def read_lapa_landmarks(path: str) -> np.ndarray:
     if not lines or lines[0][1] != '106' or len(lines) != 107:
         raise ConversionError(f'{path}: expected a first line "106" and 106 "x y" lines')
     try:
-        return np.array([[float(v) for v in line.split()] for _, line in lines[1:]],
-                        np.float32).reshape(106, 2)
+        return np.array(
+            [[float(v) for v in line.split()] for _, line in lines[1:]], np.float32
+        ).reshape(106, 2)
     except ValueError as err:
         raise ConversionError(f'{path}: malformed point line ({err})') from None
 
@@ -60,13 +61,17 @@ def convert_lapa(src: str, out: str, progress: bool = True) -> Dict[str, int]:
         if label is None:
             raise ConversionError(f'{lbl_path}: missing or unreadable label for {name}')
         if label.ndim != 2 or label.shape != img.shape[:2]:
-            raise ConversionError(f'{lbl_path}: expected a single-channel label of the '
-                                  f'image size {img.shape[1::-1]}, got shape {label.shape}')
+            raise ConversionError(
+                f'{lbl_path}: expected a single-channel label of the '
+                f'image size {img.shape[1::-1]}, got shape {label.shape}'
+            )
         if label.max() >= NUM_CLASSES:
-            raise ConversionError(f'{lbl_path}: label value {int(label.max())} outside '
-                                  f'0..{NUM_CLASSES - 1}')
+            raise ConversionError(
+                f'{lbl_path}: label value {int(label.max())} outside 0..{NUM_CLASSES - 1}'
+            )
         pts = read_lapa_landmarks(osp.join(src, split, 'landmarks', f'{name}.txt'))
         return dict(label=label, image_src=img_path, landmarks=five_points_from_lapa106(pts))
 
-    return convert_splits(src, out, names, convert_one, 'LaPa', with_landmarks=True,
-                          progress=progress)
+    return convert_splits(
+        src, out, names, convert_one, 'LaPa', with_landmarks=True, progress=progress
+    )

@@ -11,17 +11,16 @@ Output: ``images|annotations/{train,val,test}/<Name>_<NNNN>.{jpg,png}`` with lab
 0 background, 1 skin, 2 hair. Only the images listed in the split files are converted (2927 of
 LFW's 13233 are labelled).
 """
+
 import os.path as osp
 from typing import Dict
 
 import cv2
 import numpy as np
 
-from .common import (ConversionError, convert_splits, read_image,
-                     read_text_lines)
+from .common import ConversionError, convert_splits, read_image, read_text_lines
 
-SPLIT_FILES = dict(train='parts_train.txt', val='parts_validation.txt',
-                   test='parts_test.txt')
+SPLIT_FILES = dict(train='parts_train.txt', val='parts_validation.txt', test='parts_test.txt')
 #: pure colours (RGB) -> label
 COLOURS = {(0, 0, 255): 0, (0, 255, 0): 1, (255, 0, 0): 2}
 
@@ -55,12 +54,14 @@ def ppm_to_label(path: str, unknown: str = 'error') -> np.ndarray:
         raise ConversionError(
             f'{path}: pixel (x={x}, y={y}) has colour RGB{tuple(int(v) for v in rgb[y, x])}, '
             f'not pure red/green/blue ({len(bad)} such pixels); use --unknown-color ignore '
-            'to label them 255 (ignored)')
+            'to label them 255 (ignored)'
+        )
     return label
 
 
-def convert_lfw(src: str, out: str, unknown: str = 'error',
-                progress: bool = True) -> Dict[str, int]:
+def convert_lfw(
+    src: str, out: str, unknown: str = 'error', progress: bool = True
+) -> Dict[str, int]:
     """Convert LFW-PL at ``src`` into ``out``; returns images per split."""
     if not osp.isdir(src):
         raise ConversionError(f'{src}: LFW-PL source directory not found')
@@ -70,11 +71,12 @@ def convert_lfw(src: str, out: str, unknown: str = 'error',
         person = name.rsplit('_', 1)[0]
         img_path = osp.join(src, 'lfw_funneled', person, f'{name}.jpg')
         img = read_image(img_path, f'image (listed in the {split} split)')
-        label = ppm_to_label(osp.join(src, 'parts_lfw_funneled_gt_images', f'{name}.ppm'),
-                             unknown)
+        label = ppm_to_label(osp.join(src, 'parts_lfw_funneled_gt_images', f'{name}.ppm'), unknown)
         if label.shape != img.shape[:2]:
-            raise ConversionError(f'{name}.ppm: label size {label.shape[::-1]} differs from '
-                                  f'the image size {img.shape[1::-1]}')
+            raise ConversionError(
+                f'{name}.ppm: label size {label.shape[::-1]} differs from '
+                f'the image size {img.shape[1::-1]}'
+            )
         return dict(label=label, image_src=img_path)
 
     return convert_splits(src, out, names, convert_one, 'LFW-PL', progress=progress)

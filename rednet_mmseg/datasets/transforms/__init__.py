@@ -2,5 +2,10 @@ from .face_augment import FaceCropResize, FaceRandomFlip
 from .formatting import PackFaceInputs
 from .loading import LoadFaceLandmarks, LoadFacePrior
 
-__all__ = ['FaceCropResize', 'FaceRandomFlip', 'LoadFaceLandmarks', 'LoadFacePrior',
-           'PackFaceInputs']
+__all__ = [
+    'FaceCropResize',
+    'FaceRandomFlip',
+    'LoadFaceLandmarks',
+    'LoadFacePrior',
+    'PackFaceInputs',
+]

@@ -1,5 +1,6 @@
 """Face-aware geometric augmentation: the paper's face crops and mirroring with left/right
 swaps of labels, prior channels and landmarks."""
+
 import cv2
 import numpy as np
 from mmcv.transforms import BaseTransform
@@ -13,16 +14,17 @@ from .prior_storage import STORED_NO_PRIOR, is_stored_prior
 def _by4(fn, arr: np.ndarray) -> np.ndarray:
     """Apply an OpenCV ``fn`` (at most 4 channels) to any number of channels."""
     if arr.ndim == 3 and arr.shape[-1] > 4:
-        parts = [fn(arr[..., c:c + 4]) for c in range(0, arr.shape[-1], 4)]
-        return np.concatenate([p.reshape(p.shape[:2] + (-1, )) for p in parts], axis=-1)
+        parts = [fn(arr[..., c : c + 4]) for c in range(0, arr.shape[-1], 4)]
+        return np.concatenate([p.reshape(p.shape[:2] + (-1,)) for p in parts], axis=-1)
     out = fn(arr)
     return out.reshape(out.shape[:2] + arr.shape[2:])
 
 
 def _warp(arr: np.ndarray, mat: np.ndarray, size, interp: int, border) -> np.ndarray:
     """``cv2.warpAffine`` of any number of channels."""
-    return _by4(lambda a: cv2.warpAffine(a, mat, tuple(size), flags=interp,
-                                         borderValue=border), arr)
+    return _by4(
+        lambda a: cv2.warpAffine(a, mat, tuple(size), flags=interp, borderValue=border), arr
+    )
 
 
 def _resample(arr: np.ndarray, mat: np.ndarray, size, border) -> np.ndarray:
@@ -31,8 +33,7 @@ def _resample(arr: np.ndarray, mat: np.ndarray, size, border) -> np.ndarray:
     centres, as ``half_pixel_scale``), the rest of ``mat`` (a shift) by ``cv2.warpAffine``."""
     kx, ky = mat[0, 0], mat[1, 1]
     if mat[0, 1] == 0 and mat[1, 0] == 0 and kx < 1 and ky < 1:
-        arr = _by4(lambda a: cv2.resize(a, (0, 0), fx=kx, fy=ky,
-                                        interpolation=cv2.INTER_AREA), arr)
+        arr = _by4(lambda a: cv2.resize(a, (0, 0), fx=kx, fy=ky, interpolation=cv2.INTER_AREA), arr)
         shift = mat[:, 2] - 0.5 * (np.array([kx, ky]) - 1)
         if np.abs(shift).max() < 1e-6 and arr.shape[1::-1] == tuple(size):
             return arr
@@ -49,7 +50,7 @@ def _warp_fields(results: dict, mat: np.ndarray, size) -> None:
     for key in results.get('seg_fields', []):
         arr = results[key]
         if is_stored_prior(arr):
-            results[key] = _resample(arr, mat, size, (STORED_NO_PRIOR, ) * 4)
+            results[key] = _resample(arr, mat, size, (STORED_NO_PRIOR,) * 4)
         else:
             results[key] = _warp(arr, mat, size, cv2.INTER_NEAREST, 255)
     if results.get('gt_keypoints') is not None:
@@ -109,8 +110,10 @@ class FaceCropResize(BaseTransform):
 
     def transform(self, results: dict) -> dict:
         if results.get('gt_keypoints') is None:
-            raise ValueError(f'{results.get("img_path", "<image>")}: FaceCropResize needs the '
-                             'face landmarks; add LoadFaceLandmarks before it')
+            raise ValueError(
+                f'{results.get("img_path", "<image>")}: FaceCropResize needs the '
+                'face landmarks; add LoadFaceLandmarks before it'
+            )
         pts = results['gt_keypoints'][0, :, :2]
         lo, hi = pts.min(0), pts.max(0)
         side = max(float((hi - lo).max()), 1.0) / self._ratio()
@@ -129,8 +132,10 @@ class FaceCropResize(BaseTransform):
         return results
 
     def __repr__(self):
-        return (f'{type(self).__name__}(scale={self.scale}, face_ratios={self.face_ratios}, '
-                f'mode={self.mode!r})')
+        return (
+            f'{type(self).__name__}(scale={self.scale}, face_ratios={self.face_ratios}, '
+            f'mode={self.mode!r})'
+        )
 
 
 @TRANSFORMS.register_module()

@@ -1,4 +1,5 @@
 """Packing the face prior with the inputs."""
+
 import numpy as np
 import torch
 from mmengine.structures import PixelData
@@ -32,6 +33,7 @@ class PackFaceInputs(PackSegInputs):
                     order[a], order[b] = b, a
                 prior = prior[..., order]
             packed['data_samples'].set_field(
-                PixelData(data=torch.from_numpy(np.ascontiguousarray(
-                    prior.transpose(2, 0, 1)))), 'face_prior')
+                PixelData(data=torch.from_numpy(np.ascontiguousarray(prior.transpose(2, 0, 1)))),
+                'face_prior',
+            )
         return packed

@@ -1,4 +1,5 @@
 """Loading face landmarks and the adaptive prior."""
+
 import os.path as osp
 from typing import Dict, Optional
 
@@ -17,8 +18,9 @@ def read_landmarks(path: str, num_points: int = 5) -> np.ndarray:
     except (OSError, ValueError) as err:
         raise ValueError(f'{path}: missing or malformed landmark file ({err})') from err
     if pts.shape != (num_points, 2) or not np.isfinite(pts).all():
-        raise ValueError(f'{path}: expected {num_points} finite "x y" lines, '
-                         f'got an array of shape {pts.shape}')
+        raise ValueError(
+            f'{path}: expected {num_points} finite "x y" lines, got an array of shape {pts.shape}'
+        )
     return pts
 
 
@@ -33,8 +35,10 @@ def read_landmark_table(path: str, num_points: int = 5) -> Dict[str, np.ndarray]
             try:
                 pts = np.array(parts[1:], np.float32).reshape(num_points, 2)
             except ValueError:
-                raise ValueError(f'{path}:{lineno}: expected "<image> x1 y1 ... x{num_points} '
-                                 f'y{num_points}", got {line.strip()!r}') from None
+                raise ValueError(
+                    f'{path}:{lineno}: expected "<image> x1 y1 ... x{num_points} '
+                    f'y{num_points}", got {line.strip()!r}'
+                ) from None
             table[osp.splitext(osp.basename(parts[0]))[0]] = pts
     return table
 
@@ -44,8 +48,10 @@ def write_landmark_table(path: str, table: Dict[str, np.ndarray]) -> None:
     temporary file renamed over ``path``: never a half-written table)."""
     import os
     import tempfile
-    fd, tmp = tempfile.mkstemp(prefix='.' + osp.basename(path) + '.', dir=osp.dirname(
-        osp.abspath(path)))
+
+    fd, tmp = tempfile.mkstemp(
+        prefix='.' + osp.basename(path) + '.', dir=osp.dirname(osp.abspath(path))
+    )
     try:
         with os.fdopen(fd, 'w') as f:
             for name, pts in table.items():
@@ -63,8 +69,9 @@ def forget_landmark_table(path: str) -> None:
     _TABLES.pop(path, None)
 
 
-def _find_landmarks(results: dict, landmarks_file: Optional[str], table_cache: dict,
-                    num_points: int = 5) -> np.ndarray:
+def _find_landmarks(
+    results: dict, landmarks_file: Optional[str], table_cache: dict, num_points: int = 5
+) -> np.ndarray:
     """Points from ``landmark_path``, else from the ``landmarks_file`` table, else an error."""
     if results.get('landmark_path'):
         return read_landmarks(results['landmark_path'], num_points)
@@ -77,7 +84,8 @@ def _find_landmarks(results: dict, landmarks_file: Optional[str], table_cache: d
     raise ValueError(
         f'{results["img_path"]}: no landmarks for this image; its 5 key points (eye centres, '
         'nose tip, mouth corners) are needed. Give the data set data_prefix landmark_path, '
-        f'or landmarks_file=... with a line "{name} x1 y1 ... x5 y5".')
+        f'or landmarks_file=... with a line "{name} x1 y1 ... x5 y5".'
+    )
 
 
 _TABLES: Dict[str, Dict[str, np.ndarray]] = {}
@@ -105,8 +113,10 @@ class LoadFaceLandmarks(BaseTransform):
 
     def transform(self, results: dict) -> dict:
         if not results.get('landmark_path') and self.landmarks_file is None:
-            raise ValueError(f'{results.get("img_path", "<image>")}: no landmark file (the data '
-                             'set has no landmarks folder or data_prefix lacks landmark_path)')
+            raise ValueError(
+                f'{results.get("img_path", "<image>")}: no landmark file (the data '
+                'set has no landmarks folder or data_prefix lacks landmark_path)'
+            )
         pts = _find_landmarks(results, self.landmarks_file, _TABLES, self.num_points)
         vis = np.ones((self.num_points, 1), np.float32)
         results['gt_keypoints'] = np.concatenate([pts, vis], axis=1)[None]
@@ -144,8 +154,9 @@ class LoadFacePrior(BaseTransform):
         landmarks_file (str, optional): landmark table for images without landmark files.
     """
 
-    def __init__(self, bank_file: str, num_neighbors: int = 5,
-                 landmarks_file: Optional[str] = None):
+    def __init__(
+        self, bank_file: str, num_neighbors: int = 5, landmarks_file: Optional[str] = None
+    ):
         self.bank_file = bank_file
         self.num_neighbors = num_neighbors
         self.landmarks_file = landmarks_file
@@ -160,12 +171,15 @@ class LoadFacePrior(BaseTransform):
         name = osp.splitext(osp.basename(results['img_path']))[0]
         bank = self.bank  # a missing bank file is reported first
         points = _find_landmarks(results, self.landmarks_file, _TABLES)
-        prior = bank.prior_for_image(points, results['img'].shape[:2], name=name,
-                                     num_neighbors=self.num_neighbors)
+        prior = bank.prior_for_image(
+            points, results['img'].shape[:2], name=name, num_neighbors=self.num_neighbors
+        )
         results['gt_prior'] = store_prior(prior)
         results.setdefault('seg_fields', []).append('gt_prior')
         return results
 
     def __repr__(self):
-        return (f'{type(self).__name__}(bank_file={self.bank_file!r}, '
-                f'num_neighbors={self.num_neighbors})')
+        return (
+            f'{type(self).__name__}(bank_file={self.bank_file!r}, '
+            f'num_neighbors={self.num_neighbors})'
+        )

@@ -7,6 +7,7 @@ the pipeline the prior is therefore stored as ``prior - 1`` (values in ``[-1, 0]
 index), resampled with ``STORED_NO_PRIOR`` outside the image (prior 0), and restored by
 ``PackFaceInputs``.
 """
+
 import numpy as np
 
 #: The stored value of "no prior" (prior 0), e.g. outside the image after a crop.

@@ -1,4 +1,5 @@
 """Channels-last memory format for the model."""
+
 import torch
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
@@ -17,6 +18,7 @@ class ChannelsLastHook(Hook):
     wraps it again with ``Runner.wrap_model`` (the same ``model_wrapper_cfg``), so DDP is
     rebuilt on the channels-last parameters.
     """
+
     priority = 'VERY_HIGH'
 
     def _convert(self, runner) -> None:

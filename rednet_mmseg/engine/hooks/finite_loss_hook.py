@@ -1,4 +1,5 @@
 """Stop training on a non-finite loss before anything is written."""
+
 import math
 
 import torch
@@ -26,22 +27,28 @@ class FiniteLossHook(Hook):
     all-reduce), and the logged losses are those of the whole batch rather than rank 0's share
     (as mmdet 2.x logged them).
     """
+
     priority = 'HIGHEST'  # before RuntimeInfoHook records the outputs for the logger
 
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
         if not outputs:
             return
-        keys = sorted(k for k, v in outputs.items()
-                      if isinstance(v, torch.Tensor) and v.numel() == 1)
+        keys = sorted(
+            k for k, v in outputs.items() if isinstance(v, torch.Tensor) and v.numel() == 1
+        )
         if keys and get_world_size() > 1:
             values = torch.stack([outputs[k].detach().float().reshape(()) for k in keys])
             all_reduce(values, op='mean')
             for k, v in zip(keys, values):
                 outputs[k] = v
-        bad = {k: float(outputs[k].detach()) for k in keys
-               if 'loss' in k and not math.isfinite(float(outputs[k].detach()))}
+        bad = {
+            k: float(outputs[k].detach())
+            for k in keys
+            if 'loss' in k and not math.isfinite(float(outputs[k].detach()))
+        }
         if bad:
             raise NonFiniteLossError(
                 f'non-finite loss at iteration {runner.iter + 1}: {bad}; training stopped and '
                 'no checkpoint of these weights was written. Lower the learning rate, check '
-                'the data, or resume from the last good checkpoint with --resume.')
+                'the data, or resume from the last good checkpoint with --resume.'
+            )

@@ -1,8 +1,9 @@
 """Refuse to run when the model's number of classes disagrees with the data set's."""
+
 from mmengine.hooks import Hook
-from torch import nn
 from mmengine.model import is_model_wrapper
 from mmseg.registry import HOOKS
+from torch import nn
 
 
 @HOOKS.register_module()
@@ -14,6 +15,7 @@ class NumClassCheckHook(Hook):
     counterpart of mmdet's ``NumClassCheckHook``) stops before the first iteration with a message
     naming the config value and the data set. On in every config of this project.
     """
+
     priority = 'VERY_HIGH'
 
     @staticmethod
@@ -34,9 +36,11 @@ class NumClassCheckHook(Hook):
                     where = f'model.{name}' + (f'[{i}]' if many else '')
                     raise ValueError(
                         f'{where}.num_classes={n} but the {mode} data set '
-                        f'{type(dataset).__name__} (data_root={getattr(dataset, "data_root", "")!r})'
-                        f' has {len(classes)} classes {tuple(classes)}; set '
-                        f'{where}.num_classes={len(classes)} in the config')
+                        f'{type(dataset).__name__} '
+                        f'(data_root={getattr(dataset, "data_root", "")!r}) has '
+                        f'{len(classes)} classes {tuple(classes)}; set '
+                        f'{where}.num_classes={len(classes)} in the config'
+                    )
 
     def before_train(self, runner) -> None:
         self._check(runner, runner.train_loop.dataloader, 'training')

@@ -1,4 +1,9 @@
-from .face_parsing_metric import (HELEN_GROUPS, PROTOCOLS, FaceParsingMetric,
-                                  confusion_matrix, group_f1)
+from .face_parsing_metric import (
+    HELEN_GROUPS,
+    PROTOCOLS,
+    FaceParsingMetric,
+    confusion_matrix,
+    group_f1,
+)
 
 __all__ = ['HELEN_GROUPS', 'PROTOCOLS', 'FaceParsingMetric', 'confusion_matrix', 'group_f1']

@@ -1,4 +1,5 @@
 """Face parsing scores computed the way the papers compute them."""
+
 import os
 import os.path as osp
 from collections import OrderedDict
@@ -15,26 +16,29 @@ from prettytable import PrettyTable
 #: Helen groups of the reference ``f1_score.py`` (relabeled Helen; EAGRNet, DML-CSR, SegFace)
 #: in the column order of the RED-Net paper's Table 1 (hair, not in Table 1, last).
 #: Confusions inside a group are hits.
-HELEN_GROUPS = OrderedDict([
-    ('skin', (1, )),
-    ('nose', (6, )),
-    ('upper_lip', (7, )),
-    ('inner_mouth', (8, )),
-    ('lower_lip', (9, )),
-    ('brows', (2, 3)),
-    ('eyes', (4, 5)),
-    ('mouth_all', (7, 8, 9)),
-    ('overall', (2, 3, 4, 5, 6, 7, 8, 9)),
-    ('hair', (10, )),
-])
+HELEN_GROUPS = OrderedDict(
+    [
+        ('skin', (1,)),
+        ('nose', (6,)),
+        ('upper_lip', (7,)),
+        ('inner_mouth', (8,)),
+        ('lower_lip', (9,)),
+        ('brows', (2, 3)),
+        ('eyes', (4, 5)),
+        ('mouth_all', (7, 8, 9)),
+        ('overall', (2, 3, 4, 5, 6, 7, 8, 9)),
+        ('hair', (10,)),
+    ]
+)
 #: ``helen``: merged groups (Table 1 layout). ``lfw``: pixel accuracy and F per class (Table 3
 #: layout: Acc, F-bg, F-hair, F-skin). ``mean_f1``: per-class F1 and their mean over the
 #: foreground classes (LaPa / CelebAMask-HQ convention).
 PROTOCOLS = ('helen', 'lfw', 'mean_f1')
 
 
-def confusion_matrix(pred: torch.Tensor, label: torch.Tensor, num_classes: int,
-                     ignore_index: int = 255) -> torch.Tensor:
+def confusion_matrix(
+    pred: torch.Tensor, label: torch.Tensor, num_classes: int, ignore_index: int = 255
+) -> torch.Tensor:
     """``(num_classes, num_classes)`` int64 counts, rows = ground truth, cols = prediction.
 
     Args:
@@ -44,10 +48,13 @@ def confusion_matrix(pred: torch.Tensor, label: torch.Tensor, num_classes: int,
     valid = label != ignore_index
     label, pred = label[valid].long(), pred[valid].long()
     if label.numel() and (label.min() < 0 or label.max() >= num_classes):
-        raise ValueError(f'ground truth holds label values outside 0..{num_classes - 1} '
-                         f'(and ignore_index {ignore_index}): {torch.unique(label).tolist()}')
-    return torch.bincount(label * num_classes + pred,
-                          minlength=num_classes**2).reshape(num_classes, num_classes)
+        raise ValueError(
+            f'ground truth holds label values outside 0..{num_classes - 1} '
+            f'(and ignore_index {ignore_index}): {torch.unique(label).tolist()}'
+        )
+    return torch.bincount(label * num_classes + pred, minlength=num_classes**2).reshape(
+        num_classes, num_classes
+    )
 
 
 def group_f1(conf: np.ndarray, group: Sequence[int]) -> float:
@@ -82,16 +89,24 @@ class FaceParsingMetric(BaseMetric):
         ignore_index (int): ignored label. Default: 255.
         collect_device (str), prefix (str, optional): see :class:`BaseMetric`.
     """
+
     default_prefix: Optional[str] = None
 
-    def __init__(self, protocol: str = 'helen', groups: Optional[Dict] = None,
-                 mean_exclude: Sequence[int] = (0, ), ignore_index: int = 255,
-                 output_dir: Optional[str] = None, collect_device: str = 'cpu',
-                 prefix: Optional[str] = None):
+    def __init__(
+        self,
+        protocol: str = 'helen',
+        groups: Optional[Dict] = None,
+        mean_exclude: Sequence[int] = (0,),
+        ignore_index: int = 255,
+        output_dir: Optional[str] = None,
+        collect_device: str = 'cpu',
+        prefix: Optional[str] = None,
+    ):
         super().__init__(collect_device=collect_device, prefix=prefix)
         if protocol not in PROTOCOLS:
-            raise ValueError(f'FaceParsingMetric: unknown protocol {protocol!r}; choose from '
-                             f'{PROTOCOLS}')
+            raise ValueError(
+                f'FaceParsingMetric: unknown protocol {protocol!r}; choose from {PROTOCOLS}'
+            )
         if groups is None:
             groups = HELEN_GROUPS if protocol == 'helen' else {}
         self.protocol = protocol
@@ -112,7 +127,8 @@ class FaceParsingMetric(BaseMetric):
                     f'{sample.get("img_path", "<image>")}: prediction {tuple(pred.shape)} and '
                     f'ground truth {tuple(label.shape)} differ in size; scores are computed at '
                     'the ground-truth resolution, so load annotations after Resize in the test '
-                    'pipeline')
+                    'pipeline'
+                )
             try:
                 conf = confusion_matrix(pred, label, num_classes, self.ignore_index)
             except ValueError as err:
@@ -120,8 +136,9 @@ class FaceParsingMetric(BaseMetric):
             self.results.append(conf.cpu().numpy())
             if self.output_dir:
                 name = osp.splitext(osp.basename(sample.get('img_path', 'pred')))[0]
-                cv2.imwrite(osp.join(self.output_dir, f'{name}.png'),
-                            pred.cpu().numpy().astype(np.uint8))
+                cv2.imwrite(
+                    osp.join(self.output_dir, f'{name}.png'), pred.cpu().numpy().astype(np.uint8)
+                )
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
         conf = np.sum(results, axis=0).astype(np.float64)
@@ -130,9 +147,8 @@ class FaceParsingMetric(BaseMetric):
         metrics['aAcc'] = 100 * float(np.trace(conf) / conf.sum())
         for name, group in self.groups.items():
             metrics[f'F1.{name}'] = 100 * group_f1(conf, group)
-        class_f1 = [100 * group_f1(conf, (c, )) for c in range(len(classes))]
-        fg = [f for c, f in enumerate(class_f1)
-              if c not in self.mean_exclude and not np.isnan(f)]
+        class_f1 = [100 * group_f1(conf, (c,)) for c in range(len(classes))]
+        fg = [f for c, f in enumerate(class_f1) if c not in self.mean_exclude and not np.isnan(f)]
         metrics['mF1'] = float(np.mean(fg)) if fg else float('nan')
         for name, f1 in zip(classes, class_f1):
             metrics[f'classF1.{name}'] = f1
@@ -142,18 +158,20 @@ class FaceParsingMetric(BaseMetric):
     def _log_tables(self, metrics, classes):
         logger = MMLogger.get_current_instance()
         if self.protocol == 'lfw':  # paper Table 3 layout
-            cols = [('Acc', 'aAcc')] + [(f'F-{c}', f'classF1.{c}')
-                                        for c in ('background', 'hair', 'skin')
-                                        if c in classes]
+            cols = [('Acc', 'aAcc')] + [
+                (f'F-{c}', f'classF1.{c}') for c in ('background', 'hair', 'skin') if c in classes
+            ]
             table = PrettyTable(field_names=[c.replace('background', 'bg') for c, _ in cols])
             table.add_row([f'{metrics[k]:.2f}' for _, k in cols])
-            print_log('LFW-PL scores (percent, Table 3 layout):\n' + table.get_string(),
-                      logger=logger)
+            print_log(
+                'LFW-PL scores (percent, Table 3 layout):\n' + table.get_string(), logger=logger
+            )
         if self.groups:
             table = PrettyTable(field_names=list(self.groups))
             table.add_row([f'{metrics[f"F1.{g}"]:.2f}' for g in self.groups])
-            print_log('F1 per group (percent, Table 1 layout):\n' + table.get_string(),
-                      logger=logger)
+            print_log(
+                'F1 per group (percent, Table 1 layout):\n' + table.get_string(), logger=logger
+            )
         table = PrettyTable(field_names=['class', 'F1'])
         for name in classes:
             table.add_row([name, f'{metrics[f"classF1.{name}"]:.2f}'])

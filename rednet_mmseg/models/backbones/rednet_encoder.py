@@ -5,6 +5,7 @@ section "Residual Encoder Network" and Fig. 3: six units of residual blocks sepa
 max-pooling layers; the first five are kept for face parsing, all six (plus a 1024-d feature
 layer) are used for identity pretraining (Eq. 3-4).
 """
+
 from typing import Sequence
 
 import torch.nn as nn
@@ -62,34 +63,43 @@ class RedNetEncoder(BaseModule):
     #: full var-a RED-Net (five units + RDHead) has the paper's model size, Table 2: 107.7 MiB
     #: for var a/b and 92.4 MiB for var c/d (paper: 107 and 90 MB). ``tiny`` is for CPUs.
     arch_settings = {
-        'paper': dict(block=BasicBlock, channels=(64, 128, 256, 512, 512, 512),
-                      num_blocks=(2, 2, 2, 2, 1, 1)),
-        'tiny': dict(block=BasicBlock, channels=(16, 32, 64, 128, 128, 128),
-                     num_blocks=(1, 1, 1, 1, 1, 1)),
+        'paper': dict(
+            block=BasicBlock, channels=(64, 128, 256, 512, 512, 512), num_blocks=(2, 2, 2, 2, 1, 1)
+        ),
+        'tiny': dict(
+            block=BasicBlock, channels=(16, 32, 64, 128, 128, 128), num_blocks=(1, 1, 1, 1, 1, 1)
+        ),
     }
 
-    def __init__(self,
-                 arch: str = 'paper',
-                 num_units: int = 5,
-                 out_indices: Sequence[int] = (0, 1, 2, 3, 4),
-                 in_channels: int = 3,
-                 base_channels: int = None,
-                 conv_cfg: dict = None,
-                 norm_cfg: dict = dict(type='BN', requires_grad=True),
-                 norm_eval: bool = False,
-                 init_cfg=None):
+    def __init__(
+        self,
+        arch: str = 'paper',
+        num_units: int = 5,
+        out_indices: Sequence[int] = (0, 1, 2, 3, 4),
+        in_channels: int = 3,
+        base_channels: int = None,
+        conv_cfg: dict = None,
+        norm_cfg: dict = dict(type='BN', requires_grad=True),
+        norm_eval: bool = False,
+        init_cfg=None,
+    ):
         if init_cfg is None:
-            init_cfg = [dict(type='Kaiming', layer='Conv2d'),
-                        dict(type='Constant', val=1, layer=['_BatchNorm', 'GroupNorm'])]
+            init_cfg = [
+                dict(type='Kaiming', layer='Conv2d'),
+                dict(type='Constant', val=1, layer=['_BatchNorm', 'GroupNorm']),
+            ]
         super().__init__(init_cfg)
         if arch not in self.arch_settings:
-            raise KeyError(f'RedNetEncoder: unknown arch {arch!r}; '
-                           f'choose one of {sorted(self.arch_settings)}')
+            raise KeyError(
+                f'RedNetEncoder: unknown arch {arch!r}; choose one of {sorted(self.arch_settings)}'
+            )
         if not 1 <= num_units <= 6:
             raise ValueError(f'RedNetEncoder: num_units must be in 1..6, got {num_units}')
         if not out_indices or max(out_indices) >= num_units:
-            raise ValueError(f'RedNetEncoder: out_indices {tuple(out_indices)} must select '
-                             f'stages among the {num_units} built units')
+            raise ValueError(
+                f'RedNetEncoder: out_indices {tuple(out_indices)} must select '
+                f'stages among the {num_units} built units'
+            )
         setting = self.arch_settings[arch]
         block = setting['block']
         channels = setting['channels']
@@ -101,14 +111,22 @@ class RedNetEncoder(BaseModule):
         #: output channels of each stage (after the block expansion).
         self.stage_channels = tuple(c * block.expansion for c in channels[:num_units])
 
-        self.stem = ConvModule(in_channels, channels[0], 3, padding=1, conv_cfg=conv_cfg,
-                               norm_cfg=norm_cfg)
+        self.stem = ConvModule(
+            in_channels, channels[0], 3, padding=1, conv_cfg=conv_cfg, norm_cfg=norm_cfg
+        )
         inplanes = channels[0]
         self.units = nn.ModuleList()
         for i in range(num_units):
             self.units.append(
-                ResLayer(block, inplanes, channels[i], setting['num_blocks'][i],
-                         conv_cfg=conv_cfg, norm_cfg=norm_cfg))
+                ResLayer(
+                    block,
+                    inplanes,
+                    channels[i],
+                    setting['num_blocks'][i],
+                    conv_cfg=conv_cfg,
+                    norm_cfg=norm_cfg,
+                )
+            )
             inplanes = channels[i] * block.expansion
         # pools separate the units; the parsing encoder keeps the pool after unit 5
         self.num_pools = min(num_units, 5)
@@ -122,8 +140,9 @@ class RedNetEncoder(BaseModule):
             ``(N, stage_channels[i], H/2^(i+1), W/2^(i+1))``, stage 6 unpooled) plus the
             indices and input shapes of every pooling layer.
         """
-        return PooledFeatures.collect(self.stem(x), self.units, self.pool, self.out_indices,
-                                      self.num_pools)
+        return PooledFeatures.collect(
+            self.stem(x), self.units, self.pool, self.out_indices, self.num_pools
+        )
 
     def train(self, mode: bool = True):
         super().train(mode)

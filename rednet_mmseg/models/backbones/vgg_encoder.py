@@ -1,5 +1,6 @@
 """VGG-16 encoder with pooling indices, the encoder of DeconvNet (Noh, Hong and Han, ICCV 2015),
 which the RED-Net paper reproduces as "VGG-Deconv" (Table 1)."""
+
 from typing import Sequence
 
 import torch.nn as nn
@@ -26,14 +27,23 @@ class VGGEncoder(BaseModule):
 
     Shapes: ``(N, 3, H, W)`` -> block ``i``: ``(N, C_i, H/2^(i+1), W/2^(i+1))``.
     """
+
     arch_settings = {11: (1, 1, 2, 2, 2), 13: (2, 2, 2, 2, 2), 16: (2, 2, 3, 3, 3)}
 
-    def __init__(self, depth: int = 16, out_indices: Sequence[int] = (0, 1, 2, 3, 4),
-                 in_channels: int = 3, base_channels: int = 64,
-                 norm_cfg: dict = dict(type='BN', requires_grad=True), init_cfg=None):
+    def __init__(
+        self,
+        depth: int = 16,
+        out_indices: Sequence[int] = (0, 1, 2, 3, 4),
+        in_channels: int = 3,
+        base_channels: int = 64,
+        norm_cfg: dict = dict(type='BN', requires_grad=True),
+        init_cfg=None,
+    ):
         if init_cfg is None:
-            init_cfg = [dict(type='Kaiming', layer='Conv2d'),
-                        dict(type='Constant', val=1, layer=['_BatchNorm'])]
+            init_cfg = [
+                dict(type='Kaiming', layer='Conv2d'),
+                dict(type='Constant', val=1, layer=['_BatchNorm']),
+            ]
         super().__init__(init_cfg)
         if depth not in self.arch_settings:
             raise KeyError(f'VGGEncoder: depth must be one of {sorted(self.arch_settings)}')

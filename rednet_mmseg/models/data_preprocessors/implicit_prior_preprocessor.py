@@ -1,4 +1,5 @@
 """Implicit prior baseline (Liu et al. 2015; paper Table 1 "Ours-p-implicit")."""
+
 import torch
 from mmseg.models.data_preprocessor import SegDataPreProcessor
 from mmseg.registry import MODELS

@@ -1,5 +1,6 @@
 """The plain deconvolution decoder of DeconvNet (Noh et al. 2015): "VGG-Deconv" and, on RE-Net,
 "Res-Deconv" of the RED-Net paper's Table 1."""
+
 from typing import Sequence
 
 import torch.nn as nn
@@ -30,31 +31,57 @@ class DeconvHead(UnpoolingHead):
     Shapes: ``(N, in_channels, h, w)`` -> ``(N, num_classes, h * 2^U, w * 2^U)``.
     """
 
-    def __init__(self, unit_channels: Sequence[int] = (512, 256, 128, 64),
-                 convs_per_unit: Sequence[int] = (3, 3, 3, 2, 2), center_channels: int = 4096,
-                 fallback_mode: str = 'bilinear', conv_cfg: dict = dict(type='deconv'),
-                 norm_cfg: dict = dict(type='BN', requires_grad=True), init_cfg=None,
-                 **kwargs):
-        super().__init__(unit_channels, conv_cfg=conv_cfg, norm_cfg=norm_cfg,
-                         init_cfg=init_cfg, **kwargs)
+    def __init__(
+        self,
+        unit_channels: Sequence[int] = (512, 256, 128, 64),
+        convs_per_unit: Sequence[int] = (3, 3, 3, 2, 2),
+        center_channels: int = 4096,
+        fallback_mode: str = 'bilinear',
+        conv_cfg: dict = dict(type='deconv'),
+        norm_cfg: dict = dict(type='BN', requires_grad=True),
+        init_cfg=None,
+        **kwargs,
+    ):
+        super().__init__(
+            unit_channels, conv_cfg=conv_cfg, norm_cfg=norm_cfg, init_cfg=init_cfg, **kwargs
+        )
         if len(convs_per_unit) != len(unit_channels) + 1:
-            raise ValueError('DeconvHead: convs_per_unit needs one entry per level '
-                             f'({len(unit_channels) + 1}), got {tuple(convs_per_unit)}')
+            raise ValueError(
+                'DeconvHead: convs_per_unit needs one entry per level '
+                f'({len(unit_channels) + 1}), got {tuple(convs_per_unit)}'
+            )
         cfg = dict(conv_cfg=self.conv_cfg, norm_cfg=self.norm_cfg, act_cfg=self.act_cfg)
         self.fallback_mode = fallback_mode
         self.center = None
         if center_channels:
             self.center = nn.Sequential(
-                ConvModule(self.in_channels, center_channels, 7, padding=3,
-                           norm_cfg=self.norm_cfg, act_cfg=self.act_cfg),
-                ConvModule(center_channels, center_channels, 1, norm_cfg=self.norm_cfg,
-                           act_cfg=self.act_cfg),
-                ConvModule(center_channels, self.in_channels, 7, padding=3, **cfg))
+                ConvModule(
+                    self.in_channels,
+                    center_channels,
+                    7,
+                    padding=3,
+                    norm_cfg=self.norm_cfg,
+                    act_cfg=self.act_cfg,
+                ),
+                ConvModule(
+                    center_channels,
+                    center_channels,
+                    1,
+                    norm_cfg=self.norm_cfg,
+                    act_cfg=self.act_cfg,
+                ),
+                ConvModule(center_channels, self.in_channels, 7, padding=3, **cfg),
+            )
         self.units = nn.ModuleList()
         for (cin, cout), n in zip(self.level_channels, convs_per_unit):
-            self.units.append(nn.Sequential(*[
-                ConvModule(cin, cin if k < n - 1 else cout, 3, padding=1, **cfg)
-                for k in range(n)]))
+            self.units.append(
+                nn.Sequential(
+                    *[
+                        ConvModule(cin, cin if k < n - 1 else cout, 3, padding=1, **cfg)
+                        for k in range(n)
+                    ]
+                )
+            )
 
     def forward(self, inputs) -> Tensor:
         x = self._transform_inputs(inputs)

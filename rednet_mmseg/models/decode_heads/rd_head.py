@@ -1,4 +1,5 @@
 """RD-Net: the residual decoder of RED-Net (paper "Residual Decoder Network", Fig. 3, 6)."""
+
 from typing import Sequence
 
 import torch.nn as nn
@@ -55,26 +56,37 @@ class RDHead(UnpoolingHead):
         (1, 11, 64, 64)
     """
 
-    def __init__(self,
-                 unit_channels: Sequence[int] = (512, 256, 128, 64),
-                 variant: str = 'a',
-                 bottleneck_ratio: float = 0.75,
-                 fallback_mode: str = 'bilinear',
-                 conv_cfg: dict = dict(type='deconv'),
-                 norm_cfg: dict = dict(type='BN', requires_grad=True),
-                 init_cfg=None,
-                 **kwargs):
+    def __init__(
+        self,
+        unit_channels: Sequence[int] = (512, 256, 128, 64),
+        variant: str = 'a',
+        bottleneck_ratio: float = 0.75,
+        fallback_mode: str = 'bilinear',
+        conv_cfg: dict = dict(type='deconv'),
+        norm_cfg: dict = dict(type='BN', requires_grad=True),
+        init_cfg=None,
+        **kwargs,
+    ):
         if variant not in VARIANTS:
-            raise ValueError(f'RDHead: unknown variant {variant!r}; choose from '
-                             f'{sorted(VARIANTS)}')
-        super().__init__(unit_channels, conv_cfg=conv_cfg, norm_cfg=norm_cfg,
-                         init_cfg=init_cfg, **kwargs)
+            raise ValueError(f'RDHead: unknown variant {variant!r}; choose from {sorted(VARIANTS)}')
+        super().__init__(
+            unit_channels, conv_cfg=conv_cfg, norm_cfg=norm_cfg, init_cfg=init_cfg, **kwargs
+        )
         if self.input_transform is not None:
             raise ValueError('RDHead takes one feature map (input_transform=None)')
         self.units = nn.ModuleList(
-            RDUnit(i, o, variant=variant, bottleneck_ratio=bottleneck_ratio,
-                   conv_cfg=self.conv_cfg, norm_cfg=self.norm_cfg, act_cfg=self.act_cfg,
-                   fallback_mode=fallback_mode) for i, o in self.level_channels)
+            RDUnit(
+                i,
+                o,
+                variant=variant,
+                bottleneck_ratio=bottleneck_ratio,
+                conv_cfg=self.conv_cfg,
+                norm_cfg=self.norm_cfg,
+                act_cfg=self.act_cfg,
+                fallback_mode=fallback_mode,
+            )
+            for i, o in self.level_channels
+        )
 
     def forward(self, inputs) -> Tensor:
         """Args: inputs (tuple[Tensor] | PooledFeatures): backbone outputs.

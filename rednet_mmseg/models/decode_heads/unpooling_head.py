@@ -1,4 +1,5 @@
 """What RDHead and DeconvHead share: levels that undo the encoder's poolings deep to shallow."""
+
 from typing import List, Sequence, Tuple
 
 from mmseg.models.decode_heads.decode_head import BaseDecodeHead
@@ -20,15 +21,23 @@ class UnpoolingHead(BaseDecodeHead):
         **kwargs: :class:`BaseDecodeHead` arguments.
     """
 
-    def __init__(self, unit_channels: Sequence[int], conv_cfg: dict = dict(type='deconv'),
-                 norm_cfg: dict = dict(type='BN', requires_grad=True), init_cfg=None,
-                 **kwargs):
+    def __init__(
+        self,
+        unit_channels: Sequence[int],
+        conv_cfg: dict = dict(type='deconv'),
+        norm_cfg: dict = dict(type='BN', requires_grad=True),
+        init_cfg=None,
+        **kwargs,
+    ):
         if init_cfg is None:  # paper: decoder weights ~ N(0, 0.01)
-            init_cfg = [dict(type='Normal', std=0.01, layer=['Conv2d', 'ConvTranspose2d']),
-                        dict(type='Constant', val=1, layer=['_BatchNorm'])]
+            init_cfg = [
+                dict(type='Normal', std=0.01, layer=['Conv2d', 'ConvTranspose2d']),
+                dict(type='Constant', val=1, layer=['_BatchNorm']),
+            ]
         super().__init__(conv_cfg=conv_cfg, norm_cfg=norm_cfg, init_cfg=init_cfg, **kwargs)
-        self.level_channels: List[Tuple[int, int]] = list(zip(
-            (self.in_channels, *unit_channels), (*unit_channels, self.channels)))
+        self.level_channels: List[Tuple[int, int]] = list(
+            zip((self.in_channels, *unit_channels), (*unit_channels, self.channels))
+        )
 
     def unpool_indices(self, inputs) -> UnpoolIndices:
         """The encoder's indices for this head's levels, deep to shallow (checked)."""

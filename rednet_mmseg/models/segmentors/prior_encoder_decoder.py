@@ -1,4 +1,5 @@
 """EncoderDecoder with RED-Net's adaptive prior in training (Eq. 2) and inference (Eq. 5-8)."""
+
 from typing import List
 
 from mmseg.models.segmentors import EncoderDecoder
@@ -26,8 +27,7 @@ class PriorEncoderDecoder(EncoderDecoder):
         **kwargs: :class:`EncoderDecoder` arguments.
     """
 
-    def __init__(self, *args, prior_in_train: bool = True, prior_in_test: bool = True,
-                 **kwargs):
+    def __init__(self, *args, prior_in_train: bool = True, prior_in_test: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.prior_in_train = prior_in_train
         self.prior_in_test = prior_in_test
@@ -36,8 +36,7 @@ class PriorEncoderDecoder(EncoderDecoder):
         seg_logits = self.decode_head.forward(inputs)
         if self.prior_in_train:
             prior = stack_priors(data_samples, data_samples[0].metainfo['pad_shape'])
-            prior = resize(prior, size=seg_logits.shape[2:], mode='bilinear',
-                           align_corners=False)
+            prior = resize(prior, size=seg_logits.shape[2:], mode='bilinear', align_corners=False)
             seg_logits = self.refine_scores(seg_logits, prior)
         losses = self.decode_head.loss_by_feat(seg_logits, data_samples)
         return add_prefix(losses, 'decode')
@@ -47,8 +46,9 @@ class PriorEncoderDecoder(EncoderDecoder):
             return super().predict(inputs, data_samples)
         batch_img_metas = [s.metainfo for s in data_samples]
         seg_logits = self.inference(inputs, batch_img_metas)  # (N, K, H_pad, W_pad)
-        seg_logits = self.refine_scores(seg_logits, stack_priors(data_samples,
-                                                                 seg_logits.shape[2:]))
+        seg_logits = self.refine_scores(
+            seg_logits, stack_priors(data_samples, seg_logits.shape[2:])
+        )
         return self.postprocess_result(seg_logits, data_samples)
 
     def refine_scores(self, seg_logits: Tensor, prior: Tensor) -> Tensor:

@@ -1,4 +1,5 @@
 """The deconvolution bottleneck (paper "Residual Decoder Network", Fig. 3 and Fig. 6 "D.B.")."""
+
 import torch.nn as nn
 from mmcv.cnn import ConvModule, build_activation_layer
 from torch import Tensor
@@ -28,25 +29,36 @@ class DeconvBottleneck(nn.Module):
     Shapes: ``(N, C_in, H, W) -> (N, C_out, H, W)``.
     """
 
-    def __init__(self, in_channels: int, out_channels: int, mid_channels: int,
-                 shortcut: str = None, conv_cfg: dict = None,
-                 norm_cfg: dict = dict(type='BN'), act_cfg: dict = dict(type='ReLU')):
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        mid_channels: int,
+        shortcut: str = None,
+        conv_cfg: dict = None,
+        norm_cfg: dict = dict(type='BN'),
+        act_cfg: dict = dict(type='ReLU'),
+    ):
         super().__init__()
         if shortcut not in (None, 'identity', 'projection'):
-            raise ValueError(f'shortcut must be None, "identity" or "projection", '
-                             f'got {shortcut!r}')
+            raise ValueError(f'shortcut must be None, "identity" or "projection", got {shortcut!r}')
         if shortcut == 'identity' and in_channels != out_channels:
-            raise ValueError(f'an identity shortcut needs in_channels == out_channels, got '
-                             f'{in_channels} and {out_channels}')
+            raise ValueError(
+                f'an identity shortcut needs in_channels == out_channels, got '
+                f'{in_channels} and {out_channels}'
+            )
         common = dict(conv_cfg=conv_cfg, norm_cfg=norm_cfg)
         self.shortcut_type = shortcut
         self.reduce = ConvModule(in_channels, mid_channels, 1, act_cfg=act_cfg, **common)
-        self.conv = ConvModule(mid_channels, mid_channels, 3, padding=1, act_cfg=act_cfg,
-                               **common)
-        self.expand = ConvModule(mid_channels, out_channels, 1,
-                                 act_cfg=act_cfg if shortcut is None else None, **common)
-        self.projection = ConvModule(in_channels, out_channels, 1, act_cfg=None, **common) \
-            if shortcut == 'projection' else None
+        self.conv = ConvModule(mid_channels, mid_channels, 3, padding=1, act_cfg=act_cfg, **common)
+        self.expand = ConvModule(
+            mid_channels, out_channels, 1, act_cfg=act_cfg if shortcut is None else None, **common
+        )
+        self.projection = (
+            ConvModule(in_channels, out_channels, 1, act_cfg=None, **common)
+            if shortcut == 'projection'
+            else None
+        )
         self.act = nn.Identity()  # after the addition (act_cfg=None: none)
         if shortcut is not None and act_cfg:
             act_cfg = dict(act_cfg)

@@ -1,5 +1,6 @@
 """Container that carries max-pooling indices from RE-Net to RD-Net through mmseg's
 unchanged ``EncoderDecoder``."""
+
 from typing import Optional, Sequence, Tuple
 
 from torch import Tensor, nn
@@ -21,17 +22,26 @@ class PooledFeatures(tuple):
             unpool odd sizes exactly (e.g. 250x250 LFW images).
     """
 
-    def __new__(cls, feats: Sequence[Tensor], pool_indices: Sequence[Tensor] = (),
-                pool_shapes: Sequence[tuple] = ()):
+    def __new__(
+        cls,
+        feats: Sequence[Tensor],
+        pool_indices: Sequence[Tensor] = (),
+        pool_shapes: Sequence[tuple] = (),
+    ):
         obj = super().__new__(cls, feats)
         obj.pool_indices = tuple(pool_indices)
         obj.pool_shapes = tuple(tuple(s) for s in pool_shapes)
         return obj
 
     @classmethod
-    def collect(cls, x: Tensor, stages: Sequence[nn.Module], pool: nn.Module,
-                out_indices: Sequence[int], num_pools: Optional[int] = None
-                ) -> 'PooledFeatures':
+    def collect(
+        cls,
+        x: Tensor,
+        stages: Sequence[nn.Module],
+        pool: nn.Module,
+        out_indices: Sequence[int],
+        num_pools: Optional[int] = None,
+    ) -> 'PooledFeatures':
         """Run an encoder: each stage, then (for the first ``num_pools``, default all) the
         index-returning ``pool``, recording indices and the pool's input size; returns the
         outputs of the stages in ``out_indices`` (after their pooling).
@@ -69,8 +79,10 @@ class UnpoolIndices:
         self._shapes = list(inputs.pool_shapes) if pooled else []
         self.owner = owner
         if self._indices and len(self._indices) < num_levels:
-            raise ValueError(f'{owner} has {num_levels} unpooling levels but the encoder '
-                             f'provides only {len(self._indices)} pooling index maps')
+            raise ValueError(
+                f'{owner} has {num_levels} unpooling levels but the encoder '
+                f'provides only {len(self._indices)} pooling index maps'
+            )
 
     def take(self, x: Tensor) -> Tuple[Optional[Tensor], Optional[tuple]]:
         """``(indices, pool input size)`` of the deepest pooling not yet undone, for the
@@ -82,5 +94,6 @@ class UnpoolIndices:
             raise ValueError(
                 f'{self.owner}: decoder input {tuple(x.shape)} does not match the encoder '
                 f'pooling indices {tuple(idx.shape)}; set unit_channels to the reversed '
-                'encoder stage channels')
+                'encoder stage channels'
+            )
         return idx, size

@@ -1,5 +1,6 @@
 """Adaptive prior refinement (paper "Adaptive prior", Eq. 6-8, Fig. 5), and the samples'
 priors batched for it."""
+
 import math
 from typing import List
 
@@ -52,13 +53,14 @@ def stack_priors(data_samples: List, size) -> Tensor:
     priors = []
     for sample in data_samples:
         if 'face_prior' not in sample:
-            raise KeyError(f'{sample.metainfo.get("img_path", "<image>")}: no face_prior; add '
-                           'LoadFacePrior and PackFaceInputs to the pipeline')
+            raise KeyError(
+                f'{sample.metainfo.get("img_path", "<image>")}: no face_prior; add '
+                'LoadFacePrior and PackFaceInputs to the pipeline'
+            )
         prior = sample.face_prior.data
         left, right, top, bottom = sample.metainfo.get('padding_size', (0, 0, 0, 0))
         prior = F.pad(prior, (left, right, top, bottom), value=0.0)
         if tuple(prior.shape[-2:]) != tuple(size):
-            prior = resize(prior[None], size=tuple(size), mode='bilinear',
-                           align_corners=False)[0]
+            prior = resize(prior[None], size=tuple(size), mode='bilinear', align_corners=False)[0]
         priors.append(prior)
     return torch.stack(priors)

@@ -1,4 +1,5 @@
 """RD-Unit, the building block of RD-Net (paper Fig. 3 and Fig. 6)."""
+
 from collections import OrderedDict
 from typing import Optional, Tuple
 
@@ -12,10 +13,10 @@ from .unpool import unpool2x
 #: ``(name, shortcut)``. Names are the same in every variant, so a var-a checkpoint initialises
 #: the matching modules of var c / d ("-ft" rows of Table 2) by name.
 VARIANTS = {
-    'a': (('densification', None), ('detail', 'identity')),   # Fig. 6-(a), RED-Net
+    'a': (('densification', None), ('detail', 'identity')),  # Fig. 6-(a), RED-Net
     'b': (('densification', 'identity'), ('detail', 'identity')),  # 6-(b): shortcut added
-    'c': (('densification', None), ),                          # 6-(c): no detail-learning
-    'd': (('detail', 'identity'), ),                           # 6-(d): no densification
+    'c': (('densification', None),),  # 6-(c): no detail-learning
+    'd': (('detail', 'identity'),),  # 6-(d): no densification
 }
 
 
@@ -37,24 +38,38 @@ class RDUnit(nn.Module):
     ``(H, W)`` the encoder pooling input size (``2h x 2w`` without indices).
     """
 
-    def __init__(self, in_channels: int, out_channels: int, variant: str = 'a',
-                 bottleneck_ratio: float = 0.75, conv_cfg: dict = None,
-                 norm_cfg: dict = dict(type='BN'), act_cfg: dict = dict(type='ReLU'),
-                 fallback_mode: str = 'bilinear'):
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        variant: str = 'a',
+        bottleneck_ratio: float = 0.75,
+        conv_cfg: dict = None,
+        norm_cfg: dict = dict(type='BN'),
+        act_cfg: dict = dict(type='ReLU'),
+        fallback_mode: str = 'bilinear',
+    ):
         super().__init__()
         if variant not in VARIANTS:
-            raise ValueError(f'unknown RD-Unit variant {variant!r}; choose from '
-                             f'{sorted(VARIANTS)}')
+            raise ValueError(f'unknown RD-Unit variant {variant!r}; choose from {sorted(VARIANTS)}')
         mid = max(round(in_channels * bottleneck_ratio), 8)
         cfg = dict(conv_cfg=conv_cfg, norm_cfg=norm_cfg, act_cfg=act_cfg)
         self.fallback_mode = fallback_mode
-        self.body = nn.Sequential(OrderedDict(
-            (name, DeconvBottleneck(in_channels, in_channels, mid, shortcut=shortcut, **cfg))
-            for name, shortcut in VARIANTS[variant]))
-        self.reduction = DeconvBottleneck(in_channels, out_channels, mid,
-                                          shortcut='projection', **cfg)
+        self.body = nn.Sequential(
+            OrderedDict(
+                (name, DeconvBottleneck(in_channels, in_channels, mid, shortcut=shortcut, **cfg))
+                for name, shortcut in VARIANTS[variant]
+            )
+        )
+        self.reduction = DeconvBottleneck(
+            in_channels, out_channels, mid, shortcut='projection', **cfg
+        )
 
-    def forward(self, x: Tensor, indices: Optional[Tensor] = None,
-                output_size: Optional[Tuple[int, int]] = None) -> Tensor:
+    def forward(
+        self,
+        x: Tensor,
+        indices: Optional[Tensor] = None,
+        output_size: Optional[Tuple[int, int]] = None,
+    ) -> Tensor:
         x = unpool2x(x, indices, output_size, self.fallback_mode)
         return self.reduction(self.body(x))

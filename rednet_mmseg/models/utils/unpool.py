@@ -1,4 +1,5 @@
 """Max-unpooling with encoder indices, or the documented upsampling fallback."""
+
 from typing import Optional, Tuple
 
 import torch
@@ -15,8 +16,12 @@ def _scatter_needed() -> bool:
     one distinct index, so a plain scatter computes the identical result deterministically and
     exports as ``ScatterElements``; it is about 2x slower on CPU, hence not the default.
     """
-    return (torch.are_deterministic_algorithms_enabled() or torch.onnx.is_in_onnx_export()
-            or torch.compiler.is_exporting() or torch.jit.is_tracing())
+    return (
+        torch.are_deterministic_algorithms_enabled()
+        or torch.onnx.is_in_onnx_export()
+        or torch.compiler.is_exporting()
+        or torch.jit.is_tracing()
+    )
 
 
 def scatter_unpool(x: Tensor, indices: Tensor, output_size: Tuple[int, int]) -> Tensor:
@@ -27,8 +32,12 @@ def scatter_unpool(x: Tensor, indices: Tensor, output_size: Tuple[int, int]) -> 
     return out.reshape(n, c, output_size[0], output_size[1])
 
 
-def unpool2x(x: Tensor, indices: Optional[Tensor], output_size: Optional[Tuple[int, int]],
-             fallback_mode: str = 'bilinear') -> Tensor:
+def unpool2x(
+    x: Tensor,
+    indices: Optional[Tensor],
+    output_size: Optional[Tuple[int, int]],
+    fallback_mode: str = 'bilinear',
+) -> Tensor:
     """Reverse a 2x2 / stride-2 max-pooling.
 
     With ``indices`` (``(N, C, h, w)``, from ``MaxPool2d(return_indices=True)``) every value

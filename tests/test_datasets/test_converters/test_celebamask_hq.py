@@ -16,13 +16,17 @@ def test_merges_masks_and_uses_official_split(celebamask_release, tmp_path, dige
         for i in ids:
             got = cv2.imread(str(tmp_path / 'o' / 'annotations' / split / f'{i}.png'), 0)
             assert np.array_equal(got, labels[i])
-            assert cv2.imread(str(tmp_path / 'o' / 'images' / split / f'{i}.jpg')).shape == \
-                (512, 512, 3)
+            assert cv2.imread(str(tmp_path / 'o' / 'images' / split / f'{i}.jpg')).shape == (
+                512,
+                512,
+                3,
+            )
     assert digest(src) == before
 
 
 def test_later_parts_overwrite_earlier(tmp_path):
     from rednet_mmseg.datasets.converters.celebamask_hq import merge_masks
+
     folder = tmp_path / '0'
     folder.mkdir()
     skin = np.zeros((512, 512), np.uint8)
@@ -35,11 +39,14 @@ def test_later_parts_overwrite_earlier(tmp_path):
     assert label[120, 120] == 1 and label[155, 155] == 2 and label[0, 0] == 0
 
 
-@pytest.mark.parametrize('damage,message', [
-    ('partition', 'has no entry in the partition file'),
-    ('mask', 'not a 512x512 mask'),
-    ('mapping', 'expected "idx orig_idx orig_file"'),
-])
+@pytest.mark.parametrize(
+    'damage,message',
+    [
+        ('partition', 'has no entry in the partition file'),
+        ('mask', 'not a 512x512 mask'),
+        ('mapping', 'expected "idx orig_idx orig_file"'),
+    ],
+)
 def test_errors(celebamask_release, tmp_path, damage, message):
     src = tmp_path / 'src'
     shutil.copytree(celebamask_release[0], src)
@@ -47,8 +54,10 @@ def test_errors(celebamask_release, tmp_path, damage, message):
         lines = (src / 'list_eval_partition.txt').read_text().splitlines()
         (src / 'list_eval_partition.txt').write_text('\n'.join(lines[1:]) + '\n')
     elif damage == 'mask':
-        cv2.imwrite(str(src / 'CelebAMask-HQ-mask-anno' / '0' / '00001_hair.png'),
-                    np.zeros((10, 10), np.uint8))
+        cv2.imwrite(
+            str(src / 'CelebAMask-HQ-mask-anno' / '0' / '00001_hair.png'),
+            np.zeros((10, 10), np.uint8),
+        )
     else:
         (src / 'CelebA-HQ-to-CelebA-mapping.txt').write_text('idx orig_idx orig_file\nx y\n')
     with pytest.raises(ConversionError, match=message):

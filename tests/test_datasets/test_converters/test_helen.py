@@ -11,22 +11,29 @@ import numpy as np
 import pytest
 
 from rednet_mmseg.datasets.converters import ConversionError, convert_helen
-from rednet_mmseg.datasets.converters.helen import (five_points_from_helen194,
-                                                    read_landmark_file, read_split_file)
+from rednet_mmseg.datasets.converters.helen import (
+    five_points_from_helen194,
+    read_landmark_file,
+    read_split_file,
+)
 from rednet_mmseg.testing import make_synthetic_helen
 
 
 def test_converted_tree_matches_release(helen_release, helen_converted):
     src, names, labels = helen_release
     for split in ('train', 'val', 'test'):
-        assert sorted(os.listdir(osp.join(helen_converted, 'images', split))) == \
-            sorted(f'{n}.jpg' for n in names[split])
+        assert sorted(os.listdir(osp.join(helen_converted, 'images', split))) == sorted(
+            f'{n}.jpg' for n in names[split]
+        )
         for n in names[split]:
-            label = cv2.imread(osp.join(helen_converted, 'annotations', split, f'{n}.png'),
-                               cv2.IMREAD_UNCHANGED)
+            label = cv2.imread(
+                osp.join(helen_converted, 'annotations', split, f'{n}.png'), cv2.IMREAD_UNCHANGED
+            )
             assert label.dtype == np.uint8 and np.array_equal(label, labels[n])
-            with open(osp.join(src, 'images', f'{n}.jpg'), 'rb') as a, \
-                    open(osp.join(helen_converted, 'images', split, f'{n}.jpg'), 'rb') as b:
+            with (
+                open(osp.join(src, 'images', f'{n}.jpg'), 'rb') as a,
+                open(osp.join(helen_converted, 'images', split, f'{n}.jpg'), 'rb') as b,
+            ):
                 assert a.read() == b.read()  # copied byte for byte
             pts = np.loadtxt(osp.join(helen_converted, 'landmarks', split, f'{n}.txt'))
             assert pts.shape == (5, 2)
@@ -56,8 +63,11 @@ def test_source_untouched_and_rerunnable(helen_release, tmp_path, digest):
 def test_paper_split(helen_release, tmp_path):
     src, names, _ = helen_release
     counts = convert_helen(src, str(tmp_path / 'p'), split='paper', progress=False)
-    assert counts == dict(train=len(names['train']) + len(names['val']),
-                          val=len(names['val']), test=len(names['test']))
+    assert counts == dict(
+        train=len(names['train']) + len(names['val']),
+        val=len(names['val']),
+        test=len(names['test']),
+    )
 
 
 def test_split_file_syntax(tmp_path):
@@ -75,7 +85,7 @@ def test_split_file_syntax(tmp_path):
 def test_five_points_from_194():
     pts = np.zeros((194, 2))
     pts[114:134] = (30, 40)
-    pts[134:154] = (10, 40)   # the second contour is the image-left eye here
+    pts[134:154] = (10, 40)  # the second contour is the image-left eye here
     pts[49] = (20, 60)
     pts[58:86] = (20, 80)
     pts[60], pts[70] = (5, 80), (35, 81)
@@ -90,13 +100,16 @@ def broken_release(helen_release, tmp_path):
     return src, helen_release[1]
 
 
-@pytest.mark.parametrize('damage,message', [
-    ('missing_label', '_lbl07.png: missing label map'),
-    ('corrupt_image', 'corrupt image'),
-    ('size_mismatch', 'differs from the image size'),
-    ('missing_landmarks', 'no landmark file for image'),
-    ('bad_landmarks', 'expected "x , y"'),
-])
+@pytest.mark.parametrize(
+    'damage,message',
+    [
+        ('missing_label', '_lbl07.png: missing label map'),
+        ('corrupt_image', 'corrupt image'),
+        ('size_mismatch', 'differs from the image size'),
+        ('missing_landmarks', 'no landmark file for image'),
+        ('bad_landmarks', 'expected "x , y"'),
+    ],
+)
 def test_bad_input_clear_error_and_no_output(broken_release, tmp_path, damage, message):
     src, names = broken_release
     name = names['test'][0]
@@ -105,11 +118,9 @@ def test_bad_input_clear_error_and_no_output(broken_release, tmp_path, damage, m
     elif damage == 'corrupt_image':
         (src / 'images' / f'{name}.jpg').write_bytes(b'\xff\xd8 not really a jpeg')
     elif damage == 'size_mismatch':
-        cv2.imwrite(str(src / 'labels' / name / f'{name}_lbl03.png'),
-                    np.zeros((5, 5), np.uint8))
+        cv2.imwrite(str(src / 'labels' / name / f'{name}_lbl03.png'), np.zeros((5, 5), np.uint8))
     else:
-        lm = [p for p in (src / 'annotation').iterdir()
-              if p.read_text().splitlines()[0] == name][0]
+        lm = [p for p in (src / 'annotation').iterdir() if p.read_text().splitlines()[0] == name][0]
         if damage == 'missing_landmarks':
             lm.unlink()
         else:
@@ -130,13 +141,30 @@ def test_output_inside_source_is_refused(helen_release):
 
 def test_cli(helen_release, tmp_path, repo_root):
     out = tmp_path / 'cli'
-    res = subprocess.run([sys.executable, osp.join(repo_root, 'tools/dataset_converters/helen.py'),
-                          helen_release[0], '-o', str(out)], capture_output=True, text=True)
+    res = subprocess.run(
+        [
+            sys.executable,
+            osp.join(repo_root, 'tools/dataset_converters/helen.py'),
+            helen_release[0],
+            '-o',
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert res.returncode == 0, res.stderr
     assert 'train 6, val 3, test 3' in res.stdout
-    res = subprocess.run([sys.executable, osp.join(repo_root, 'tools/dataset_converters/helen.py'),
-                          str(tmp_path / 'nope'), '-o', str(tmp_path / 'o2')],
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        [
+            sys.executable,
+            osp.join(repo_root, 'tools/dataset_converters/helen.py'),
+            str(tmp_path / 'nope'),
+            '-o',
+            str(tmp_path / 'o2'),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert res.returncode != 0 and 'nope: Helen source directory not found' in res.stderr
 
 
@@ -146,16 +174,26 @@ def release_at_original_scale(tmp_path_factory):
     1.2-3.5, as in real Helen), with those original photos."""
     root = tmp_path_factory.mktemp('helen_orig_scale')
     src, originals = str(root / 'release'), str(root / 'originals')
-    names, labels = make_synthetic_helen(src, num_train=4, num_val=2, num_test=2, seed=11,
-                                         size_range=(110, 150), ratio_range=(1.2, 3.5),
-                                         originals_dir=originals)
+    names, labels = make_synthetic_helen(
+        src,
+        num_train=4,
+        num_val=2,
+        num_test=2,
+        seed=11,
+        size_range=(110, 150),
+        ratio_range=(1.2, 3.5),
+        originals_dir=originals,
+    )
     return src, originals, names, labels
 
 
 def _drawn_five_points(src, name, ratio):
     """The 5 points of ``name`` at the resized image's resolution (file coordinates / ratio)."""
-    path = next(p for p in glob.glob(osp.join(src, 'annotation', '*.txt'))
-                if open(p).readline().strip() == name)
+    path = next(
+        p
+        for p in glob.glob(osp.join(src, 'annotation', '*.txt'))
+        if open(p).readline().strip() == name
+    )
     return five_points_from_helen194(read_landmark_file(path)[1] / ratio)
 
 
@@ -163,8 +201,13 @@ def _drawn_five_points(src, name, ratio):
 def test_landmarks_at_original_resolution(release_at_original_scale, tmp_path, with_originals):
     src, originals, names, labels = release_at_original_scale
     report = {}
-    convert_helen(src, str(tmp_path / 'out'), progress=False, landmark_report=report,
-                  original_images=originals if with_originals else None)
+    convert_helen(
+        src,
+        str(tmp_path / 'out'),
+        progress=False,
+        landmark_report=report,
+        original_images=originals if with_originals else None,
+    )
     for split, ns in names.items():
         for n in ns:
             h, w = labels[n].shape
@@ -214,9 +257,18 @@ def test_missing_original_photo(release_at_original_scale, tmp_path):
 
 
 def test_cli_prints_ratio_summary(release_at_original_scale, tmp_path, repo_root):
-    res = subprocess.run([sys.executable, osp.join(repo_root, 'tools/dataset_converters/helen.py'),
-                          release_at_original_scale[0], '-o', str(tmp_path / 'o')],
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        [
+            sys.executable,
+            osp.join(repo_root, 'tools/dataset_converters/helen.py'),
+            release_at_original_scale[0],
+            '-o',
+            str(tmp_path / 'o'),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert res.returncode == 0, res.stderr
-    assert re.search(r'landmark ratio \(original / resized, fit\) for 8 images: min 1\.\d+',
-                     res.stdout), res.stdout
+    assert re.search(
+        r'landmark ratio \(original / resized, fit\) for 8 images: min 1\.\d+', res.stdout
+    ), res.stdout

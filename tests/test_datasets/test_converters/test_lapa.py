@@ -10,8 +10,7 @@ from rednet_mmseg.datasets.converters import ConversionError, convert_lapa
 def test_converts_labels_and_five_points(lapa_release, tmp_path, digest):
     src, names, labels, points = lapa_release
     before = digest(src)
-    assert convert_lapa(src, str(tmp_path / 'o'), progress=False) == dict(train=3, val=2,
-                                                                          test=2)
+    assert convert_lapa(src, str(tmp_path / 'o'), progress=False) == dict(train=3, val=2, test=2)
     for split, ns in names.items():
         for n in ns:
             got = cv2.imread(str(tmp_path / 'o' / 'annotations' / split / f'{n}.png'), 0)
@@ -21,11 +20,14 @@ def test_converts_labels_and_five_points(lapa_release, tmp_path, digest):
     assert digest(src) == before
 
 
-@pytest.mark.parametrize('damage,message', [
-    ('landmark_header', 'expected a first line "106"'),
-    ('label_value', 'label value 12 outside 0..10'),
-    ('missing_label', 'missing or unreadable label'),
-])
+@pytest.mark.parametrize(
+    'damage,message',
+    [
+        ('landmark_header', 'expected a first line "106"'),
+        ('label_value', 'label value 12 outside 0..10'),
+        ('missing_label', 'missing or unreadable label'),
+    ],
+)
 def test_errors(lapa_release, tmp_path, damage, message):
     src = tmp_path / 'src'
     shutil.copytree(lapa_release[0], src)

@@ -36,8 +36,11 @@ def test_impure_pixel_error_names_file_and_pixel(copy, tmp_path):
     img = cv2.imread(str(ppm))
     img[7, 11] = (10, 200, 30)  # BGR, not a pure colour
     cv2.imwrite(str(ppm), img)
-    with pytest.raises(ConversionError, match=rf'{name}.ppm: pixel \(x=11, y=7\) has colour '
-                                              r'RGB\(30, 200, 10\)'):
+    with pytest.raises(
+        ConversionError,
+        match=rf'{name}.ppm: pixel \(x=11, y=7\) has colour '
+        r'RGB\(30, 200, 10\)',
+    ):
         convert_lfw(str(src), str(tmp_path / 'out'), progress=False)
     assert not (tmp_path / 'out').exists()
     convert_lfw(str(src), str(tmp_path / 'out'), unknown='ignore', progress=False)
@@ -45,11 +48,14 @@ def test_impure_pixel_error_names_file_and_pixel(copy, tmp_path):
     assert label[7, 11] == 255 and (label != 255).sum() == label.size - 1
 
 
-@pytest.mark.parametrize('damage,message', [
-    ('split_line', r'parts_test.txt:1: expected "Name N"'),
-    ('missing_image', 'missing, unreadable or corrupt image'),
-    ('missing_ppm', 'missing, unreadable or corrupt label image'),
-])
+@pytest.mark.parametrize(
+    'damage,message',
+    [
+        ('split_line', r'parts_test.txt:1: expected "Name N"'),
+        ('missing_image', 'missing, unreadable or corrupt image'),
+        ('missing_ppm', 'missing, unreadable or corrupt label image'),
+    ],
+)
 def test_errors(copy, tmp_path, damage, message):
     src, names = copy
     name = names['test'][0]
@@ -66,7 +72,16 @@ def test_errors(copy, tmp_path, damage, message):
 
 
 def test_cli_summary(lfw_release, tmp_path, repo_root):
-    res = subprocess.run([sys.executable, 'tools/dataset_converters/lfw.py', lfw_release[0],
-                          '-o', str(tmp_path / 'o')], cwd=repo_root, capture_output=True,
-                         text=True)
+    res = subprocess.run(
+        [
+            sys.executable,
+            'tools/dataset_converters/lfw.py',
+            lfw_release[0],
+            '-o',
+            str(tmp_path / 'o'),
+        ],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+    )
     assert res.returncode == 0 and 'train 3, val 2, test 2 images' in res.stdout, res.stderr

@@ -1,4 +1,5 @@
 """PackFaceInputs: the prior restored from its pipeline form, channels swapped after a flip."""
+
 import numpy as np
 
 from rednet_mmseg.datasets import PackFaceInputs
@@ -9,10 +10,18 @@ def _results(flip):
     prior = np.zeros((2, 3, 6), np.float32)
     prior[..., 2] = 0.75  # class 2 (left brow) likely, class 4 (left eye) less
     prior[..., 4] = 0.25
-    return dict(img=np.zeros((2, 3, 3), np.uint8), gt_seg_map=np.zeros((2, 3), np.uint8),
-                gt_prior=store_prior(prior), seg_fields=['gt_seg_map', 'gt_prior'],
-                flip=flip, flip_direction='horizontal', swap_seg_labels=[(2, 3), (4, 5)],
-                img_path='a.jpg', ori_shape=(2, 3), img_shape=(2, 3))
+    return dict(
+        img=np.zeros((2, 3, 3), np.uint8),
+        gt_seg_map=np.zeros((2, 3), np.uint8),
+        gt_prior=store_prior(prior),
+        seg_fields=['gt_seg_map', 'gt_prior'],
+        flip=flip,
+        flip_direction='horizontal',
+        swap_seg_labels=[(2, 3), (4, 5)],
+        img_path='a.jpg',
+        ori_shape=(2, 3),
+        img_shape=(2, 3),
+    )
 
 
 def test_packs_prior_channels_first():

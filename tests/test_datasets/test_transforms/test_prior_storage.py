@@ -1,9 +1,14 @@
 """The prior's pipeline form survives mmseg's value-based left/right label swap."""
+
 import numpy as np
 from mmseg.datasets.transforms import RandomFlip
 
-from rednet_mmseg.datasets.transforms.prior_storage import (STORED_NO_PRIOR, is_stored_prior,
-                                                            restore_prior, store_prior)
+from rednet_mmseg.datasets.transforms.prior_storage import (
+    STORED_NO_PRIOR,
+    is_stored_prior,
+    restore_prior,
+    store_prior,
+)
 
 
 def test_round_trip_and_no_prior_value():
@@ -20,8 +25,12 @@ def test_label_swap_cannot_touch_a_stored_prior():
     (in [-1, 0]) are never class indices, so only the mirroring touches them."""
     prior = np.zeros((2, 3, 11), np.float32)
     prior[..., 2] = 1.0
-    results = dict(img=np.zeros((2, 3, 3), np.uint8), gt_seg_map=np.full((2, 3), 2, np.uint8),
-                   gt_prior=store_prior(prior), seg_fields=['gt_seg_map', 'gt_prior'])
+    results = dict(
+        img=np.zeros((2, 3, 3), np.uint8),
+        gt_seg_map=np.full((2, 3), 2, np.uint8),
+        gt_prior=store_prior(prior),
+        seg_fields=['gt_seg_map', 'gt_prior'],
+    )
     out = RandomFlip(prob=1.0, swap_seg_labels=[(2, 3), (4, 5)])(results)
     assert (out['gt_seg_map'] == 3).all()  # labels swapped
     np.testing.assert_array_equal(out['gt_prior'], store_prior(prior))  # values kept

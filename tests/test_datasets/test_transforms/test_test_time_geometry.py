@@ -14,6 +14,7 @@ upper lip / lower lip F1):
 | 0.33 | 93.62 / 95.73 / 95.54 | 97.26 / 98.07 / 97.94 | 99.28 / 99.51 / 99.57 |
 | 0.25 | 91.24 / 93.29 / 93.69 | 96.37 / 97.48 / 97.52 | 98.97 / 99.17 / 99.19 |
 """
+
 import numpy as np
 import pytest
 import torch
@@ -33,9 +34,11 @@ TINY = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-1k_synthhelen-128x128.py'
 def large_faces(tmp_path_factory):
     """Converted Helen-format faces of 420-520 px (the scales below shrink them)."""
     from rednet_mmseg.datasets.converters import convert_helen
+
     root = tmp_path_factory.mktemp('geometry')
-    make_synthetic_helen(str(root / 'release'), num_train=1, num_val=1, num_test=4, seed=21,
-                         size_range=(420, 520))
+    make_synthetic_helen(
+        str(root / 'release'), num_train=1, num_val=1, num_test=4, seed=21, size_range=(420, 520)
+    )
     convert_helen(str(root / 'release'), str(root / 'helen'), progress=False)
     return str(root / 'helen')
 
@@ -45,8 +48,9 @@ def _oracle_scores(results: dict, transform: FaceCropResize, num_classes: int) -
     gt = results['gt_seg_map']
     channels = []
     for c in range(num_classes):
-        r = dict(img=(gt == c).astype(np.float32), gt_keypoints=results['gt_keypoints'],
-                 seg_fields=[])
+        r = dict(
+            img=(gt == c).astype(np.float32), gt_keypoints=results['gt_keypoints'], seg_fields=[]
+        )
         channels.append(transform.transform(r)['img'])
     return torch.from_numpy(np.stack(channels))
 
@@ -55,6 +59,7 @@ def oracle_f1(root: str, repo_root: str, target_scale: float) -> dict:
     """Helen F1 of the oracle on the test split, the faces scaled by about ``target_scale``."""
     import os
     import os.path as osp
+
     cfg = Config.fromfile(osp.join(repo_root, HELEN))
     pipeline = [dict(t) for t in cfg.test_pipeline]
     resize = next(t for t in pipeline if t['type'] == 'FaceCropResize')
@@ -62,22 +67,30 @@ def oracle_f1(root: str, repo_root: str, target_scale: float) -> dict:
     metric = FaceParsingMetric(protocol='helen')
     metric.dataset_meta = dict(classes=[str(i) for i in range(11)])
     # the ground truth, with the key points, in the original frame
-    load = Compose([dict(type='LoadImageFromFile'), dict(type='LoadFaceLandmarks'),
-                    dict(type='LoadAnnotations')])
+    load = Compose(
+        [
+            dict(type='LoadImageFromFile'),
+            dict(type='LoadFaceLandmarks'),
+            dict(type='LoadAnnotations'),
+        ]
+    )
     scales = []
     for name in sorted(os.listdir(osp.join(root, 'images', 'test'))):
         stem = osp.splitext(name)[0]
-        info = dict(img_path=osp.join(root, 'images', 'test', name),
-                    seg_map_path=osp.join(root, 'annotations', 'test', stem + '.png'),
-                    landmark_path=osp.join(root, 'landmarks', 'test', stem + '.txt'),
-                    reduce_zero_label=False)
+        info = dict(
+            img_path=osp.join(root, 'images', 'test', name),
+            seg_map_path=osp.join(root, 'annotations', 'test', stem + '.png'),
+            landmark_path=osp.join(root, 'landmarks', 'test', stem + '.txt'),
+            reduce_zero_label=False,
+        )
         orig = load(dict(info, seg_fields=[]))
         pts = orig['gt_keypoints'][0, :, :2]
         side = float((pts.max(0) - pts.min(0)).max())
         ratio = float(np.mean(resize['face_ratios']))
         size = max(8, round(target_scale * side / ratio))
-        transform = FaceCropResize(scale=(size, size), face_ratios=resize['face_ratios'],
-                                   mode='rescale')
+        transform = FaceCropResize(
+            scale=(size, size), face_ratios=resize['face_ratios'], mode='rescale'
+        )
         resize.update(scale=(size, size))
         packed = Compose(pipeline)(dict(info, seg_fields=[]))
         sample = packed['data_samples']

@@ -12,9 +12,10 @@ class _Runner:
 
 def test_weights_become_channels_last_and_outputs_unchanged():
     torch.manual_seed(0)
-    model = nn.Sequential(RedNetEncoder(arch='tiny'),
-                          RDHead(in_channels=128, channels=16, unit_channels=(128, 64, 32, 16),
-                                 num_classes=3)).eval()
+    model = nn.Sequential(
+        RedNetEncoder(arch='tiny'),
+        RDHead(in_channels=128, channels=16, unit_channels=(128, 64, 32, 16), num_classes=3),
+    ).eval()
     x = torch.rand(1, 3, 64, 64)
     with torch.no_grad():
         before = model(x)
@@ -26,7 +27,7 @@ def test_weights_become_channels_last_and_outputs_unchanged():
     assert torch.allclose(before, after, rtol=1e-4, atol=1e-4 * float(before.abs().max()))
 
 
-DDP_SCRIPT = '''
+DDP_SCRIPT = """
 import torch, torch.distributed as dist, torch.nn as nn
 from mmengine.model import MMDistributedDataParallel
 from rednet_mmseg.engine import ChannelsLastHook
@@ -71,7 +72,7 @@ diff = max((a - b).abs().max().item() for a, b in zip(net.parameters(), ref.para
 assert net[0].weight.is_contiguous(memory_format=torch.channels_last)
 if rank == 0:
     print('MAXDIFF', diff)
-'''
+"""
 
 
 def test_ddp_is_rebuilt_on_channels_last_parameters(tmp_path):
@@ -82,11 +83,25 @@ def test_ddp_is_rebuilt_on_channels_last_parameters(tmp_path):
     import os
     import subprocess
     import sys
+
     script = tmp_path / 'ddp_channels_last.py'
     script.write_text(DDP_SCRIPT)
-    res = subprocess.run([sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2',
-                          '--master_port', '29561', str(script)], capture_output=True, text=True,
-                         timeout=300, env=dict(os.environ, OMP_NUM_THREADS='1'))
+    res = subprocess.run(
+        [
+            sys.executable,
+            '-m',
+            'torch.distributed.run',
+            '--nproc_per_node',
+            '2',
+            '--master_port',
+            '29561',
+            str(script),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ, OMP_NUM_THREADS='1'),
+    )
     assert res.returncode == 0, res.stderr[-3000:]
     diff = float(res.stdout.split('MAXDIFF')[1].split()[0])
     assert diff < 1e-6, diff

@@ -1,4 +1,5 @@
 """NumClassCheckHook stops a run whose heads disagree with the data set's classes."""
+
 import types
 
 import pytest
@@ -13,7 +14,8 @@ def _runner(num_classes, aux_classes=None, classes=('bg', 'skin', 'hair')):
     model.decode_head = FCNHead(in_channels=4, channels=4, num_classes=num_classes)
     if aux_classes is not None:
         model.auxiliary_head = nn.ModuleList(
-            [FCNHead(in_channels=4, channels=4, num_classes=n) for n in aux_classes])
+            [FCNHead(in_channels=4, channels=4, num_classes=n) for n in aux_classes]
+        )
     dataset = types.SimpleNamespace(metainfo=dict(classes=classes), data_root='data/lfw')
     loader = types.SimpleNamespace(dataset=dataset)
     loop = types.SimpleNamespace(dataloader=loader)
@@ -29,12 +31,18 @@ def test_matching_heads_pass():
 
 
 def test_wrong_decode_head_is_named():
-    with pytest.raises(ValueError, match=r"model.decode_head.num_classes=11 but the training "
-                       r"data set .*data_root='data/lfw'.* has 3 classes"):
+    with pytest.raises(
+        ValueError,
+        match=r'model.decode_head.num_classes=11 but the training '
+        r"data set .*data_root='data/lfw'.* has 3 classes",
+    ):
         NumClassCheckHook().before_train(_runner(11))
 
 
 def test_wrong_cascade_auxiliary_head_is_named():
-    with pytest.raises(ValueError, match=r'model.auxiliary_head\[1\].num_classes=19 but the '
-                       r'test data set'):
+    with pytest.raises(
+        ValueError,
+        match=r'model.auxiliary_head\[1\].num_classes=19 but the '
+        r'test data set',
+    ):
         NumClassCheckHook().before_test(_runner(3, aux_classes=(3, 19)))

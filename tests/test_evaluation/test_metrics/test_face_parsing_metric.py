@@ -11,20 +11,34 @@ from rednet_mmseg.evaluation import FaceParsingMetric
 # One row per pixel: (ground truth, prediction). Hand-built to contain in-group confusions
 # (left brow -> right brow, left eye -> right eye, upper lip -> inner mouth), cross-group
 # confusions (right brow -> nose, hair -> skin) and an ignored pixel.
-PAIRS = [(2, 2), (2, 3), (3, 3), (3, 6), (4, 5), (5, 5), (6, 6), (7, 8), (8, 8), (9, 9), (1, 1),
-         (0, 0), (10, 1), (255, 0)]
+PAIRS = [
+    (2, 2),
+    (2, 3),
+    (3, 3),
+    (3, 6),
+    (4, 5),
+    (5, 5),
+    (6, 6),
+    (7, 8),
+    (8, 8),
+    (9, 9),
+    (1, 1),
+    (0, 0),
+    (10, 1),
+    (255, 0),
+]
 # Worked out by hand from PAIRS, F1(G) = 2 hits / (#gt in G + #pred in G):
 EXPECTED_GROUPS = {
-    'brows': 2 * 3 / (4 + 3),        # gt 2,2,3,3; pred in {2,3}: 3 pixels; hits 3
-    'eyes': 1.0,                     # 4->5 is a hit inside the group
-    'nose': 2 * 1 / (1 + 2),         # 3->6 adds a false nose pixel
+    'brows': 2 * 3 / (4 + 3),  # gt 2,2,3,3; pred in {2,3}: 3 pixels; hits 3
+    'eyes': 1.0,  # 4->5 is a hit inside the group
+    'nose': 2 * 1 / (1 + 2),  # 3->6 adds a false nose pixel
     'upper_lip': 0.0,
     'inner_mouth': 2 * 1 / (1 + 2),
     'lower_lip': 1.0,
-    'mouth_all': 1.0,                # 7->8 is a hit for the mouth
-    'skin': 2 * 1 / (1 + 2),         # 10->1 adds a false skin pixel
+    'mouth_all': 1.0,  # 7->8 is a hit for the mouth
+    'skin': 2 * 1 / (1 + 2),  # 10->1 adds a false skin pixel
     'hair': 0.0,
-    'overall': 1.0,                  # every 2..9 pixel is predicted inside 2..9
+    'overall': 1.0,  # every 2..9 pixel is predicted inside 2..9
 }
 EXPECTED_ACC = 8 / 13
 EXPECTED_CLASS = [1, 2 / 3, 2 / 3, 0.5, 0, 2 / 3, 2 / 3, 0, 2 / 3, 1, 0]
@@ -32,8 +46,10 @@ EXPECTED_MF1 = sum(EXPECTED_CLASS[1:]) / 10
 
 
 def _sample(gt, pred):
-    return dict(gt_sem_seg=dict(data=torch.as_tensor(gt)[None]),
-                pred_sem_seg=dict(data=torch.as_tensor(pred)[None]))
+    return dict(
+        gt_sem_seg=dict(data=torch.as_tensor(gt)[None]),
+        pred_sem_seg=dict(data=torch.as_tensor(pred)[None]),
+    )
 
 
 def _metric():
@@ -62,8 +78,10 @@ def test_hand_computed_helen_protocol():
 def test_dataset_level_accumulation_not_per_image_mean():
     """Two images of different sizes give the same scores as one image holding all pixels."""
     gt, pred = np.array(PAIRS).T
-    split = [_sample(gt[:4].reshape(2, 2), pred[:4].reshape(2, 2)),
-             _sample(gt[4:].reshape(1, 10), pred[4:].reshape(1, 10))]
+    split = [
+        _sample(gt[:4].reshape(2, 2), pred[:4].reshape(2, 2)),
+        _sample(gt[4:].reshape(1, 10), pred[4:].reshape(1, 10)),
+    ]
     res = _run(_metric(), split)
     assert res['F1.brows'] == pytest.approx(100 * EXPECTED_GROUPS['brows'])
     assert res['F1.overall'] == pytest.approx(100.0)
@@ -96,6 +114,7 @@ def test_custom_groups():
 
 def test_lfw_protocol_table3_by_hand(tmp_path):
     from rednet_mmseg.datasets import LFWPartLabelsDataset
+
     metric = FaceParsingMetric(protocol='lfw', output_dir=str(tmp_path))
     metric.dataset_meta = dict(classes=LFWPartLabelsDataset.METAINFO['classes'])
     # (gt, pred): bg 0, skin 1, hair 2

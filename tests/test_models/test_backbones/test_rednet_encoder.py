@@ -10,9 +10,13 @@ def test_paper_arch_shapes_and_indices():
     with torch.no_grad():
         feats = net(torch.rand(1, 3, 224, 224))
     assert isinstance(feats, PooledFeatures) and isinstance(feats, tuple)
-    assert [tuple(f.shape) for f in feats] == [(1, 64, 112, 112), (1, 128, 56, 56),
-                                              (1, 256, 28, 28), (1, 512, 14, 14),
-                                              (1, 512, 7, 7)]
+    assert [tuple(f.shape) for f in feats] == [
+        (1, 64, 112, 112),
+        (1, 128, 56, 56),
+        (1, 256, 28, 28),
+        (1, 512, 14, 14),
+        (1, 512, 7, 7),
+    ]
     assert len(feats.pool_indices) == 5
     assert feats.pool_shapes == ((224, 224), (112, 112), (56, 56), (28, 28), (14, 14))
     for f, idx in zip(feats, feats.pool_indices):
@@ -20,7 +24,7 @@ def test_paper_arch_shapes_and_indices():
 
 
 def test_out_indices_and_six_units_for_pretraining():
-    net = RedNetEncoder(arch='tiny', num_units=6, out_indices=(5, )).eval()
+    net = RedNetEncoder(arch='tiny', num_units=6, out_indices=(5,)).eval()
     feats = net(torch.rand(2, 3, 64, 64))
     # unit 6 is not followed by pooling: stride 32 like stage 5
     assert len(feats) == 1 and tuple(feats[0].shape) == (2, 128, 2, 2)
@@ -33,8 +37,7 @@ def test_odd_input_sizes_keep_pool_shapes():
     assert feats.pool_shapes[:3] == ((250, 250), (125, 125), (62, 62))
 
 
-@pytest.mark.parametrize('kwargs', [dict(arch='nope'), dict(num_units=7),
-                                    dict(out_indices=(5, ))])
+@pytest.mark.parametrize('kwargs', [dict(arch='nope'), dict(num_units=7), dict(out_indices=(5,))])
 def test_invalid_arguments(kwargs):
     with pytest.raises((KeyError, ValueError)):
         RedNetEncoder(**kwargs)
@@ -43,6 +46,7 @@ def test_invalid_arguments(kwargs):
 def test_paper_model_size_matches_table2():
     """Table 2: 107 MB for var a/b, 90 MB for var c/d (fp32 parameters)."""
     from rednet_mmseg.models import RDHead
+
     enc = RedNetEncoder()
     sizes = {}
     for variant in 'abcd':

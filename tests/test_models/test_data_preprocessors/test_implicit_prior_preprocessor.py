@@ -16,8 +16,10 @@ def _sample(h, w, k=3):
 def test_prior_appended_as_channels_and_padded_like_the_image():
     pre = PriorConcatPreProcessor(mean=[0, 0, 0], std=[1, 1, 1], size=(8, 8))
     samples = [_sample(6, 8), _sample(8, 5)]
-    data = dict(inputs=[torch.randint(0, 255, (3, 6, 8)).byte(),
-                        torch.randint(0, 255, (3, 8, 5)).byte()], data_samples=samples)
+    data = dict(
+        inputs=[torch.randint(0, 255, (3, 6, 8)).byte(), torch.randint(0, 255, (3, 8, 5)).byte()],
+        data_samples=samples,
+    )
     out = pre(data, training=True)
     assert out['inputs'].shape == (2, 6, 8, 8)
     assert torch.allclose(out['inputs'][0, 3:, :6, :], samples[0].face_prior.data)

@@ -27,8 +27,7 @@ def test_decoder_uses_indices():
     head = _tiny_head().eval()
     feats = enc(torch.rand(1, 3, 64, 64))
     seen = {}
-    head.units[0].body.register_forward_hook(
-        lambda m, inp, out: seen.setdefault('x', inp[0]))
+    head.units[0].body.register_forward_hook(lambda m, inp, out: seen.setdefault('x', inp[0]))
     head(feats)
     unpooled = seen['x']
     windows = unpooled.unfold(2, 2, 2).unfold(3, 2, 2).reshape(1, 128, 2, 2, 4)
@@ -38,8 +37,13 @@ def test_decoder_uses_indices():
 def test_paper_init_is_normal_001():
     head = RDHead(in_channels=512, channels=64, num_classes=11)
     head.init_weights()
-    w = torch.cat([m.weight.flatten() for m in head.modules()
-                   if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))])
+    w = torch.cat(
+        [
+            m.weight.flatten()
+            for m in head.modules()
+            if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))
+        ]
+    )
     assert abs(w.std().item() - 0.01) < 1e-3 and abs(w.mean().item()) < 1e-3
 
 
@@ -50,16 +54,18 @@ def test_mismatched_unit_channels_give_clear_error():
         head(enc(torch.rand(1, 3, 64, 64)))
 
 
-@pytest.mark.parametrize('backbone,in_channels,units', [
-    (lambda: ResNetV1c(depth=18, base_channels=16, stem_channels=16), 128, (64, 32, 16, 16)),
-    (lambda: MobileNetV2(widen_factor=0.25, out_indices=(1, 6)), 80, (32, 16, 16, 16)),
-])
+@pytest.mark.parametrize(
+    'backbone,in_channels,units',
+    [
+        (lambda: ResNetV1c(depth=18, base_channels=16, stem_channels=16), 128, (64, 32, 16, 16)),
+        (lambda: MobileNetV2(widen_factor=0.25, out_indices=(1, 6)), 80, (32, 16, 16, 16)),
+    ],
+)
 def test_fallback_on_mmseg_backbones(backbone, in_channels, units):
     """mmseg backbones return plain tuples: RDHead upsamples instead of unpooling."""
     net = backbone()
     net.eval()  # mmseg's ResNet.train() returns None, so no chaining
-    head = RDHead(in_channels=in_channels, channels=16, unit_channels=units,
-                  num_classes=11).eval()
+    head = RDHead(in_channels=in_channels, channels=16, unit_channels=units, num_classes=11).eval()
     with torch.no_grad():
         feats = net(torch.rand(1, 3, 64, 64))
         assert not hasattr(feats, 'pool_indices')
@@ -67,15 +73,33 @@ def test_fallback_on_mmseg_backbones(backbone, in_channels, units):
     assert out.shape == (1, 11, 64, 64)
 
 
-@pytest.mark.parametrize('head_cfg', [
-    dict(type='FCNHead', in_channels=128, channels=16, num_convs=1, num_classes=11),
-    dict(type='UPerHead', in_channels=[32, 64, 128, 128], in_index=[1, 2, 3, 4], channels=16,
-         pool_scales=(1, 2), num_classes=11),
-    dict(type='DepthwiseSeparableASPPHead', in_channels=128, in_index=4, channels=16,
-         dilations=(1, 2), c1_in_channels=16, c1_channels=8, num_classes=11),
-])
+@pytest.mark.parametrize(
+    'head_cfg',
+    [
+        dict(type='FCNHead', in_channels=128, channels=16, num_convs=1, num_classes=11),
+        dict(
+            type='UPerHead',
+            in_channels=[32, 64, 128, 128],
+            in_index=[1, 2, 3, 4],
+            channels=16,
+            pool_scales=(1, 2),
+            num_classes=11,
+        ),
+        dict(
+            type='DepthwiseSeparableASPPHead',
+            in_channels=128,
+            in_index=4,
+            channels=16,
+            dilations=(1, 2),
+            c1_in_channels=16,
+            c1_channels=8,
+            num_classes=11,
+        ),
+    ],
+)
 def test_mmseg_heads_on_rednet_features(head_cfg):
     from mmseg.registry import MODELS
+
     enc = RedNetEncoder(arch='tiny').eval()
     head = MODELS.build(head_cfg).eval()
     with torch.no_grad():

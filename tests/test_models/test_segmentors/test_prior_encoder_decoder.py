@@ -9,13 +9,25 @@ from mmseg.registry import DATASETS, MODELS
 
 def _model(prior_in_test=True):
     cfg = dict(
-        type='PriorEncoderDecoder', prior_in_test=prior_in_test,
-        data_preprocessor=dict(type='SegDataPreProcessor', mean=[0, 0, 0], std=[1, 1, 1],
-                               size=(96, 96), seg_pad_val=255),
+        type='PriorEncoderDecoder',
+        prior_in_test=prior_in_test,
+        data_preprocessor=dict(
+            type='SegDataPreProcessor',
+            mean=[0, 0, 0],
+            std=[1, 1, 1],
+            size=(96, 96),
+            seg_pad_val=255,
+        ),
         backbone=dict(type='RedNetEncoder', arch='tiny'),
-        decode_head=dict(type='RDHead', in_channels=128, channels=16,
-                         unit_channels=(128, 64, 32, 16), num_classes=11),
-        test_cfg=ConfigDict(mode='whole'))
+        decode_head=dict(
+            type='RDHead',
+            in_channels=128,
+            channels=16,
+            unit_channels=(128, 64, 32, 16),
+            num_classes=11,
+        ),
+        test_cfg=ConfigDict(mode='whole'),
+    )
     model = MODELS.build(cfg)
     model.init_weights()
     # a decoder that knows nothing: uniform scores, adaptive scale 1 everywhere
@@ -27,16 +39,27 @@ def _model(prior_in_test=True):
 def _data(root, split, crop=None):
     steps = [dict(type='RandomCrop', crop_size=crop)] if crop else []
     load_ann = [dict(type='LoadAnnotations')]
-    pipe = [dict(type='LoadImageFromFile'),
-            *(load_ann if crop else []),
-            dict(type='LoadFacePrior', bank_file=osp.join(root, 'prior_bank.npz'),
-                 num_neighbors=2),
-            dict(type='Resize', scale=(80, 80), keep_ratio=True), *steps,
-            *([] if crop else load_ann), dict(type='PackFaceInputs')]
-    return DATASETS.build(dict(
-        type='HelenDataset', data_root=root, pipeline=pipe,
-        data_prefix=dict(img_path=f'images/{split}', seg_map_path=f'annotations/{split}',
-                         landmark_path=f'landmarks/{split}')))
+    pipe = [
+        dict(type='LoadImageFromFile'),
+        *(load_ann if crop else []),
+        dict(type='LoadFacePrior', bank_file=osp.join(root, 'prior_bank.npz'), num_neighbors=2),
+        dict(type='Resize', scale=(80, 80), keep_ratio=True),
+        *steps,
+        *([] if crop else load_ann),
+        dict(type='PackFaceInputs'),
+    ]
+    return DATASETS.build(
+        dict(
+            type='HelenDataset',
+            data_root=root,
+            pipeline=pipe,
+            data_prefix=dict(
+                img_path=f'images/{split}',
+                seg_map_path=f'annotations/{split}',
+                landmark_path=f'landmarks/{split}',
+            ),
+        )
+    )
 
 
 def test_inference_uses_prior_at_ground_truth_resolution(helen_converted):
@@ -50,8 +73,9 @@ def test_inference_uses_prior_at_ground_truth_resolution(helen_converted):
         gt = sample.gt_sem_seg.data
         assert sample.pred_sem_seg.data.shape == gt.shape  # original resolution
         # uniform scores + scale 1: the refined map is (1/K + prior) / 2, its argmax the prior's
-        prior = torch.nn.functional.interpolate(src.face_prior.data[None], gt.shape[-2:],
-                                                mode='bilinear')[0]
+        prior = torch.nn.functional.interpolate(
+            src.face_prior.data[None], gt.shape[-2:], mode='bilinear'
+        )[0]
         agree = (sample.pred_sem_seg.data[0] == prior.argmax(0)).float().mean()
         assert agree > 0.97
         probs = sample.seg_logits.data.exp()
@@ -68,8 +92,7 @@ def test_inference_uses_prior_at_ground_truth_resolution(helen_converted):
 
 def test_training_loss_is_eq2(helen_converted):
     model = _model().train()
-    batch = pseudo_collate([_data(helen_converted, 'train', crop=(64, 64))[i]
-                            for i in range(2)])
+    batch = pseudo_collate([_data(helen_converted, 'train', crop=(64, 64))[i] for i in range(2)])
     data = model.data_preprocessor(batch, True)
     model.decode_head.dropout = None  # deterministic head
     loss = model.loss(**data)['decode.loss_ce']
@@ -79,7 +102,7 @@ def test_training_loss_is_eq2(helen_converted):
         label = s.gt_sem_seg.data[0]
         prior = s.face_prior.data
         pad = torch.zeros(11, *label.shape)
-        pad[:, :prior.shape[1], :prior.shape[2]] = prior
+        pad[:, : prior.shape[1], : prior.shape[2]] = prior
         valid = label != 255
         p_label = pad.gather(0, label.clamp(max=10)[None].long())[0]
         total += -torch.log((1 / 11 + p_label[valid]) / 2).sum().item()

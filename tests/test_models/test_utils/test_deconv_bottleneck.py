@@ -1,12 +1,14 @@
 """DeconvBottleneck: the three RD-Unit modules' body; act_cfg is honoured after the addition."""
+
 import pytest
 import torch
 
 from rednet_mmseg.models import DeconvBottleneck
 
 
-@pytest.mark.parametrize('shortcut,cin,cout', [(None, 8, 6), ('identity', 8, 8),
-                                               ('projection', 8, 4)])
+@pytest.mark.parametrize(
+    'shortcut,cin,cout', [(None, 8, 6), ('identity', 8, 8), ('projection', 8, 4)]
+)
 def test_shapes_and_shortcuts(shortcut, cin, cout):
     m = DeconvBottleneck(cin, cout, 4, shortcut=shortcut, conv_cfg=dict(type='deconv')).eval()
     assert m(torch.rand(2, cin, 5, 7)).shape == (2, cout, 5, 7)
@@ -24,8 +26,9 @@ def test_identity_shortcut_adds_the_input():
 def test_act_cfg_after_the_addition():
     """LeakyReLU after the sum lets negative outputs through; the default ReLU does not."""
     x = -torch.rand(1, 4, 6, 6) - 1  # a negative input dominates the sum
-    leaky = DeconvBottleneck(4, 4, 2, shortcut='identity',
-                             act_cfg=dict(type='LeakyReLU', negative_slope=0.1)).eval()
+    leaky = DeconvBottleneck(
+        4, 4, 2, shortcut='identity', act_cfg=dict(type='LeakyReLU', negative_slope=0.1)
+    ).eval()
     relu = DeconvBottleneck(4, 4, 2, shortcut='identity').eval()
     with torch.no_grad():
         assert (leaky(x) < 0).any() and (relu(x) >= 0).all()

@@ -18,11 +18,13 @@ def test_eq6_to_8_hand_computed():
     h2 = -(0.25 * math.log(0.25) * 2 + 0.5 * math.log(0.5)) / math.log(3)
     assert torch.allclose(scale, torch.tensor([1.0, 0.0, h2]), atol=1e-6)
     final = refine_with_prior(logits, prior).exp()[0, :, 0]
-    expected = torch.tensor([
-        [(1 / 3 + 0.5) / 2, (1 / 3 + 0.5) / 2, (1 / 3) / 2],   # (P + 1 * Pr) / (1 + 1)
-        [1.0, 0.0, 0.0],                                         # confident: unchanged
-        [0.25 / (1 + h2), 0.5 / (1 + h2), (0.25 + h2) / (1 + h2)],
-    ]).T
+    expected = torch.tensor(
+        [
+            [(1 / 3 + 0.5) / 2, (1 / 3 + 0.5) / 2, (1 / 3) / 2],  # (P + 1 * Pr) / (1 + 1)
+            [1.0, 0.0, 0.0],  # confident: unchanged
+            [0.25 / (1 + h2), 0.5 / (1 + h2), (0.25 + h2) / (1 + h2)],
+        ]
+    ).T
     assert torch.allclose(final, expected, atol=1e-6)
     assert torch.allclose(final.sum(0), torch.ones(3))
 

@@ -3,8 +3,8 @@ import torch
 import torch.nn as nn
 
 from rednet_mmseg.models import DeconvBottleneck, RDUnit
-from rednet_mmseg.models.utils.unpool import unpool2x
 from rednet_mmseg.models.utils.rd_unit import VARIANTS
+from rednet_mmseg.models.utils.unpool import unpool2x
 
 
 def test_unpool_round_trip_restores_maxima_positions():
@@ -34,9 +34,12 @@ def test_fallback_upsamples_without_indices():
 def test_variant_module_structure(variant):
     unit = RDUnit(16, 8, variant=variant)
     modules = [(name, m.shortcut_type) for name, m in unit.body.named_children()]
-    expected = dict(a=[('densification', None), ('detail', 'identity')],
-                    b=[('densification', 'identity'), ('detail', 'identity')],
-                    c=[('densification', None)], d=[('detail', 'identity')])[variant]
+    expected = dict(
+        a=[('densification', None), ('detail', 'identity')],
+        b=[('densification', 'identity'), ('detail', 'identity')],
+        c=[('densification', None)],
+        d=[('detail', 'identity')],
+    )[variant]
     assert modules == expected
     assert unit.reduction.shortcut_type == 'projection'
 

@@ -17,8 +17,10 @@ def test_scatter_unpool_equals_max_unpool(shape, channels_last):
     new = scatter_unpool(pooled, idx, shape[-2:])
     assert torch.equal(ref, new)
     g = torch.randn(shape)
-    assert torch.equal(torch.autograd.grad((ref * g).sum(), pooled)[0],
-                       torch.autograd.grad((new * g).sum(), pooled)[0])
+    assert torch.equal(
+        torch.autograd.grad((ref * g).sum(), pooled)[0],
+        torch.autograd.grad((new * g).sum(), pooled)[0],
+    )
 
 
 def test_deterministic_mode_uses_the_scatter():
