@@ -176,3 +176,28 @@ def test_config_builds_and_runs(path, converted_roots):
         out = model.test_step(pseudo_collate([test_ds[0]]))
     gt = out[0].gt_sem_seg.data
     assert out[0].pred_sem_seg.data.shape == gt.shape  # scored at ground-truth resolution
+
+
+FOLDERS = sorted({osp.dirname(p) for p in NAMED + PRETRAIN})
+
+
+@pytest.mark.parametrize('folder', FOLDERS, ids=_id)
+def test_metafile_and_readme_list_every_config(folder):
+    """Each config folder's metafile.yaml (mmseg's format) and README.md cover exactly its
+    configs, with batch sizes that match the configs, so they cannot drift."""
+    import yaml
+    meta = yaml.safe_load(open(osp.join(folder, 'metafile.yaml')))
+    readme = open(osp.join(folder, 'README.md')).read()
+    configs = sorted(osp.basename(p)[:-3] for p in glob.glob(osp.join(folder, '*.py')))
+    models = {m['Name']: m for m in meta['Models']}
+    assert sorted(models) == configs
+    collections = {c['Name'] for c in meta['Collections']}
+    for name, model in models.items():
+        assert model['In Collection'] in collections
+        assert model['Config'] == f'configs/{_id(folder)}/{name}.py'
+        cfg = Config.fromfile(osp.join(REPO, model['Config']))
+        gpus = int(NAME_RE.match(name + '.py')['gpus'])
+        assert model['Metadata']['Batch Size'] == gpus * cfg.train_dataloader.batch_size
+        assert f'`{name}.py`' in readme or f'{name}.py' in readme, name
+    for c in meta['Collections']:
+        assert c['README'] == f'configs/{_id(folder)}/README.md' and c['Paper']['URL']

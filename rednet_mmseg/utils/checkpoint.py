@@ -126,3 +126,17 @@ def trusted_checkpoint_loads():
         yield
     finally:
         _TRUSTED_LOAD.reset(token)
+
+
+def check_resume_allowed(filename: str, work_dir: str) -> None:
+    """Resuming unpickles the whole checkpoint: allowed for the run's own file (inside its
+    ``work_dir``) or a trusted one; anything else raises :class:`UnsafeCheckpointError`."""
+    path = os.path.abspath(os.path.expanduser(filename))
+    own = path.startswith(os.path.abspath(work_dir) + os.sep)
+    if not own and os.path.isfile(path) and not is_trusted(path):
+        raise UnsafeCheckpointError(
+            f'{filename}: resuming unpickles the whole checkpoint (optimizer, message hub), '
+            f"and this file is not in the run's work_dir {work_dir}. If you trust "
+            f'it, add it to {TRUST_ENV} (paths separated by "{os.pathsep}"); to start '
+            'from its weights only, set load_from without --resume.'
+        )

@@ -25,20 +25,13 @@ Patches
 
 import importlib.machinery
 import importlib.util
-import os
 import sys
 import types
 import warnings
 
 import torch
 
-from .checkpoint import (
-    TRUST_ENV,
-    UnsafeCheckpointError,
-    is_trusted,
-    safe_load,
-    trusted_checkpoint_loads,
-)
+from .checkpoint import check_resume_allowed, safe_load, trusted_checkpoint_loads
 
 _APPLIED = False
 
@@ -93,15 +86,7 @@ def _patch_checkpoint_loading():
     original_resume = Runner.resume
 
     def resume(self, filename, *args, **kwargs):
-        path = os.path.abspath(os.path.expanduser(filename))
-        own = path.startswith(os.path.abspath(self.work_dir) + os.sep)
-        if not own and os.path.isfile(path) and not is_trusted(path):
-            raise UnsafeCheckpointError(
-                f'{filename}: resuming unpickles the whole checkpoint (optimizer, message hub), '
-                f"and this file is not in the run's work_dir {self.work_dir}. If you trust "
-                f'it, add it to {TRUST_ENV} (paths separated by "{os.pathsep}"); to start '
-                'from its weights only, set load_from without --resume.'
-            )
+        check_resume_allowed(filename, self.work_dir)
         with trusted_checkpoint_loads():
             return original_resume(self, filename, *args, **kwargs)
 

@@ -71,3 +71,17 @@ def test_truncated_checkpoint_error_names_file(tmp_path):
     path.write_bytes(path.read_bytes()[:100])
     with pytest.raises(RuntimeError, match='cut.pth: not a readable checkpoint'):
         safe_load(str(path))
+
+
+def test_resume_only_the_runs_own_or_a_trusted_file(tmp_path, monkeypatch):
+    work, other = tmp_path / 'work', tmp_path / 'elsewhere.pth'
+    work.mkdir()
+    _runner_like_checkpoint(str(other))
+    checkpoint.check_resume_allowed(str(work / 'iter_3.pth'), str(work))  # its own
+    with pytest.raises(
+        UnsafeCheckpointError,
+        match="elsewhere.pth: resuming unpickles .* not in the run's work_dir",
+    ):
+        checkpoint.check_resume_allowed(str(other), str(work))
+    monkeypatch.setenv(checkpoint.TRUST_ENV, str(other))
+    checkpoint.check_resume_allowed(str(other), str(work))
