@@ -186,6 +186,7 @@ def test_metafile_and_readme_list_every_config(folder):
     """Each config folder's metafile.yaml (mmseg's format) and README.md cover exactly its
     configs, with batch sizes that match the configs, so they cannot drift."""
     import yaml
+
     meta = yaml.safe_load(open(osp.join(folder, 'metafile.yaml')))
     readme = open(osp.join(folder, 'README.md')).read()
     configs = sorted(osp.basename(p)[:-3] for p in glob.glob(osp.join(folder, '*.py')))

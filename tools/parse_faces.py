@@ -3,6 +3,7 @@
 
     python tools/parse_faces.py CONFIG CHECKPOINT INPUT [INPUT ...] --out-dir OUT
         [--landmarks LANDMARKS.txt] [--prior-bank BANK.npz] [--device cpu] [--opacity 0.6]
+        [--fuse]
 
 Writes ``OUT/pred/<image>.png`` (uint8 class indices at the image's resolution),
 ``OUT/vis/<image file>`` (prediction drawn over the image) and ``OUT/legend.png``. Configs that
@@ -45,6 +46,9 @@ def parse_args(argv=None):
     parser.add_argument('--prior-bank', help="prior bank .npz (default: the config's)")
     parser.add_argument('--device', default=None, help='cpu, cuda or cuda:N (default: auto)')
     parser.add_argument('--batch-size', type=int, default=1)
+    parser.add_argument(
+        '--fuse', action='store_true', help='fold BatchNorm into the convolutions (faster)'
+    )
     parser.add_argument('--opacity', type=float, default=0.6, help='overlay opacity (0-1)')
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bars')
     return parser.parse_args(argv)
@@ -91,6 +95,7 @@ def main(argv=None):
             landmarks_file=args.landmarks,
             prior_bank=args.prior_bank,
             device=args.device,
+            fuse=args.fuse,
         )
         out_dir = check_output_dir(args.out_dir, '--out-dir')
     except (FileNotFoundError, ValueError, BadSampleError, OutputDirError, ImportError) as err:

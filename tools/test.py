@@ -51,6 +51,9 @@ def parse_args():
         help='job launcher',
     )
     parser.add_argument('--tta', action='store_true', help='Test time augmentation')
+    parser.add_argument(
+        '--fuse', action='store_true', help='fold BatchNorm into the convolutions (faster)'
+    )
     # When using PyTorch version >= 2.0.0, the `torch.distributed.launch`
     # will pass the `--local-rank` parameter to `tools/train.py` instead
     # of `--local_rank`.
@@ -116,6 +119,9 @@ def main():
         cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
         cfg.tta_model.module = cfg.model
         cfg.model = cfg.tta_model
+
+    if args.fuse:
+        cfg.custom_hooks = [*cfg.get('custom_hooks', []), dict(type='FuseConvBNHook')]
 
     # add output_dir in metric
     if args.out is not None:

@@ -41,6 +41,7 @@ class FaceParsingInferencer(MMSegInferencer):
             weights-only, see ``rednet_mmseg.utils.checkpoint``).
         landmarks_file (str, optional): landmark table (default: detect the landmarks).
         prior_bank (str, optional): replaces ``bank_file`` of ``LoadFacePrior``.
+        fuse (bool): fold BatchNorm into the convolutions (same outputs, faster).
         **kwargs: :class:`MMSegInferencer` arguments (``device``, ``palette``, ...).
     """
 
@@ -50,6 +51,7 @@ class FaceParsingInferencer(MMSegInferencer):
         weights: Optional[str] = None,
         landmarks_file: Optional[str] = None,
         prior_bank: Optional[str] = None,
+        fuse: bool = False,
         **kwargs,
     ):
         self.landmarks_file = landmarks_file
@@ -57,6 +59,10 @@ class FaceParsingInferencer(MMSegInferencer):
         if isinstance(model, str) and osp.isfile(model):
             model = Config.fromfile(model)
         super().__init__(model, weights=weights, **kwargs)
+        if fuse:
+            from ..deployment.fuse_conv_bn import fuse_conv_bn
+
+            fuse_conv_bn(self.model.eval())
 
     @property
     def uses_prior(self) -> bool:

@@ -1,3 +1,15 @@
-from .hooks import ChannelsLastHook, FiniteLossHook, NonFiniteLossError, NumClassCheckHook
+from .hooks import (
+    ChannelsLastHook,
+    FiniteLossHook,
+    FuseConvBNHook,
+    NonFiniteLossError,
+    NumClassCheckHook,
+)
 
-__all__ = ['ChannelsLastHook', 'FiniteLossHook', 'NonFiniteLossError', 'NumClassCheckHook']
+__all__ = [
+    'ChannelsLastHook',
+    'FiniteLossHook',
+    'FuseConvBNHook',
+    'NonFiniteLossError',
+    'NumClassCheckHook',
+]

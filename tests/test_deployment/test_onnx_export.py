@@ -131,3 +131,41 @@ def test_cli_writes_verified_model(repo_root, tmp_path):
         ),
     )
     assert scores.shape == (1, 11, 64, 64) and labels.shape == (1, 64, 64)
+
+
+def test_cli_fuse_exports_no_batchnorm_and_the_same_scores(repo_root, tmp_path):
+    model = _randomised_model(repo_root)
+    ckpt = tmp_path / 'tiny.pth'
+    torch.save(dict(state_dict=model.state_dict(), meta={}), ckpt)
+    out = tmp_path / 'fused.onnx'
+    res = subprocess.run(
+        [
+            sys.executable,
+            'tools/deployment/pytorch2onnx.py',
+            PRIOR,
+            str(ckpt),
+            '--out',
+            str(out),
+            '--shape',
+            '64',
+            '64',
+            '--fuse',
+            '--exporter',
+            'torchscript',
+        ],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    import onnx
+    import onnxruntime as ort
+
+    assert 'BatchNormalization' not in {n.op_type for n in onnx.load(str(out)).graph.node}
+    image = torch.rand(1, 3, 64, 64) * 255
+    with torch.no_grad():
+        expected = FaceParsingExportModel(model)(image)[0].softmax(1)  # the unfused model
+    sess = ort.InferenceSession(str(out), providers=['CPUExecutionProvider'])
+    got = torch.from_numpy(sess.run(None, dict(image=image.numpy()))[0]).softmax(1)
+    assert float((got - expected).abs().max()) < 1e-4  # the tool's default --prob-tol

@@ -113,3 +113,27 @@ def test_train_checkpoint_resume_test(helen_converted, tmp_path, repo_root):
         assert abs(metrics[f'F1.{group}'] - expected) < 1e-6 or (
             np.isnan(expected) and np.isnan(metrics[f'F1.{group}'])
         ), group
+
+    # --fuse: BatchNorm folded into the convolutions, the same predictions (fp32 rounding may
+    # flip a pixel whose two best scores tie)
+    fused = tmp_path / 'preds_fused'
+    _run(
+        [
+            'tools/test.py',
+            CONFIG,
+            osp.join(work, 'iter_6.pth'),
+            '--work-dir',
+            str(tmp_path / 'test_fused'),
+            '--out',
+            str(fused),
+            '--fuse',
+            *opts,
+        ],
+        repo_root,
+    )
+    same = total = 0
+    for name in gts:
+        a = cv2.imread(str(preds / name), cv2.IMREAD_UNCHANGED)
+        b = cv2.imread(str(fused / name), cv2.IMREAD_UNCHANGED)
+        same, total = same + int((a == b).sum()), total + a.size
+    assert same >= 0.999 * total, (same, total)

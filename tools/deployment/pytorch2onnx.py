@@ -3,6 +3,7 @@
 
     python tools/deployment/pytorch2onnx.py CONFIG CHECKPOINT --out model.onnx
         [--shape 224 224] [--batch 1] [--prior] [--exporter dynamo|torchscript] [--opset 18]
+        [--fuse]
 
 The graph takes the image as ``cv2.imread`` gives it (float32 BGR 0-255, ``N x 3 x H x W``;
 normalisation is inside) and, with ``--prior``, the kNN prior map (``N x K x H x W``, from
@@ -22,6 +23,7 @@ from mmseg.registry import MODELS
 
 import rednet_mmseg  # noqa: F401  (registers the components, applies upstream workarounds)
 from rednet_mmseg.deployment import FaceParsingExportModel, compare_with_onnxruntime, export_onnx
+from rednet_mmseg.deployment.fuse_conv_bn import fuse_conv_bn
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
 
 
@@ -46,6 +48,9 @@ def parse_args(argv=None):
     )
     parser.add_argument('--exporter', choices=['dynamo', 'torchscript'], default='dynamo')
     parser.add_argument('--opset', type=int, default=18)
+    parser.add_argument(
+        '--fuse', action='store_true', help='fold BatchNorm into the convolutions first'
+    )
     parser.add_argument('--no-verify', action='store_true', help='skip the onnxruntime check')
     parser.add_argument(
         '--prob-tol',
@@ -66,6 +71,8 @@ def main(argv=None):
         raise SystemExit(f'error: {err}')
     model = MODELS.build(cfg.model)
     load_checkpoint(model, args.checkpoint, map_location='cpu')
+    if args.fuse:
+        fuse_conv_bn(model.eval())
     shape = args.shape or tuple(cfg.get('crop_size', (224, 224)))
     num_classes = model.decode_head.num_classes
     wrapper = FaceParsingExportModel(model, with_prior=args.prior)

@@ -1,5 +1,12 @@
 from .channels_last_hook import ChannelsLastHook
 from .finite_loss_hook import FiniteLossHook, NonFiniteLossError
+from .fuse_conv_bn_hook import FuseConvBNHook
 from .num_class_check_hook import NumClassCheckHook
 
-__all__ = ['ChannelsLastHook', 'FiniteLossHook', 'NonFiniteLossError', 'NumClassCheckHook']
+__all__ = [
+    'ChannelsLastHook',
+    'FiniteLossHook',
+    'FuseConvBNHook',
+    'NonFiniteLossError',
+    'NumClassCheckHook',
+]
