@@ -3,7 +3,8 @@ how much of the machine's own matrix-multiply rate each model achieves.
 
 Usage:
     python tools/analysis_tools/benchmark.py [CONFIG ...] [--shape 224 224] [--batch 8]
-        [--iters 3] [--device cpu|cuda] [--amp] [--channels-last] [--json out.json]
+        [--iters 3] [--repeats 5] [--threads N] [--device cpu|cuda] [--amp]
+        [--channels-last] [--fuse] [--json out.json]
 
 Without CONFIGs it runs RED-Net and the toolbox baselines of ``DEFAULT_CONFIGS``. Every model
 is measured in its own child process (so peak memory is that model's alone) on random inputs
@@ -11,6 +12,14 @@ of the given shape; no data set is needed. FLOPs come from mmengine's complexity
 which counts one multiply-add as one FLOP; achieved FLOP/s below use 2 FLOPs per
 multiply-add, like the matrix-multiply rate they are compared with (training step: 3x the
 forward FLOPs).
+
+So that the numbers mean something on a shared machine: the thread count is pinned
+(``--threads``), every time is the median of ``--repeats`` repeats (each the mean of
+``--iters`` calls) and printed with its spread (max / min - 1), and the GEMM rate is measured
+in the model's own process right before and right after it (the reference is their mean; both
+are printed, so a machine whose load changed during a model shows it). With ``--fuse`` the
+inference is also timed with BatchNorm folded into the convolutions. When both RED-Net and
+FCN-R18-D8 are in the run, their time-per-FLOP ratio is printed.
 """
 
 import argparse
@@ -38,25 +47,44 @@ def _sync(device):
         torch.cuda.synchronize()
 
 
-def _timed(fn, iters, device):
+def _timed(fn, iters, device, repeats=1):
+    """Seconds per call: one warm-up, then ``repeats`` means of ``iters`` calls (a list)."""
     fn()  # warm-up
-    _sync(device)
-    start = time.perf_counter()
-    for _ in range(iters):
-        fn()
-    _sync(device)
-    return (time.perf_counter() - start) / iters
+    out = []
+    for _ in range(repeats):
+        _sync(device)
+        start = time.perf_counter()
+        for _ in range(iters):
+            fn()
+        _sync(device)
+        out.append((time.perf_counter() - start) / iters)
+    return out
 
 
-def gemm_flops(device: str, n: int = 2048, iters: int = 10, dtype=torch.float32) -> float:
-    """Measured FLOP/s of an ``n x n`` matrix multiply (2 n^3 FLOPs)."""
+def _median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def _spread(xs):
+    return max(xs) / min(xs) - 1
+
+
+def gemm_flops(
+    device: str, n: int = 2048, iters: int = 5, repeats: int = 5, dtype=torch.float32
+) -> float:
+    """Measured FLOP/s of an ``n x n`` matrix multiply (2 n^3 FLOPs), median of repeats."""
     a = torch.rand(n, n, device=device, dtype=dtype)
     b = torch.rand(n, n, device=device, dtype=dtype)
-    return 2 * n**3 / _timed(lambda: a @ b, iters, device)
+    return 2 * n**3 / _median(_timed(lambda: a @ b, iters, device, repeats))
 
 
 def _measure(args) -> dict:
-    config, (h, w), batch, iters, device, amp, channels_last = args
+    config, (h, w), batch, iters, device, amp, channels_last, repeats, threads, fuse = args
+    if threads:
+        torch.set_num_threads(threads)
+    gemm_before = gemm_flops(device)
     from mmengine.analysis import get_model_complexity_info
     from mmengine.config import Config
     from mmengine.model import revert_sync_batchnorm
@@ -107,8 +135,17 @@ def _measure(args) -> dict:
 
     if device.startswith('cuda'):
         torch.cuda.reset_peak_memory_stats()
-    train_s = _timed(train_step, iters, device)
-    infer_s = _timed(infer, iters, device)
+    train_all = _timed(train_step, iters, device, repeats)
+    infer_all = _timed(infer, iters, device, repeats)
+    fused_all = None
+    if fuse:
+        from rednet_mmseg.deployment.fuse_conv_bn import fuse_conv_bn
+
+        model.eval()
+        fuse_conv_bn(model)
+        fused_all = _timed(infer, iters, device, repeats)
+    gemm_after = gemm_flops(device)
+    train_s, infer_s = _median(train_all), _median(infer_all)
     peak = (
         torch.cuda.max_memory_allocated()
         if device.startswith('cuda')
@@ -126,6 +163,13 @@ def _measure(args) -> dict:
         peak_mem_GiB=peak / 2**30,
         infer_TFLOPs=2 * macs / infer_s / 1e12,
         train_TFLOPs=3 * 2 * macs * batch / train_s / 1e12,
+        infer_spread=_spread(infer_all),
+        train_spread=_spread(train_all),
+        fused_infer_ms=1000 * _median(fused_all) if fused_all else None,
+        fused_spread=_spread(fused_all) if fused_all else None,
+        gemm_before_TFLOPs=gemm_before / 1e12,
+        gemm_after_TFLOPs=gemm_after / 1e12,
+        threads=torch.get_num_threads(),
     )
 
 
@@ -138,9 +182,13 @@ def main():
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--amp', action='store_true', help='autocast (bf16 on CPU)')
     parser.add_argument('--channels-last', action='store_true')
+    parser.add_argument('--repeats', type=int, default=5, help='repeats per time (median)')
+    parser.add_argument('--threads', type=int, default=0, help='torch threads (0: default)')
+    parser.add_argument('--fuse', action='store_true', help='also time BN-folded inference')
     parser.add_argument('--json', help='also write the rows to this JSON file')
     args = parser.parse_args()
-    peak = gemm_flops(args.device)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     ctx = mp.get_context('spawn')
     rows = []
     for config in args.configs:
@@ -157,6 +205,9 @@ def main():
                             args.device,
                             args.amp,
                             args.channels_last,
+                            args.repeats,
+                            args.threads,
+                            args.fuse,
                         ),
                     ),
                 )
@@ -164,30 +215,55 @@ def main():
     name = (
         torch.cuda.get_device_name()
         if args.device.startswith('cuda')
-        else f'CPU, {torch.get_num_threads()} threads'
+        else f'CPU, {rows[0]["threads"]} threads'
     )
     print(
         f'{name}; input {args.shape[0]}x{args.shape[1]}; train batch {args.batch}; '
-        f'amp={args.amp}; channels_last={args.channels_last}; '
-        f'measured fp32 GEMM rate {peak / 1e12:.3f} TFLOP/s'
+        f'amp={args.amp}; channels_last={args.channels_last}; medians of {args.repeats} '
+        f'repeats x {args.iters} calls, spread = max/min - 1'
     )
-    head = (
-        f'| {"config":<52} | params (M) | MiB | GFLOPs | infer ms | img/s | '
-        f'train s/step | peak GiB | infer % GEMM | train % GEMM |'
+    print(
+        '| config | params (M) | GFLOPs | GEMM TFLOP/s before / after | infer ms (spread) | '
+        'fused ms (spread) | train s/step (spread) | peak GiB | infer % GEMM | '
+        'fused % GEMM | train % GEMM |'
     )
-    print(head)
-    print('|' + '---|' * 10)
+    print('|' + '---|' * 11)
     for r in rows:
+        ref = (r['gemm_before_TFLOPs'] + r['gemm_after_TFLOPs']) / 2 * 1e12
+        r['gemm_ref_TFLOPs'] = ref / 1e12
+        fused = (
+            f'{r["fused_infer_ms"]:.0f} ({100 * r["fused_spread"]:.0f} %)'
+            if r['fused_infer_ms']
+            else '-'
+        )
+        fused_pct = (
+            f'{100 * 2 * r["GFLOPs"] * 1e9 / (r["fused_infer_ms"] / 1000) / ref:.1f}'
+            if r['fused_infer_ms']
+            else '-'
+        )
         print(
-            f'| {osp.basename(r["config"])[:-3]:<52} | {r["params_M"]:.2f} | '
-            f'{r["size_MiB"]:.1f} | {r["GFLOPs"]:.1f} | {r["infer_ms"]:.0f} | '
-            f'{r["images_per_s"]:.2f} | {r["train_step_s"]:.2f} | {r["peak_mem_GiB"]:.2f} | '
-            f'{100 * r["infer_TFLOPs"] * 1e12 / peak:.1f} | '
-            f'{100 * r["train_TFLOPs"] * 1e12 / peak:.1f} |'
+            f'| {osp.basename(r["config"])[:-3]} | {r["params_M"]:.2f} | {r["GFLOPs"]:.1f} | '
+            f'{r["gemm_before_TFLOPs"]:.3f} / {r["gemm_after_TFLOPs"]:.3f} | '
+            f'{r["infer_ms"]:.0f} ({100 * r["infer_spread"]:.0f} %) | {fused} | '
+            f'{r["train_step_s"]:.2f} ({100 * r["train_spread"]:.0f} %) | '
+            f'{r["peak_mem_GiB"]:.2f} | {100 * r["infer_TFLOPs"] * 1e12 / ref:.1f} | '
+            f'{fused_pct} | {100 * r["train_TFLOPs"] * 1e12 / ref:.1f} |'
+        )
+    red = next((r for r in rows if 'rednet_re5-rd5a' in r['config']), None)
+    fcn = next((r for r in rows if 'fcn_r18-d8_8xb8-8k' in r['config']), None)
+    if red and fcn:
+
+        def per_flop(r, key):
+            return r[key] / r['GFLOPs']
+
+        print(
+            'RED-Net / FCN-R18-D8 time per FLOP (same run): inference '
+            f'{per_flop(red, "infer_ms") / per_flop(fcn, "infer_ms"):.2f}, training step '
+            f'{per_flop(red, "train_step_s") / per_flop(fcn, "train_step_s"):.2f}'
         )
     if args.json:
         with open(args.json, 'w') as f:
-            json.dump(dict(device=name, gemm_TFLOPs=peak / 1e12, rows=rows), f, indent=2)
+            json.dump(dict(device=name, rows=rows, args=vars(args)), f, indent=2)
 
 
 if __name__ == '__main__':
