@@ -1,6 +1,7 @@
 """ONNX export of RED-Net (index-based max-unpooling included), checked with onnxruntime."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -152,6 +153,8 @@ def test_cli_fuse_exports_no_batchnorm_and_the_same_scores(repo_root, tmp_path):
             '--fuse',
             '--exporter',
             'torchscript',
+            '--time',
+            '2',
         ],
         cwd=repo_root,
         capture_output=True,
@@ -159,6 +162,7 @@ def test_cli_fuse_exports_no_batchnorm_and_the_same_scores(repo_root, tmp_path):
         timeout=600,
     )
     assert res.returncode == 0, res.stderr[-3000:]
+    assert re.search(r'median of 2 runs.*PyTorch \d+ ms, onnxruntime \d+ ms', res.stdout)
     import onnx
     import onnxruntime as ort
 

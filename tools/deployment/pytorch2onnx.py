@@ -3,7 +3,7 @@
 
     python tools/deployment/pytorch2onnx.py CONFIG CHECKPOINT --out model.onnx
         [--shape 224 224] [--batch 1] [--prior] [--exporter dynamo|torchscript] [--opset 18]
-        [--fuse]
+        [--fuse] [--time N]
 
 The graph takes the image as ``cv2.imread`` gives it (float32 BGR 0-255, ``N x 3 x H x W``;
 normalisation is inside) and, with ``--prior``, the kNN prior map (``N x K x H x W``, from
@@ -16,6 +16,7 @@ import os
 import os.path as osp
 import sys
 
+import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
@@ -49,6 +50,13 @@ def parse_args(argv=None):
     parser.add_argument('--exporter', choices=['dynamo', 'torchscript'], default='dynamo')
     parser.add_argument('--opset', type=int, default=18)
     parser.add_argument(
+        '--time',
+        type=int,
+        default=0,
+        metavar='N',
+        help='also time PyTorch and onnxruntime (median of N runs each)',
+    )
+    parser.add_argument(
         '--fuse', action='store_true', help='fold BatchNorm into the convolutions first'
     )
     parser.add_argument('--no-verify', action='store_true', help='skip the onnxruntime check')
@@ -59,6 +67,30 @@ def parse_args(argv=None):
         help='largest accepted difference of the class probabilities (default: 1e-4)',
     )
     return parser.parse_args(argv)
+
+
+def time_both(wrapper, path, inputs, runs):
+    """Median seconds per call of the PyTorch module and the ONNX file on ``inputs``."""
+    import statistics
+    import time
+
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(path, providers=['CPUExecutionProvider'])
+    feed = {k: v.numpy() for k, v in inputs.items()}
+
+    def median(fn):
+        fn()
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    with torch.no_grad():
+        t_torch = median(lambda: wrapper(*inputs.values()))
+    return dict(torch=t_torch, onnxruntime=median(lambda: sess.run(None, feed)))
 
 
 def main(argv=None):
@@ -97,6 +129,13 @@ def main(argv=None):
                     f'{args.prob_tol}; '
                     f'{args.out} was not written'
                 )
+        if args.time:
+            t = time_both(wrapper, tmp, inputs, args.time)
+            print(
+                f'median of {args.time} runs, batch {args.batch}, '
+                f'{torch.get_num_threads()} threads: PyTorch {1000 * t["torch"]:.0f} ms, '
+                f'onnxruntime {1000 * t["onnxruntime"]:.0f} ms'
+            )
         os.replace(tmp, args.out)  # no half-written model under the final name
     finally:
         if osp.exists(tmp):
