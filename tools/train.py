@@ -32,6 +32,12 @@ def parse_args():
         help='enable automatic-mixed-precision training',
     )
     parser.add_argument(
+        '--auto-scale-lr',
+        action='store_true',
+        help='scale the learning rate from auto_scale_lr.base_batch_size to the actual '
+        'total batch (processes x batch per process)',
+    )
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
@@ -79,6 +85,11 @@ def main():
         check_output_dir(cfg.work_dir, 'work_dir')
     except OutputDirError as err:
         raise SystemExit(f'error: {err}')
+
+    if args.auto_scale_lr:
+        if 'auto_scale_lr' not in cfg or 'base_batch_size' not in cfg.auto_scale_lr:
+            raise SystemExit(f'error: {args.config} has no auto_scale_lr.base_batch_size')
+        cfg.auto_scale_lr.enable = True
 
     # enable automatic-mixed-precision training
     if args.amp is True:

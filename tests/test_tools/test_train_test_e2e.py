@@ -137,3 +137,29 @@ def test_train_checkpoint_resume_test(helen_converted, tmp_path, repo_root):
         b = cv2.imread(str(fused / name), cv2.IMREAD_UNCHANGED)
         same, total = same + int((a == b).sum()), total + a.size
     assert same >= 0.999 * total, (same, total)
+
+
+def test_auto_scale_lr(helen_converted, tmp_path, repo_root):
+    """--auto-scale-lr: the learning rate set for batch 64 is scaled to the run's batch."""
+    log = _run(
+        [
+            'tools/train.py',
+            CONFIG,
+            '--work-dir',
+            str(tmp_path / 'w'),
+            '--auto-scale-lr',
+            '--cfg-options',
+            f'train_dataloader.dataset.data_root={helen_converted}',
+            f'val_dataloader.dataset.data_root={helen_converted}',
+            'train_dataloader.batch_size=2',
+            'train_dataloader.num_workers=0',
+            'train_dataloader.persistent_workers=False',
+            'val_dataloader.num_workers=0',
+            'val_dataloader.persistent_workers=False',
+            'train_cfg.max_iters=1',
+            'train_cfg.val_interval=10',
+        ],
+        repo_root,
+    )
+    assert 'LR is set based on batch size of 64 and the current batch size is 2' in log
+    assert 'Scaling the original LR by 0.03125' in log
