@@ -70,3 +70,33 @@ def test_fused_model_gives_the_same_outputs(repo_root, config):
     # exact result than the unfused one's own rounding, within a small factor
     assert err_fused <= 8 * err_plain, (err_fused, err_plain)
     assert float(exact.abs().max()) > 0.1  # a meaningful comparison (not ~0 logits)
+
+
+def test_cli_reports_folding(repo_root, tmp_path):
+    import subprocess
+    import sys
+
+    cfg = Config.fromfile(f'{repo_root}/{CONFIGS[0]}')
+    model = _random_bn(MODELS.build(cfg.model))
+    ckpt = tmp_path / 'tiny.pth'
+    torch.save(dict(state_dict=model.state_dict(), meta={}), ckpt)
+    res = subprocess.run(
+        [
+            sys.executable,
+            'tools/deployment/fuse_conv_bn.py',
+            CONFIGS[0],
+            str(ckpt),
+            '--shape',
+            '64',
+            '48',
+            '--runs',
+            '2',
+        ],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert f'folded {count_batchnorms(model)} BatchNorm layers (0 left)' in res.stdout
+    assert 'ms folded' in res.stdout
