@@ -23,13 +23,8 @@ import cv2
 from mmengine.config import Config
 
 import rednet_mmseg  # noqa: F401  (registers the components, applies upstream workarounds)
-from rednet_mmseg.apis import (
-    FaceParsingInferencer,
-    NoFaceError,
-    config_needs_landmarks,
-    detect_landmark_table,
-    expand_inputs,
-)
+from rednet_mmseg.apis import FaceParsingInferencer, config_needs_landmarks, expand_inputs
+from rednet_mmseg.apis.landmark_detector import detect_and_report
 from rednet_mmseg.datasets.sample_check import BadSampleError, check_sample
 from rednet_mmseg.datasets.transforms.loading import read_landmark_table, write_landmark_table
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
@@ -65,18 +60,8 @@ def landmarks_for(paths, from_patterns, landmarks_file, progress):
                 f'{landmarks_file}: no landmarks for {len(missing)} input(s), e.g. {missing[0]}'
             )
         return None, paths
-    table, skipped, notes = detect_landmark_table(paths, may_skip=from_patterns, progress=progress)
-    for note in notes:
-        print(f'note: {note}')
-    if skipped:
-        print(
-            f'warning: no face found in {len(skipped)} image(s), skipped: ' + ' '.join(skipped),
-            file=sys.stderr,
-        )
-    kept = [p for p in paths if p not in skipped]
-    if not kept:
-        raise NoFaceError('no face found in any input')
-    return table, kept
+    table = detect_and_report(paths, may_skip=from_patterns, progress=progress)
+    return table, [p for p in paths if osp.splitext(osp.basename(p))[0] in table]
 
 
 def main(argv=None):

@@ -56,6 +56,7 @@ class FaceParsingInferencer(MMSegInferencer):
     ):
         self.landmarks_file = landmarks_file
         self.prior_bank = prior_bank
+        self._detector = None
         if isinstance(model, str) and osp.isfile(model):
             model = Config.fromfile(model)
         super().__init__(model, weights=weights, **kwargs)
@@ -89,7 +90,11 @@ class FaceParsingInferencer(MMSegInferencer):
                 'images given as arrays need landmarks_file=...: the landmarks '
                 'are looked up by image name'
             )
-        table, _, _ = detect_landmark_table(paths, progress=self.show_progress)
+        if self._detector is None:  # loading dlib's models takes about a second: once
+            from .landmark_detector import FaceLandmarkDetector
+
+            self._detector = FaceLandmarkDetector()
+        table, _, _ = detect_landmark_table(paths, self._detector, progress=self.show_progress)
         fd, table_file = tempfile.mkstemp(prefix='landmarks-', suffix='.txt')
         os.close(fd)
         try:

@@ -184,3 +184,30 @@ def detect_landmark_table(
             )
         table[osp.splitext(osp.basename(path))[0]] = found.points
     return table, skipped, notes
+
+
+def detect_and_report(
+    paths: Sequence[str],
+    may_skip: Sequence[str] = (),
+    detector: Optional[FaceLandmarkDetector] = None,
+    progress: bool = True,
+) -> Dict[str, np.ndarray]:
+    """:func:`detect_landmark_table` for the command-line tools: a note on stdout for each
+    image with several faces, one warning on stderr listing the skipped images.
+
+    Raises:
+        NoFaceError: a path not in ``may_skip`` has no face, or no input has one.
+    """
+    import sys
+
+    table, skipped, notes = detect_landmark_table(paths, detector, may_skip, progress)
+    for note in notes:
+        print(f'note: {note}')
+    if skipped:
+        print(
+            f'warning: no face found in {len(skipped)} image(s), skipped: ' + ' '.join(skipped),
+            file=sys.stderr,
+        )
+    if not table:
+        raise NoFaceError('no face found in any input')
+    return table

@@ -13,9 +13,7 @@ after (medians of ``--runs``). The same folding is the ``--fuse`` switch of
 
 import argparse
 import copy
-import statistics
 import sys
-import time
 
 import torch
 from mmengine.config import Config
@@ -25,17 +23,7 @@ from mmseg.registry import MODELS
 
 import rednet_mmseg  # noqa: F401  (registers the components, applies upstream workarounds)
 from rednet_mmseg.deployment.fuse_conv_bn import count_batchnorms, fuse_conv_bn
-
-
-def _median_ms(fn, runs):
-    with torch.no_grad():
-        fn()
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
+from rednet_mmseg.utils.timing import median_seconds
 
 
 def main(argv=None):
@@ -64,6 +52,8 @@ def main(argv=None):
 
     with torch.no_grad():
         before, after = logits(model), logits(fused)
+        t_before = median_seconds(lambda: logits(model), args.runs)
+        t_after = median_seconds(lambda: logits(fused), args.runs)
     diff = float((before - after).abs().max())
     print(
         f'folded {count} BatchNorm layers ({count_batchnorms(fused)} left); largest logit '
@@ -71,8 +61,8 @@ def main(argv=None):
     )
     print(
         f'inference, batch 1, {args.shape[0]}x{args.shape[1]}, {torch.get_num_threads()} '
-        f'threads, median of {args.runs}: {_median_ms(lambda: logits(model), args.runs):.0f} '
-        f'ms -> {_median_ms(lambda: logits(fused), args.runs):.0f} ms folded'
+        f'threads, median of {args.runs}: {1000 * t_before:.0f} ms -> {1000 * t_after:.0f} ms '
+        'folded'
     )
 
 

@@ -26,6 +26,7 @@ import rednet_mmseg  # noqa: F401  (registers the components, applies upstream w
 from rednet_mmseg.deployment import FaceParsingExportModel, compare_with_onnxruntime, export_onnx
 from rednet_mmseg.deployment.fuse_conv_bn import fuse_conv_bn
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
+from rednet_mmseg.utils.timing import median_seconds
 
 
 def parse_args(argv=None):
@@ -71,26 +72,13 @@ def parse_args(argv=None):
 
 def time_both(wrapper, path, inputs, runs):
     """Median seconds per call of the PyTorch module and the ONNX file on ``inputs``."""
-    import statistics
-    import time
-
     import onnxruntime as ort
 
     sess = ort.InferenceSession(path, providers=['CPUExecutionProvider'])
     feed = {k: v.numpy() for k, v in inputs.items()}
-
-    def median(fn):
-        fn()
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-        return statistics.median(times)
-
     with torch.no_grad():
-        t_torch = median(lambda: wrapper(*inputs.values()))
-    return dict(torch=t_torch, onnxruntime=median(lambda: sess.run(None, feed)))
+        t_torch = median_seconds(lambda: wrapper(*inputs.values()), runs)
+    return dict(torch=t_torch, onnxruntime=median_seconds(lambda: sess.run(None, feed), runs))
 
 
 def main(argv=None):

@@ -15,8 +15,8 @@ import argparse
 import os.path as osp
 import sys
 
-from rednet_mmseg.apis import FaceLandmarkDetector, NoFaceError, expand_inputs
-from rednet_mmseg.apis.landmark_detector import detect_landmark_table
+from rednet_mmseg.apis import FaceLandmarkDetector, expand_inputs
+from rednet_mmseg.apis.landmark_detector import detect_and_report
 from rednet_mmseg.datasets.sample_check import BadSampleError, check_sample
 from rednet_mmseg.datasets.transforms.loading import write_landmark_table
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
@@ -42,20 +42,9 @@ def main(argv=None):
             raise OutputDirError(f'-o {args.out}: is a directory; give a file name')
         check_output_dir(osp.dirname(osp.abspath(args.out)), '-o')
         detector = FaceLandmarkDetector(cnn_fallback=not args.no_cnn, helen_convention=not args.raw)
-        table, skipped, notes = detect_landmark_table(
-            paths, detector, may_skip=from_patterns, progress=not args.no_progress
-        )
+        table = detect_and_report(paths, from_patterns, detector, not args.no_progress)
     except (FileNotFoundError, ValueError, BadSampleError, OutputDirError, ImportError) as err:
         raise SystemExit(f'error: {err}')
-    for note in notes:
-        print(f'note: {note}')
-    if skipped:
-        print(
-            f'warning: no face found in {len(skipped)} image(s), skipped: ' + ' '.join(skipped),
-            file=sys.stderr,
-        )
-    if not table:
-        raise SystemExit(f'error: {NoFaceError("no face found in any input")}')
     write_landmark_table(args.out, table)
     print(f'{len(table)} image(s): landmarks written to {args.out}')
 

@@ -8,6 +8,8 @@ import shutil
 import tempfile
 from typing import Callable, Dict, Optional, Sequence
 
+from tqdm import tqdm
+
 from ...utils.output_dir import OutputDirError, check_output_dir
 
 
@@ -138,7 +140,6 @@ def convert_splits(
         Number of images written per split.
     """
     todo = [(s, n) for s, ns in names.items() for n in ns]
-    from tqdm import tqdm
 
     with atomic_output_dir(out, src) as tmp:
         writer = SplitWriter(tmp, names, with_landmarks)
