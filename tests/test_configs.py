@@ -118,6 +118,8 @@ def test_name_agrees_with_contents(path):
             assert bb.type == typ and all(bb.get(k) == v for k, v in attrs.items()), tok
         elif tok == 'tiny':
             assert bb.arch == 'tiny'
+        elif re.fullmatch(r'w\d+', tok):  # width of the first block
+            assert bb.base_channels == int(tok[1:])
         elif re.fullmatch(r'rd\d[abcd]', tok):
             assert head.type == 'RDHead' and len(head.unit_channels) + 1 == int(tok[2])
             assert head.get('variant', 'a') == tok[3]

@@ -48,3 +48,17 @@ def test_clear_errors(tmp_path, repo_root):
     res = _run(a, '-o', str(tmp_path / 'x.png'), '--keys', 'mIoU', repo_root=repo_root)
     assert res.returncode != 0 and "no run logged 'mIoU'" in res.stderr
     assert not (tmp_path / 'x.png').exists()
+
+
+def test_hline_draws_a_reference(tmp_path, repo_root):
+    a = _work_dir(tmp_path, 'rednet', [2.0, 1.0], [40.0, 60.0])
+    plain, ref = tmp_path / 'plain.png', tmp_path / 'ref.png'
+    keys = ['--keys', 'loss', 'F1.overall']
+    assert _run(a, '-o', str(plain), *keys, repo_root=repo_root).returncode == 0
+    res = _run(a, '-o', str(ref), *keys, '--hline', 'F1.overall=50:prior', repo_root=repo_root)
+    assert res.returncode == 0, res.stderr
+    new_dark = (cv2.imread(str(ref)).max(2) < 80) & (cv2.imread(str(plain)).max(2) >= 80)
+    rows = new_dark[:, 450:].sum(1)  # the F1 panel (right half) gains a dashed black line
+    assert rows.max() > 100 and new_dark[:, :450].sum(1).max() < 20
+    res = _run(a, '-o', str(ref), '--hline', 'F1.overall', repo_root=repo_root)
+    assert res.returncode != 0 and 'expected KEY=VALUE:LABEL' in res.stderr

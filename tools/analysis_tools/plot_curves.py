@@ -4,10 +4,13 @@
 Usage:
     python tools/analysis_tools/plot_curves.py WORK_DIR [WORK_DIR ...] -o curves.png
         [--keys loss F1.overall aAcc] [--labels A B ...] [--title TEXT]
+        [--hline KEY=VALUE:LABEL ...]
 
 One panel per key against iterations, one line per run (the newest run inside each work
 dir; a ``scalars.json`` file may be given directly). Training scalars (``loss``, ``lr``, ...)
 are logged every ``logger.interval`` iterations, validation scores at each validation.
+``--hline`` draws a constant reference (e.g. the prior alone, from
+``tools/analysis_tools/eval_prior.py --split val``) into the panel of its key.
 """
 
 import argparse
@@ -46,7 +49,17 @@ def read_series(path: str, keys):
     return series
 
 
-def plot(runs, keys, out, labels=None, title=None):
+def parse_hline(text: str):
+    """``'KEY=VALUE:LABEL'`` -> ``(key, value, label)``."""
+    try:
+        key, rest = text.split('=', 1)
+        value, label = rest.split(':', 1) if ':' in rest else (rest, key)
+        return key, float(value), label
+    except ValueError:
+        raise ValueError(f'--hline {text!r}: expected KEY=VALUE:LABEL, e.g. F1.overall=60.8:prior')
+
+
+def plot(runs, keys, out, labels=None, title=None, hlines=()):
     import matplotlib
 
     matplotlib.use('Agg')
@@ -63,10 +76,14 @@ def plot(runs, keys, out, labels=None, title=None):
             xs, ys = d[k]
             if xs:
                 ax.plot(xs, ys, marker='o' if len(xs) < 30 else None, ms=3, label=label)
+        for key, value, label in hlines:
+            if key == k:
+                ax.axhline(value, color='k', ls='--', lw=1, label=label)
         ax.set_xlabel('iteration')
         ax.set_title(k)
         ax.grid(alpha=0.3)
-    axes[0][0].legend(fontsize=8)
+    for ax in axes[0]:
+        ax.legend(fontsize=7)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -81,11 +98,13 @@ def main(argv=None):
     parser.add_argument('--keys', nargs='+', default=['loss', 'F1.overall'])
     parser.add_argument('--labels', nargs='+', help='legend entries, one per run')
     parser.add_argument('--title')
+    parser.add_argument('--hline', nargs='+', default=[], help='KEY=VALUE:LABEL references')
     args = parser.parse_args(argv)
     if args.labels and len(args.labels) != len(args.runs):
         raise SystemExit('error: give one --labels entry per run')
     try:
-        plot(args.runs, args.keys, args.out, args.labels, args.title)
+        hlines = [parse_hline(h) for h in args.hline]
+        plot(args.runs, args.keys, args.out, args.labels, args.title, hlines)
     except (FileNotFoundError, KeyError, ValueError) as err:
         raise SystemExit(f'error: {err}')
     print(f'wrote {args.out}')

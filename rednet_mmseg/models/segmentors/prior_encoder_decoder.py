@@ -2,11 +2,12 @@
 
 from typing import List
 
+import torch
 from mmseg.models.segmentors import EncoderDecoder
 from mmseg.models.utils import resize
 from mmseg.registry import MODELS
 from mmseg.utils import add_prefix
-from torch import Tensor
+from torch import Tensor, nn
 
 from ..utils.prior_refinement import refine_with_prior, stack_priors
 
@@ -24,22 +25,55 @@ class PriorEncoderDecoder(EncoderDecoder):
     Args:
         prior_in_train (bool): refine before the loss (Eq. 2). Default: True.
         prior_in_test (bool): refine the predicted score map (Eq. 8). Default: True.
+        scale_grad (bool): the loss's gradient flows through the entropy scale ``As`` (Eq. 6)
+            into the network (the paper does not say). Default: True.
+        temperature (float): fixed ``T`` of ``P_net = softmax(logits / T)``. Default: 1.0.
+        calibrate (bool): learn ``T`` instead, by the cross-entropy of ``softmax(logits / T)``
+            with the labels, the logits detached (``loss_calib``): only ``T`` learns from it,
+            and ``T`` learns from nothing else, so ``P_net`` stays calibrated while the network
+            trains and ``As`` measures how likely the network is to be right. Default: False.
         **kwargs: :class:`EncoderDecoder` arguments.
     """
 
-    def __init__(self, *args, prior_in_train: bool = True, prior_in_test: bool = True, **kwargs):
+    def __init__(
+        self,
+        *args,
+        prior_in_train: bool = True,
+        prior_in_test: bool = True,
+        scale_grad: bool = True,
+        temperature: float = 1.0,
+        calibrate: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.prior_in_train = prior_in_train
         self.prior_in_test = prior_in_test
+        self.scale_grad = scale_grad
+        self.calibrate = calibrate
+        if calibrate:  # log T, so that T stays positive
+            self.log_temperature = nn.Parameter(torch.tensor(float(temperature)).log())
+        else:
+            self.register_buffer('log_temperature', torch.tensor(float(temperature)).log())
+
+    @property
+    def temperature(self) -> Tensor:
+        """``T`` as used by the refinement (no gradient: only ``loss_calib`` trains it)."""
+        return self.log_temperature.detach().exp()
 
     def _decode_head_forward_train(self, inputs: List[Tensor], data_samples) -> dict:
         seg_logits = self.decode_head.forward(inputs)
+        losses = {}
+        if self.calibrate:
+            scaled = seg_logits.detach() / self.log_temperature.exp()
+            calib = self.decode_head.loss_by_feat(scaled, data_samples)
+            losses['loss_calib'] = sum(v for k, v in calib.items() if k.startswith('loss'))
+            losses['temperature'] = self.temperature
         if self.prior_in_train:
             prior = stack_priors(data_samples, data_samples[0].metainfo['pad_shape'])
             prior = resize(prior, size=seg_logits.shape[2:], mode='bilinear', align_corners=False)
             seg_logits = self.refine_scores(seg_logits, prior)
-        losses = self.decode_head.loss_by_feat(seg_logits, data_samples)
-        return add_prefix(losses, 'decode')
+        losses.update(add_prefix(self.decode_head.loss_by_feat(seg_logits, data_samples), 'decode'))
+        return losses
 
     def predict(self, inputs: Tensor, data_samples=None):
         if not self.prior_in_test:
@@ -54,4 +88,6 @@ class PriorEncoderDecoder(EncoderDecoder):
     def refine_scores(self, seg_logits: Tensor, prior: Tensor) -> Tensor:
         """The adaptive prior on decode-head scores (Eq. 6-8), in training, prediction and the
         ONNX graph alike: ``(N, K, H, W)`` logits and prior -> log-probabilities."""
-        return refine_with_prior(seg_logits, prior)
+        return refine_with_prior(
+            seg_logits, prior, temperature=self.temperature, scale_grad=self.scale_grad
+        )

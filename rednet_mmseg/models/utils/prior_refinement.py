@@ -25,7 +25,9 @@ def adaptive_scale(log_probs: Tensor) -> Tensor:
     return (entropy / math.log(log_probs.shape[1])).clamp(0.0, 1.0)
 
 
-def refine_with_prior(seg_logits: Tensor, prior: Tensor) -> Tensor:
+def refine_with_prior(
+    seg_logits: Tensor, prior: Tensor, temperature=1.0, scale_grad: bool = True
+) -> Tensor:
     """Eq. 7-8: ``P_final = N(P_net + As * Pr)``, returned as log-probabilities.
 
     Computed in log space, ``log(P_net + As*Pr) = logaddexp(log P_net, log As + log Pr)``, so
@@ -36,12 +38,20 @@ def refine_with_prior(seg_logits: Tensor, prior: Tensor) -> Tensor:
     Args:
         seg_logits (Tensor): ``(N, K, H, W)`` decoder logits.
         prior (Tensor): ``(N, K, H, W)`` prior distribution (Eq. 5), same size.
+        temperature (float | Tensor): ``P_net = softmax(logits / T)`` (calibration; the paper
+            is ``T = 1``). A tensor (a learned temperature) is used as it is, gradient included.
+        scale_grad (bool): let the loss's gradient flow through ``As`` (Eq. 6) back into the
+            network (the paper does not say). ``False`` treats ``As`` as a constant, so the
+            network cannot lower the loss by growing uncertain where the prior is right.
     Returns:
         Tensor: ``(N, K, H, W)`` log of the final score map.
     """
-    log_p = F.log_softmax(seg_logits, dim=1)
+    log_p = F.log_softmax(seg_logits / temperature, dim=1)
     scale = adaptive_scale(log_p)
-    log_apr = torch.log(scale.clamp_min(_EPS)) + torch.log(prior.to(log_p.dtype))
+    if not scale_grad:
+        scale = scale.detach()
+    # a prior from elsewhere may carry rounding below 0: log of it would be NaN
+    log_apr = torch.log(scale.clamp_min(_EPS)) + torch.log(prior.to(log_p.dtype).clamp_min(0.0))
     # logaddexp(log_p, log_apr), spelt out: the TorchScript ONNX exporter has no logaddexp
     log_sum = torch.maximum(log_p, log_apr) + torch.log1p(torch.exp(-(log_p - log_apr).abs()))
     return log_sum - torch.logsumexp(log_sum, dim=1, keepdim=True)

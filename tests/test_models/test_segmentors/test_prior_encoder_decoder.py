@@ -7,10 +7,11 @@ from mmengine.dataset import pseudo_collate
 from mmseg.registry import DATASETS, MODELS
 
 
-def _model(prior_in_test=True):
+def _model(prior_in_test=True, **kwargs):
     cfg = dict(
         type='PriorEncoderDecoder',
         prior_in_test=prior_in_test,
+        **kwargs,
         data_preprocessor=dict(
             type='SegDataPreProcessor',
             mean=[0, 0, 0],
@@ -110,3 +111,29 @@ def test_training_loss_is_eq2(helen_converted):
     assert math.isclose(loss.item(), total / count, rel_tol=1e-4)
     loss.backward()
     assert all(torch.isfinite(p.grad).all() for p in model.parameters() if p.grad is not None)
+
+
+def test_learned_temperature_is_trained_by_its_own_loss_only(helen_converted):
+    """calibrate=True: ``loss_calib`` (cross-entropy of softmax(logits / T), logits detached)
+    trains only T, the refined loss never touches T; an over-confident wrong decoder pushes T
+    up. scale_grad=False keeps the refined loss's gradient out of the entropy scale."""
+    cal = _model(calibrate=True, scale_grad=False)
+    assert isinstance(cal.log_temperature, torch.nn.Parameter)
+    torch.nn.init.constant_(cal.decode_head.conv_seg.bias, 0.0)
+    with torch.no_grad():
+        cal.decode_head.conv_seg.bias[9] = 20.0  # confidently "lower lip" everywhere: wrong
+    cal.train()
+    batch = pseudo_collate([_data(helen_converted, 'train', crop=(64, 64))[i] for i in range(2)])
+    losses = cal.loss(**cal.data_preprocessor(batch, True))
+    assert {'loss_calib', 'decode.loss_ce'} <= set(losses)
+    losses['decode.loss_ce'].backward(retain_graph=True)
+    assert cal.log_temperature.grad is None  # the refined loss does not train T
+    assert cal.decode_head.conv_seg.bias.grad is not None
+    cal.zero_grad()
+    losses['loss_calib'].backward()
+    assert cal.log_temperature.grad < 0  # descent raises T: the decoder is over-confident
+    assert all(
+        p.grad is None or not p.grad.any()
+        for n, p in cal.named_parameters()
+        if n != 'log_temperature'
+    )

@@ -38,3 +38,44 @@ def test_numerically_safe_on_confident_pixels_and_zero_prior():
     assert torch.isfinite(logits.grad).all()
     # a pixel without prior (padding) keeps the network's distribution exactly
     assert torch.allclose(out[..., 1].exp(), torch.full((1, 3, 1), 1 / 3))
+
+
+def test_rounding_below_zero_in_the_prior_gives_no_nan():
+    """A prior entry of -1.2e-7 (fp32 rounding) is treated as 0, not log(negative) = NaN, in
+    the output and in the gradient."""
+    logits = torch.randn(1, 3, 2, 2, requires_grad=True)
+    prior = torch.tensor([0.7, 0.3, -1.2e-7]).view(1, 3, 1, 1).expand(1, 3, 2, 2)
+    out = refine_with_prior(logits, prior)
+    out[:, 0].sum().backward()
+    assert torch.isfinite(out).all() and torch.isfinite(logits.grad).all()
+
+
+def test_temperature_divides_the_logits():
+    logits, prior = torch.randn(2, 5, 3, 3), torch.rand(2, 5, 3, 3).softmax(1)
+    torch.testing.assert_close(
+        refine_with_prior(logits, prior, temperature=2.5), refine_with_prior(logits / 2.5, prior)
+    )
+
+
+def test_stopped_scale_gradient_treats_the_scale_as_a_constant():
+    """scale_grad=False: the gradient is that of log N(P_net + c * Pr) with c = As held fixed;
+    with the gradient through As it differs."""
+    torch.manual_seed(0)
+    prior = torch.rand(1, 4, 2, 2).softmax(1)
+    weights = torch.randn(1, 4, 2, 2)
+
+    def grad(fn):
+        logits = torch.randn(1, 4, 2, 2, generator=torch.Generator().manual_seed(1))
+        logits.requires_grad_(True)
+        (fn(logits) * weights).sum().backward()
+        return logits.grad
+
+    def by_hand(logits):
+        p = logits.softmax(1)
+        c = adaptive_scale(p.log()).detach()
+        q = p + c * prior
+        return (q / q.sum(1, keepdim=True)).log()
+
+    stopped = grad(lambda x: refine_with_prior(x, prior, scale_grad=False))
+    torch.testing.assert_close(stopped, grad(by_hand))
+    assert not torch.allclose(stopped, grad(lambda x: refine_with_prior(x, prior)), atol=1e-4)
