@@ -1,5 +1,6 @@
 # FCN-R18-D8 + adaptive prior of the real-face CPU study (configs/cpu/README.md): the prior
-# on a toolbox head (resized to the head's 1/8 logits in training).
+# on a toolbox head (resized to the head's 1/8 logits in training), combined and weighted as in
+# the Ours-p row.
 _base_ = [
     'mmseg::_base_/models/fcn_r50-d8.py',
     '../_base_/datasets/helen_cpu_prior.py',
@@ -12,7 +13,13 @@ model = dict(
     data_preprocessor=dict(size=(128, 128)),
     pretrained=None,
     backbone=dict(depth=18, norm_cfg=norm_cfg),
-    decode_head=dict(in_channels=512, channels=128, num_classes=11, norm_cfg=norm_cfg),
+    decode_head=dict(
+        in_channels=512,
+        channels=128,
+        num_classes=11,
+        norm_cfg=norm_cfg,
+        loss_decode={{_base_.weighted_loss}},
+    ),
     auxiliary_head=dict(in_channels=256, channels=64, num_classes=11, norm_cfg=norm_cfg),
 )
 env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))

@@ -1,5 +1,7 @@
 # RED-Net var a + adaptive prior ("Ours-p") at the CPU-sized scale of the real-face study
-# (configs/cpu/README.md): tiny widths, 128x128 crops, batch 8 in one process.
+# (configs/cpu/README.md): tiny widths, 128x128 crops, batch 8 in one process; the prior
+# combined by Bayes' rule (the default, combine='product'; the paper's Eq. 7-8 sum:
+# combine='sum') and the class-weighted loss.
 _base_ = [
     '../_base_/models/rednet_re5-tiny-rd5.py',
     '../_base_/datasets/helen_cpu_prior.py',
@@ -11,5 +13,6 @@ model = dict(
     data_preprocessor=dict(size=(128, 128)),
     prior_in_train=True,
     prior_in_test=True,
+    decode_head=dict(loss_decode={{_base_.weighted_loss}}),
 )
 env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))

@@ -21,6 +21,12 @@ Patches
    ``torch.cuda.set_device`` (fails without a GPU), ``Runner.wrap_model`` passes
    ``device_ids=[LOCAL_RANK]`` to DDP (rejected for CPU modules) and SyncBN cannot run on CPU.
    Without CUDA: no ``set_device``, backend ``gloo``, ``device_ids=None``, SyncBN -> BN.
+4. ``CrossEntropyLoss(class_weight=...)`` (mmsegmentation 1.2.2): the loss's normaliser is
+   ``torch.stack([class_weight[cls] for cls in label])``, which indexes the weights with whole
+   label rows and fails with ``IndexError: index 255 is out of bounds`` on any ignored pixel
+   (every random crop past the image border). Replaced by the same normaliser computed
+   per pixel: the sum of the pixels' class weights (ignored pixels: 0 with
+   ``avg_non_ignore``, else 1, as the unweighted loss counts them).
 """
 
 import importlib.machinery
@@ -133,6 +139,43 @@ def _patch_cpu_distributed():
     Runner.wrap_model = wrap_model
 
 
+# --------------------------------------------------------------------------------------------
+# 4. mmseg cross_entropy with class_weight
+def _patch_weighted_cross_entropy():
+    import torch.nn.functional as F
+    from mmseg.models.losses import cross_entropy_loss
+    from mmseg.models.losses.utils import weight_reduce_loss
+
+    def cross_entropy(
+        pred,
+        label,
+        weight=None,
+        class_weight=None,
+        reduction='mean',
+        avg_factor=None,
+        ignore_index=-100,
+        avg_non_ignore=False,
+    ):
+        loss = F.cross_entropy(
+            pred, label, weight=class_weight, reduction='none', ignore_index=ignore_index
+        )
+        if avg_factor is None and reduction == 'mean':
+            ignored = label == ignore_index
+            if class_weight is None:
+                per_pixel = torch.ones_like(label, dtype=loss.dtype)
+            else:
+                per_pixel = class_weight.to(loss.dtype)[label.masked_fill(ignored, 0)]
+                per_pixel = per_pixel.masked_fill(ignored, 1.0)
+            if avg_non_ignore:
+                per_pixel = per_pixel.masked_fill(ignored, 0.0)
+            avg_factor = per_pixel.sum()
+        if weight is not None:
+            weight = weight.float()
+        return weight_reduce_loss(loss, weight=weight, reduction=reduction, avg_factor=avg_factor)
+
+    cross_entropy_loss.cross_entropy = cross_entropy
+
+
 def apply():
     """Apply every patch once; safe to call repeatedly."""
     global _APPLIED
@@ -141,4 +184,5 @@ def apply():
     _install_mmcv_ext_standin()
     _patch_checkpoint_loading()
     _patch_cpu_distributed()
+    _patch_weighted_cross_entropy()
     _APPLIED = True

@@ -31,3 +31,23 @@ def test_apply_is_idempotent():
 def test_mmengine_loads_local_checkpoints_through_the_policy():
     if tuple(int(v) for v in torch.__version__.split('.')[:2]) >= (2, 6):
         assert CheckpointLoader._schemes[''] is checkpoint.safe_load
+
+
+def test_class_weighted_cross_entropy_with_ignored_pixels():
+    """mmseg 1.2.2's class-weighted loss failed on any ignored pixel (IndexError 255); patched,
+    it is the weighted mean over the labelled pixels (PyTorch's weighted cross-entropy)."""
+    from mmseg.models.losses import CrossEntropyLoss
+
+    torch.manual_seed(0)
+    pred = torch.randn(2, 3, 4, 5)
+    label = torch.randint(0, 3, (2, 4, 5))
+    label[0, :2] = 255
+    w = [0.5, 2.0, 4.0]
+    loss = CrossEntropyLoss(class_weight=w, avg_non_ignore=True)(pred, label, ignore_index=255)
+    expected = torch.nn.functional.cross_entropy(
+        pred, label, weight=torch.tensor(w), ignore_index=255
+    )
+    torch.testing.assert_close(loss, expected)
+    plain = CrossEntropyLoss()(pred, label, ignore_index=255)  # mmseg's default: / all pixels
+    raw = torch.nn.functional.cross_entropy(pred, label, ignore_index=255, reduction='sum')
+    torch.testing.assert_close(plain, raw / label.numel())

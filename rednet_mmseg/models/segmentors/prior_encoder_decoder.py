@@ -32,6 +32,10 @@ class PriorEncoderDecoder(EncoderDecoder):
             with the labels, the logits detached (``loss_calib``): only ``T`` learns from it,
             and ``T`` learns from nothing else, so ``P_net`` stays calibrated while the network
             trains and ``As`` measures how likely the network is to be right. Default: False.
+        combine (str): ``'sum'`` (Eq. 7-8) or ``'product'`` (Bayes' rule, the prior added
+            to the logits as ``log(Pr + prior_eps)``); see :func:`refine_with_prior`.
+            Default: 'sum'.
+        prior_eps (float): Default: 0.01.
         **kwargs: :class:`EncoderDecoder` arguments.
     """
 
@@ -43,6 +47,8 @@ class PriorEncoderDecoder(EncoderDecoder):
         scale_grad: bool = True,
         temperature: float = 1.0,
         calibrate: bool = False,
+        combine: str = 'product',
+        prior_eps: float = 0.01,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -50,6 +56,12 @@ class PriorEncoderDecoder(EncoderDecoder):
         self.prior_in_test = prior_in_test
         self.scale_grad = scale_grad
         self.calibrate = calibrate
+        if combine not in ('sum', 'product'):
+            raise ValueError(
+                f"PriorEncoderDecoder: combine must be 'sum' or 'product', got {combine!r}"
+            )
+        self.combine = combine
+        self.prior_eps = prior_eps
         if calibrate:  # log T, so that T stays positive
             self.log_temperature = nn.Parameter(torch.tensor(float(temperature)).log())
         else:
@@ -89,5 +101,10 @@ class PriorEncoderDecoder(EncoderDecoder):
         """The adaptive prior on decode-head scores (Eq. 6-8), in training, prediction and the
         ONNX graph alike: ``(N, K, H, W)`` logits and prior -> log-probabilities."""
         return refine_with_prior(
-            seg_logits, prior, temperature=self.temperature, scale_grad=self.scale_grad
+            seg_logits,
+            prior,
+            temperature=self.temperature,
+            scale_grad=self.scale_grad,
+            combine=self.combine,
+            prior_eps=self.prior_eps,
         )

@@ -26,7 +26,12 @@ def adaptive_scale(log_probs: Tensor) -> Tensor:
 
 
 def refine_with_prior(
-    seg_logits: Tensor, prior: Tensor, temperature=1.0, scale_grad: bool = True
+    seg_logits: Tensor,
+    prior: Tensor,
+    temperature=1.0,
+    scale_grad: bool = True,
+    combine: str = 'sum',
+    prior_eps: float = 0.01,
 ) -> Tensor:
     """Eq. 7-8: ``P_final = N(P_net + As * Pr)``, returned as log-probabilities.
 
@@ -43,9 +48,21 @@ def refine_with_prior(
         scale_grad (bool): let the loss's gradient flow through ``As`` (Eq. 6) back into the
             network (the paper does not say). ``False`` treats ``As`` as a constant, so the
             network cannot lower the loss by growing uncertain where the prior is right.
+        combine (str): ``'sum'``: the paper's Eq. 7-8. ``'product'``: Bayes' rule,
+            ``P_final = N(P_net * (Pr + eps))``, i.e. ``log(Pr + eps)`` added to the logits:
+            no entropy scale, the prior is never silenced by a confident network, and a
+            network that knows nothing (uniform ``P_net``) returns the prior. Pixels without a
+            prior (all zero) are left to the network. Default: 'sum'.
+        prior_eps (float): ``eps`` of ``'product'``: how far the network can overrule a zero
+            prior entry (``log(eps)`` in logits). Default: 0.01.
     Returns:
         Tensor: ``(N, K, H, W)`` log of the final score map.
     """
+    if combine == 'product':
+        log_prior = torch.log(prior.to(seg_logits.dtype).clamp_min(0.0) + prior_eps)
+        return F.log_softmax(seg_logits / temperature + log_prior, dim=1)
+    if combine != 'sum':
+        raise ValueError(f"refine_with_prior: combine must be 'sum' or 'product', got {combine!r}")
     log_p = F.log_softmax(seg_logits / temperature, dim=1)
     scale = adaptive_scale(log_p)
     if not scale_grad:

@@ -1,5 +1,6 @@
 import math
 
+import pytest
 import torch
 
 from rednet_mmseg.models import adaptive_scale, refine_with_prior
@@ -79,3 +80,19 @@ def test_stopped_scale_gradient_treats_the_scale_as_a_constant():
     stopped = grad(lambda x: refine_with_prior(x, prior, scale_grad=False))
     torch.testing.assert_close(stopped, grad(by_hand))
     assert not torch.allclose(stopped, grad(lambda x: refine_with_prior(x, prior)), atol=1e-4)
+
+
+def test_product_is_bayes_rule():
+    """combine='product': P_final = N(P_net * (Pr + eps)); a uniform network returns the
+    (smoothed) prior, a pixel without prior is the network's own distribution."""
+    torch.manual_seed(0)
+    logits, prior = torch.randn(1, 4, 3, 3), torch.rand(1, 4, 3, 3).softmax(1)
+    prior[..., 0, 0] = 0  # one pixel without a prior
+    out = refine_with_prior(logits, prior, combine='product', prior_eps=0.01).exp()
+    expected = logits.softmax(1) * (prior + 0.01)
+    torch.testing.assert_close(out, expected / expected.sum(1, keepdim=True))
+    torch.testing.assert_close(out[..., 0, 0], logits.softmax(1)[..., 0, 0])
+    uniform = refine_with_prior(torch.zeros_like(logits), prior, combine='product').exp()
+    torch.testing.assert_close(uniform[..., 1:, :], ((prior + 0.01) / (1 + 0.04))[..., 1:, :])
+    with pytest.raises(ValueError, match="'sum' or 'product'"):
+        refine_with_prior(logits, prior, combine='max')
