@@ -1,6 +1,7 @@
 import math
 import os.path as osp
 
+import pytest
 import torch
 from mmengine.config import ConfigDict
 from mmengine.dataset import pseudo_collate
@@ -63,8 +64,9 @@ def _data(root, split, crop=None):
     )
 
 
-def test_inference_uses_prior_at_ground_truth_resolution(helen_converted):
-    model = _model().eval()
+@pytest.mark.parametrize('combine', ['sum', 'product'])
+def test_inference_uses_prior_at_ground_truth_resolution(helen_converted, combine):
+    model = _model(combine=combine).eval()
     ds = _data(helen_converted, 'test')
     for i in range(2):
         batch = pseudo_collate([ds[i]])
@@ -73,7 +75,8 @@ def test_inference_uses_prior_at_ground_truth_resolution(helen_converted):
         src = batch['data_samples'][0]
         gt = sample.gt_sem_seg.data
         assert sample.pred_sem_seg.data.shape == gt.shape  # original resolution
-        # uniform scores + scale 1: the refined map is (1/K + prior) / 2, its argmax the prior's
+        # uniform scores: the refined map is (1/K + prior) / 2 (sum, scale 1) or
+        # (prior + eps) / (1 + K eps) (product), its argmax the prior's
         prior = torch.nn.functional.interpolate(
             src.face_prior.data[None], gt.shape[-2:], mode='bilinear'
         )[0]
@@ -84,7 +87,8 @@ def test_inference_uses_prior_at_ground_truth_resolution(helen_converted):
         # which lowers the sums only where the map changes between pixels
         sums = probs.sum(0)
         assert sums.max() <= 1 + 1e-5 and abs(sums.median() - 1) < 1e-5
-        assert probs.max() <= (1 / 11 + 1) / 2 + 1e-5
+        bound = (1 / 11 + 1) / 2 if combine == 'sum' else 1.01 / 1.11
+        assert probs.max() <= bound + 1e-5
     off = _model(prior_in_test=False).eval()
     with torch.no_grad():
         plain = off.test_step(batch)
@@ -92,7 +96,7 @@ def test_inference_uses_prior_at_ground_truth_resolution(helen_converted):
 
 
 def test_training_loss_is_eq2(helen_converted):
-    model = _model().train()
+    model = _model(combine='sum').train()
     batch = pseudo_collate([_data(helen_converted, 'train', crop=(64, 64))[i] for i in range(2)])
     data = model.data_preprocessor(batch, True)
     model.decode_head.dropout = None  # deterministic head
@@ -111,6 +115,32 @@ def test_training_loss_is_eq2(helen_converted):
     assert math.isclose(loss.item(), total / count, rel_tol=1e-4)
     loss.backward()
     assert all(torch.isfinite(p.grad).all() for p in model.parameters() if p.grad is not None)
+
+
+def test_training_loss_with_bayes_rule(helen_converted):
+    """combine='product' (the default): with uniform logits the loss is the cross-entropy of
+    the smoothed prior, -log((Pr(label) + eps) / (1 + K eps)); where there is no prior (the
+    padding) it is the network's own, log K."""
+    model = _model().train()
+    assert model.combine == 'product'
+    batch = pseudo_collate([_data(helen_converted, 'train', crop=(64, 64))[i] for i in range(2)])
+    data = model.data_preprocessor(batch, True)
+    model.decode_head.dropout = None
+    loss = model.loss(**data)['decode.loss_ce']
+    total, count = 0.0, 0
+    for s in data['data_samples']:
+        label = s.gt_sem_seg.data[0]
+        prior = s.face_prior.data
+        pad = torch.zeros(11, *label.shape)
+        pad[:, : prior.shape[1], : prior.shape[2]] = prior
+        valid = label != 255
+        p_label = pad.gather(0, label.clamp(max=10)[None].long())[0][valid]
+        no_prior = pad.sum(0)[valid] == 0
+        nll = -torch.log((p_label + 0.01) / (pad.sum(0)[valid] + 0.11))
+        nll[no_prior] = math.log(11)
+        total += nll.sum().item()
+        count += label.numel()
+    assert math.isclose(loss.item(), total / count, rel_tol=1e-4)
 
 
 def test_learned_temperature_is_trained_by_its_own_loss_only(helen_converted):
