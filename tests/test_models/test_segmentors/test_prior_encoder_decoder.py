@@ -95,23 +95,32 @@ def test_inference_uses_prior_at_ground_truth_resolution(helen_converted, combin
     assert (plain[0].pred_sem_seg.data == 0).all()  # uniform scores: argmax is class 0
 
 
-def test_training_loss_is_eq2(helen_converted):
-    model = _model(combine='sum').train()
-    batch = pseudo_collate([_data(helen_converted, 'train', crop=(64, 64))[i] for i in range(2)])
+def _uniform_loss_and_priors(model, root):
+    """The decode loss of a 2-crop batch with a deterministic head, and per sample the
+    valid-pixel mask, the prior padded to the label (zeros = no prior) and Pr(label); and
+    the pixel count (the loss averages over all pixels, padding included)."""
+    batch = pseudo_collate([_data(root, 'train', crop=(64, 64))[i] for i in range(2)])
     data = model.data_preprocessor(batch, True)
     model.decode_head.dropout = None  # deterministic head
     loss = model.loss(**data)['decode.loss_ce']
-    # Eq. 2 by hand: -log((1/K + Pr(label)) / 2) per valid pixel, mean over all pixels
-    total, count = 0.0, 0
+    per_sample = []
     for s in data['data_samples']:
         label = s.gt_sem_seg.data[0]
         prior = s.face_prior.data
         pad = torch.zeros(11, *label.shape)
         pad[:, : prior.shape[1], : prior.shape[2]] = prior
-        valid = label != 255
         p_label = pad.gather(0, label.clamp(max=10)[None].long())[0]
+        per_sample.append((label != 255, pad, p_label))
+    return loss, per_sample, sum(mask.numel() for mask, _, _ in per_sample)
+
+
+def test_training_loss_is_eq2(helen_converted):
+    model = _model(combine='sum').train()
+    loss, per_sample, count = _uniform_loss_and_priors(model, helen_converted)
+    # Eq. 2 by hand: -log((1/K + Pr(label)) / 2) per valid pixel, mean over all pixels
+    total = 0.0
+    for valid, _, p_label in per_sample:
         total += -torch.log((1 / 11 + p_label[valid]) / 2).sum().item()
-        count += label.numel()
     assert math.isclose(loss.item(), total / count, rel_tol=1e-4)
     loss.backward()
     assert all(torch.isfinite(p.grad).all() for p in model.parameters() if p.grad is not None)
@@ -123,23 +132,13 @@ def test_training_loss_with_bayes_rule(helen_converted):
     padding) it is the network's own, log K."""
     model = _model().train()
     assert model.combine == 'product'
-    batch = pseudo_collate([_data(helen_converted, 'train', crop=(64, 64))[i] for i in range(2)])
-    data = model.data_preprocessor(batch, True)
-    model.decode_head.dropout = None
-    loss = model.loss(**data)['decode.loss_ce']
-    total, count = 0.0, 0
-    for s in data['data_samples']:
-        label = s.gt_sem_seg.data[0]
-        prior = s.face_prior.data
-        pad = torch.zeros(11, *label.shape)
-        pad[:, : prior.shape[1], : prior.shape[2]] = prior
-        valid = label != 255
-        p_label = pad.gather(0, label.clamp(max=10)[None].long())[0][valid]
+    loss, per_sample, count = _uniform_loss_and_priors(model, helen_converted)
+    total = 0.0
+    for valid, pad, p_label in per_sample:
         no_prior = pad.sum(0)[valid] == 0
-        nll = -torch.log((p_label + 0.01) / (pad.sum(0)[valid] + 0.11))
+        nll = -torch.log((p_label[valid] + 0.01) / (pad.sum(0)[valid] + 0.11))
         nll[no_prior] = math.log(11)
         total += nll.sum().item()
-        count += label.numel()
     assert math.isclose(loss.item(), total / count, rel_tol=1e-4)
 
 
