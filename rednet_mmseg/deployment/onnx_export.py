@@ -18,7 +18,8 @@ class FaceParsingExportModel(nn.Module):
 
     Inputs: ``image`` float32 ``(N, 3, H, W)`` BGR 0-255; ``prior`` float32 ``(N, K, H, W)``.
     Outputs: ``scores`` float32 ``(N, K, H, W)`` (decoder logits, or log-probabilities after the
-    prior) and ``labels`` int64 ``(N, H, W)``.
+    prior; minus the segmentor's ``logit_adjust`` offsets when it has them) and ``labels``
+    int64 ``(N, H, W)``.
     """
 
     def __init__(self, segmentor: nn.Module, with_prior: bool = False):
@@ -46,6 +47,8 @@ class FaceParsingExportModel(nn.Module):
         logits = self.segmentor.encode_decode(x, [dict(img_shape=x.shape[2:])])
         if self.with_prior:
             logits = self.segmentor.refine_scores(logits, prior)
+        if hasattr(self.segmentor, 'adjust_scores'):
+            logits = self.segmentor.adjust_scores(logits)
         return logits, logits.argmax(1)
 
 

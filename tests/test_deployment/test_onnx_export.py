@@ -19,11 +19,15 @@ pytest.importorskip('onnxruntime')
 PRIOR = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-prior-1k_synthhelen-128x128.py'
 
 
-def _randomised_model(repo_root, seed=0):
+def _randomised_model(repo_root, seed=0, logit_adjust=0.0):
     """Tiny RED-Net whose scores are O(1) (the N(0, 0.01) init gives ~1e-30 logits, which
     would make any comparison pass) and whose BN statistics are not the identity."""
     torch.manual_seed(seed)
-    model = MODELS.build(Config.fromfile(os.path.join(repo_root, PRIOR)).model)
+    cfg = Config.fromfile(os.path.join(repo_root, PRIOR)).model
+    if logit_adjust:
+        cfg.logit_adjust = logit_adjust
+        cfg.decode_head.loss_decode.class_weight = [float(i + 1) for i in range(11)]
+    model = MODELS.build(cfg)
     for m in model.modules():
         if isinstance(m, (torch.nn.Conv2d, torch.nn.ConvTranspose2d)):
             torch.nn.init.kaiming_normal_(m.weight, nonlinearity='relu')
@@ -78,9 +82,11 @@ def test_onnxruntime_matches_pytorch(repo_root, tmp_path, exporter, with_prior):
     assert 'MaxPool' in ops and ops & {'ScatterElements', 'ScatterND'}  # unpooling by index
 
 
-def test_export_graph_equals_the_segmentor(repo_root):
-    """The exported module (normalisation + prior inside) predicts what mmseg predicts."""
-    model = _randomised_model(repo_root)
+@pytest.mark.parametrize('logit_adjust', [0.0, 0.5])
+def test_export_graph_equals_the_segmentor(repo_root, logit_adjust):
+    """The exported module (normalisation, prior and logit adjustment inside) predicts what
+    mmseg predicts."""
+    model = _randomised_model(repo_root, logit_adjust=logit_adjust)
     img = torch.randint(0, 256, (3, 128, 128), dtype=torch.uint8)
     prior = torch.rand(11, 128, 128)
     prior /= prior.sum(0, keepdim=True)

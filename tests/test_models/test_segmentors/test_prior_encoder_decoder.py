@@ -8,7 +8,8 @@ from mmengine.dataset import pseudo_collate
 from mmseg.registry import DATASETS, MODELS
 
 
-def _model(prior_in_test=True, **kwargs):
+def _model(prior_in_test=True, class_weight=None, **kwargs):
+    loss = dict(type='CrossEntropyLoss', use_sigmoid=False, class_weight=class_weight)
     cfg = dict(
         type='PriorEncoderDecoder',
         prior_in_test=prior_in_test,
@@ -27,6 +28,7 @@ def _model(prior_in_test=True, **kwargs):
             channels=16,
             unit_channels=(128, 64, 32, 16),
             num_classes=11,
+            loss_decode=loss,
         ),
         test_cfg=ConfigDict(mode='whole'),
     )
@@ -166,3 +168,32 @@ def test_learned_temperature_is_trained_by_its_own_loss_only(helen_converted):
         for n, p in cal.named_parameters()
         if n != 'log_temperature'
     )
+
+
+def test_logit_adjustment_subtracts_a_share_of_log_class_weights(helen_converted):
+    weights = [0.5, 1.0, 8.0, 8.0, 12.0, 12.0, 4.0, 9.0, 9.0, 6.0, 1.5]
+    offset = -0.5 * torch.tensor(weights).log()
+    batch = pseudo_collate([_data(helen_converted, 'test')[0]])
+    # uniform head, no prior: the scores are the offsets themselves, the label the
+    # class with the smallest weight
+    plain = _model(prior_in_test=False, class_weight=weights, logit_adjust=0.5).eval()
+    assert 'logit_offset' not in plain.state_dict()  # derived from the config
+    with torch.no_grad():
+        sample = plain.test_step(batch)[0]
+    scores = sample.seg_logits.data
+    torch.testing.assert_close(scores, offset.view(-1, 1, 1).expand_as(scores))
+    assert (sample.pred_sem_seg.data == 0).all()
+    # with the prior: the refined log-probabilities plus the same offsets
+    adjusted = _model(class_weight=weights, logit_adjust=0.5).eval()
+    reference = _model(class_weight=weights).eval()
+    with torch.no_grad():
+        a = adjusted.test_step(batch)[0].seg_logits.data
+        r = reference.test_step(batch)[0].seg_logits.data
+    torch.testing.assert_close(a, r + offset.view(-1, 1, 1))
+
+
+def test_logit_adjustment_needs_class_weights():
+    with pytest.raises(ValueError, match='class-weighted decode loss'):
+        _model(logit_adjust=0.5)
+    with pytest.raises(ValueError, match='11 positive class weights'):
+        _model(class_weight=[1.0, 0.0] + [1.0] * 9, logit_adjust=0.5)
