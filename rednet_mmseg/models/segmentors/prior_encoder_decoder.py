@@ -140,7 +140,10 @@ class PriorEncoderDecoder(EncoderDecoder):
         return self.postprocess_result(self.adjust_scores(seg_logits), data_samples)
 
     def adjust_scores(self, seg_logits: Tensor) -> Tensor:
-        """``(N, K, H, W)`` scores minus ``logit_adjust * log(w_c)`` (unchanged when off)."""
+        """``(N, K, H, W)`` scores minus ``logit_adjust * log(w_c)`` (unchanged when off).
+
+        Applied in :meth:`predict`, not in ``postprocess_result``: tools score other maps
+        with ``postprocess_result`` (``eval_prior.py``: the prior's probabilities)."""
         return seg_logits if self.logit_offset is None else seg_logits + self.logit_offset
 
     def refine_scores(self, seg_logits: Tensor, prior: Tensor) -> Tensor:
