@@ -5,8 +5,11 @@ Usage:
         [--partition /path/to/list_eval_partition.txt]
 
 SRC holds CelebA-HQ-img/, CelebAMask-HQ-mask-anno/ and CelebA-HQ-to-CelebA-mapping.txt; the
-official split comes from CelebA's list_eval_partition.txt (default SRC/list_eval_partition.txt).
-Images are resized to the masks' 512x512. SRC is read only; OUT is written atomically.
+official split comes from CelebA's list_eval_partition.txt (default
+SRC/list_eval_partition.txt). Images are resized to the masks' 512x512. SRC is read only; OUT is
+written atomically. An existing OUT is replaced only when it is empty or a previous conversion
+(it holds rednet_conversion.json), or with --overwrite; an OUT that contains SRC is always
+refused.
 """
 
 import argparse
@@ -20,9 +23,17 @@ def main():
     parser.add_argument('src')
     parser.add_argument('-o', '--out-dir', default='data/celebamask_hq')
     parser.add_argument('--partition', help='CelebA list_eval_partition.txt')
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='replace an existing output folder that is not a previous conversion (never one '
+        'that contains SRC)',
+    )
     args = parser.parse_args()
     try:
-        counts = convert_celebamask_hq(args.src, args.out_dir, partition=args.partition)
+        counts = convert_celebamask_hq(
+            args.src, args.out_dir, overwrite=args.overwrite, partition=args.partition
+        )
     except ConversionError as err:
         sys.exit(f'error: {err}')
     print(

@@ -8,8 +8,9 @@ Helen's 194-point files are at the original photos' resolution, the release's im
 resized: each image's ratio is read from its original photo (--original-images, exact) or
 fitted to its label maps (default), checked, and summarised at the end.
 
-SRC is read only; OUT is written atomically (a failed run leaves no partial tree) and may be
-re-created by running again.
+SRC is read only; OUT is written atomically (a failed run leaves no partial tree). An existing
+OUT is replaced only when it is empty or a previous conversion (it holds rednet_conversion.json),
+or with --overwrite; an OUT that contains SRC is always refused.
 """
 
 import argparse
@@ -48,6 +49,12 @@ def parse_args():
         action='store_true',
         help='do not write 5-point landmarks (the adaptive prior needs them)',
     )
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='replace an existing output folder that is not a previous conversion (never one '
+        'that contains SRC)',
+    )
     return parser.parse_args()
 
 
@@ -78,6 +85,7 @@ def main():
             with_landmarks=not args.no_landmarks,
             original_images=args.original_images,
             landmark_report=report,
+            overwrite=args.overwrite,
         )
     except ConversionError as err:
         sys.exit(f'error: {err}')

@@ -3,10 +3,11 @@
 Usage:
     python tools/dataset_converters/lfw.py SRC -o data/lfw [--unknown-color error|ignore]
 
-SRC holds lfw_funneled/, parts_lfw_funneled_gt_images/ and parts_{train,validation,test}.txt.
-A label pixel that is not pure red/green/blue is an error naming the file and the pixel, unless
+SRC holds lfw_funneled/, parts_lfw_funneled_gt_images/ and parts_{train,validation,test}.txt. A
+label pixel that is not pure red/green/blue is an error naming the file and the pixel, unless
 --unknown-color ignore maps such pixels to 255 (ignored). SRC is read only; OUT is written
-atomically and may be re-created by running again.
+atomically. An existing OUT is replaced only when it is empty or a previous conversion (it holds
+rednet_conversion.json), or with --overwrite; an OUT that contains SRC is always refused.
 """
 
 import argparse
@@ -20,9 +21,17 @@ def main():
     parser.add_argument('src')
     parser.add_argument('-o', '--out-dir', default='data/lfw')
     parser.add_argument('--unknown-color', choices=['error', 'ignore'], default='error')
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='replace an existing output folder that is not a previous conversion (never one '
+        'that contains SRC)',
+    )
     args = parser.parse_args()
     try:
-        counts = convert_lfw(args.src, args.out_dir, unknown=args.unknown_color)
+        counts = convert_lfw(
+            args.src, args.out_dir, overwrite=args.overwrite, unknown=args.unknown_color
+        )
     except ConversionError as err:
         sys.exit(f'error: {err}')
     print(

@@ -66,7 +66,11 @@ def merge_masks(anno_dir: str, idx: int) -> np.ndarray:
 
 
 def convert_celebamask_hq(
-    src: str, out: str, partition: Optional[str] = None, progress: bool = True
+    src: str,
+    out: str,
+    partition: Optional[str] = None,
+    progress: bool = True,
+    overwrite: bool = False,
 ) -> Dict[str, int]:
     """Convert CelebAMask-HQ at ``src`` into ``out`` with the official split."""
     if not osp.isdir(src):
@@ -87,4 +91,6 @@ def convert_celebamask_hq(
             label=merge_masks(osp.join(src, 'CelebAMask-HQ-mask-anno'), int(name)), image=img
         )
 
-    return convert_splits(src, out, names, convert_one, 'CelebAMask-HQ', progress=progress)
+    return convert_splits(
+        src, out, names, convert_one, 'CelebAMask-HQ', progress=progress, overwrite=overwrite
+    )

@@ -2,6 +2,7 @@
 clear errors."""
 
 import contextlib
+import json
 import os
 import os.path as osp
 import shutil
@@ -17,23 +18,80 @@ class ConversionError(RuntimeError):
     """A source file is missing or malformed; the message names the file."""
 
 
-@contextlib.contextmanager
-def atomic_output_dir(out_dir: str, src_dir: str):
-    """Yield a temporary sibling directory that replaces ``out_dir`` only on success.
+#: Written into every converted tree; marks a folder that a later conversion may replace.
+MANIFEST = 'rednet_conversion.json'
 
-    A crash or a bad source file leaves ``out_dir`` exactly as it was (absent, or the previous
-    complete conversion) and removes the partial tree. ``out_dir`` may not lie inside
-    ``src_dir``: converters never write into their source tree.
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def check_replaceable_output(out_dir: str, src_dir: str, overwrite: bool = False) -> None:
+    """Refuse an output that would destroy anything the converter does not own.
+
+    ``out_dir`` may not lie inside ``src_dir`` (converters never write into their source),
+    may not contain ``src_dir`` (replacing it would delete the source), and, if it exists,
+    must be empty or a previous conversion (it holds :data:`MANIFEST`), unless ``overwrite``.
+    Symbolic links are resolved first. Raises :class:`ConversionError` naming the folder.
     """
-    out_dir, src_dir = osp.abspath(out_dir), osp.abspath(src_dir)
-    if out_dir == src_dir or out_dir.startswith(src_dir + os.sep):
+    out_real, src_real = osp.realpath(out_dir), osp.realpath(src_dir)
+    if _inside(out_real, src_real):
         raise ConversionError(
             f'{out_dir}: the output may not be inside the source tree '
             f'{src_dir}; converters never modify their source'
         )
-    parent = osp.dirname(out_dir)
-    if osp.exists(out_dir) and not osp.isdir(out_dir):
+    if _inside(src_real, out_real):
+        raise ConversionError(
+            f'{out_dir}: the output contains the source tree {src_dir}; replacing the output '
+            'would delete the source. Choose an output folder outside it.'
+        )
+    if not osp.exists(out_dir):
+        return
+    if not osp.isdir(out_dir):
         raise ConversionError(f'{out_dir}: exists and is not a directory')
+    entries = sorted(os.listdir(out_dir))
+    if not entries or overwrite:
+        return
+    if MANIFEST in entries:
+        written = set(_read_manifest(osp.join(out_dir, MANIFEST)).get('entries', []))
+        extra = [e for e in entries if e not in written and e != MANIFEST]
+        if not extra:
+            return
+        raise ConversionError(
+            f'{out_dir}: a previous conversion, but it also holds {", ".join(extra[:5])}'
+            f'{" ..." if len(extra) > 5 else ""}, which the conversion did not write. Move '
+            'it elsewhere, or pass --overwrite to replace the whole folder.'
+        )
+    shown = ', '.join(entries[:5]) + (f', ... ({len(entries)} entries)' if len(entries) > 5 else '')
+    raise ConversionError(
+        f'{out_dir}: exists and is not a previous conversion (no {MANIFEST}); it holds '
+        f'{shown}. Choose a new or empty folder, or pass --overwrite to replace it.'
+    )
+
+
+def _read_manifest(path: str) -> dict:
+    try:
+        with open(path) as f:
+            info = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+@contextlib.contextmanager
+def atomic_output_dir(
+    out_dir: str, src_dir: str, overwrite: bool = False, manifest: Optional[dict] = None
+):
+    """Yield a temporary sibling directory that replaces ``out_dir`` only on success.
+
+    A crash or a bad source file leaves ``out_dir`` exactly as it was (absent, or the previous
+    complete conversion) and removes the partial tree. What may be replaced is decided by
+    :func:`check_replaceable_output` before any work starts. On success the new tree gets
+    :data:`MANIFEST` (``manifest`` plus the source path), which marks it as ours.
+    """
+    check_replaceable_output(out_dir, src_dir, overwrite)
+    out_dir = osp.abspath(out_dir)
+    parent = osp.dirname(out_dir)
     try:
         check_output_dir(parent, 'its folder')
     except OutputDirError as err:
@@ -42,6 +100,11 @@ def atomic_output_dir(out_dir: str, src_dir: str):
     os.chmod(tmp, 0o755)
     try:
         yield tmp
+        entries = sorted(os.listdir(tmp))
+        info = dict(manifest or {}, source=osp.abspath(src_dir), entries=entries)
+        with open(osp.join(tmp, MANIFEST), 'w') as f:
+            json.dump(info, f, indent=1, sort_keys=True)
+            f.write('\n')
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -124,6 +187,7 @@ def convert_splits(
     with_landmarks: bool = False,
     progress: bool = True,
     finish: Optional[Callable[[str], None]] = None,
+    overwrite: bool = False,
 ) -> Dict[str, int]:
     """The loop every converter runs: ``out`` appears atomically (``atomic_output_dir``), one
     progress bar, each image written by :class:`SplitWriter`.
@@ -133,18 +197,22 @@ def convert_splits(
         convert_one: ``(split, name) -> dict`` of :meth:`SplitWriter.add` arguments
             (``label``, ``image_src`` or ``image``, ``landmarks``); raises
             :class:`ConversionError` naming the bad file.
-        desc: progress-bar label. finish: called with the temporary root before it becomes
-            ``out``, for extra files.
+        desc: progress-bar label (also the data set named in the manifest).
+        finish: called with the temporary root before it becomes ``out``, for extra files.
+        overwrite: replace an existing ``out`` that is not a previous conversion (never one
+            that contains ``src``).
 
     Returns:
         Number of images written per split.
     """
     todo = [(s, n) for s, ns in names.items() for n in ns]
 
-    with atomic_output_dir(out, src) as tmp:
+    manifest = dict(dataset=desc)
+    with atomic_output_dir(out, src, overwrite, manifest=manifest) as tmp:
         writer = SplitWriter(tmp, names, with_landmarks)
         for split, name in tqdm(todo, desc=desc, unit='img', disable=not progress):
             writer.add(split, name, **convert_one(split, name))
         if finish is not None:
             finish(tmp)
-        return writer.finish()
+        counts = manifest['images'] = writer.finish()
+    return counts

@@ -178,6 +178,7 @@ def convert_helen(
     original_images: Optional[str] = None,
     progress: bool = True,
     landmark_report: Optional[Dict[str, dict]] = None,
+    overwrite: bool = False,
 ) -> Dict[str, int]:
     """Convert a Helen release at ``src`` into ``out`` (see module docstring).
 
@@ -238,4 +239,5 @@ def convert_helen(
         with_landmarks,
         progress,
         finish=write_ratios if with_landmarks else None,
+        overwrite=overwrite,
     )

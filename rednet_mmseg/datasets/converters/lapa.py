@@ -42,7 +42,9 @@ def read_lapa_landmarks(path: str) -> np.ndarray:
         raise ConversionError(f'{path}: malformed point line ({err})') from None
 
 
-def convert_lapa(src: str, out: str, progress: bool = True) -> Dict[str, int]:
+def convert_lapa(
+    src: str, out: str, progress: bool = True, overwrite: bool = False
+) -> Dict[str, int]:
     """Convert LaPa at ``src`` into ``out``; returns images per split."""
     if not osp.isdir(src):
         raise ConversionError(f'{src}: LaPa source directory not found')
@@ -73,5 +75,12 @@ def convert_lapa(src: str, out: str, progress: bool = True) -> Dict[str, int]:
         return dict(label=label, image_src=img_path, landmarks=five_points_from_lapa106(pts))
 
     return convert_splits(
-        src, out, names, convert_one, 'LaPa', with_landmarks=True, progress=progress
+        src,
+        out,
+        names,
+        convert_one,
+        'LaPa',
+        with_landmarks=True,
+        progress=progress,
+        overwrite=overwrite,
     )

@@ -60,7 +60,7 @@ def ppm_to_label(path: str, unknown: str = 'error') -> np.ndarray:
 
 
 def convert_lfw(
-    src: str, out: str, unknown: str = 'error', progress: bool = True
+    src: str, out: str, unknown: str = 'error', progress: bool = True, overwrite: bool = False
 ) -> Dict[str, int]:
     """Convert LFW-PL at ``src`` into ``out``; returns images per split."""
     if not osp.isdir(src):
@@ -79,4 +79,6 @@ def convert_lfw(
             )
         return dict(label=label, image_src=img_path)
 
-    return convert_splits(src, out, names, convert_one, 'LFW-PL', progress=progress)
+    return convert_splits(
+        src, out, names, convert_one, 'LFW-PL', progress=progress, overwrite=overwrite
+    )
