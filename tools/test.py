@@ -4,12 +4,19 @@
 import argparse
 import os
 import os.path as osp
+import shutil
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import rednet_mmseg  # noqa: F401
-from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
+from rednet_mmseg.utils.checkpoint import UnsafeCheckpointError
+from rednet_mmseg.utils.checkpoint_fit import (
+    CheckpointMismatchError,
+    check_checkpoint_for_config,
+    registry_message,
+)
+from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir, probe_output_dir
 
 
 def parse_args():
@@ -54,6 +61,12 @@ def parse_args():
     parser.add_argument(
         '--fuse', action='store_true', help='fold BatchNorm into the convolutions (faster)'
     )
+    parser.add_argument(
+        '--allow-partial',
+        action='store_true',
+        help='test a checkpoint that leaves model weights unloaded or mismatched (refused by '
+        "default: such scores are not the checkpoint's)",
+    )
     # When using PyTorch version >= 2.0.0, the `torch.distributed.launch`
     # will pass the `--local-rank` parameter to `tools/train.py` instead
     # of `--local_rank`.
@@ -87,14 +100,23 @@ def trigger_visualization_hook(cfg, args):
     return cfg
 
 
-def main():
-    args = parse_args()
-
-    # load config
-    cfg = Config.fromfile(args.config)
+def load_config(args):
+    """The config with the command line's options; any problem is one line naming the file."""
+    try:
+        cfg = Config.fromfile(args.config)
+    except FileNotFoundError:
+        raise SystemExit(f'error: {args.config}: config file not found') from None
+    except Exception as err:  # syntax errors, bad _base_ paths, ...
+        raise SystemExit(f'error: {args.config}: cannot be read as a config ({err})') from None
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    return cfg
+
+
+def main():
+    args = parse_args()
+    cfg = load_config(args)
 
     # work_dir is determined in this priority: CLI > segment in file > filename
     if args.work_dir is not None:
@@ -103,12 +125,33 @@ def main():
     elif cfg.get('work_dir', None) is None:
         # use config filename as default work_dir if cfg.work_dir is None
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
-    try:  # bad output paths fail now, before any image is processed
+    try:  # bad output paths fail now, before anything is loaded or created
+        probe_output_dir(cfg.work_dir, 'work_dir')
+        if args.out:
+            probe_output_dir(args.out, '--out')
+    except OutputDirError as err:
+        raise SystemExit(f'error: {err}')
+    # Before any output exists: the checkpoint is readable and fits the model of the config
+    # (every type is registered). A checkpoint that leaves weights unloaded would be scored as
+    # a random network, so it is refused unless --allow-partial.
+    try:
+        check_checkpoint_for_config(cfg, args.checkpoint, args.allow_partial)
+    except (
+        FileNotFoundError,
+        RuntimeError,
+        ValueError,
+        UnsafeCheckpointError,
+        CheckpointMismatchError,
+    ) as err:
+        raise SystemExit(f'error: {err}') from None
+    work_dir_existed = osp.isdir(cfg.work_dir)
+    try:
         check_output_dir(cfg.work_dir, 'work_dir')
         if args.out:
             check_output_dir(args.out, '--out')
     except OutputDirError as err:
         raise SystemExit(f'error: {err}')
+    before = set(os.listdir(cfg.work_dir))
 
     cfg.load_from = args.checkpoint
 
@@ -127,11 +170,24 @@ def main():
     if args.out is not None:
         cfg.test_evaluator['output_dir'] = args.out
 
-    # build the runner from config
-    runner = Runner.from_cfg(cfg)
-
-    # start testing
-    runner.test()
+    try:
+        runner = Runner.from_cfg(cfg)
+        runner.test()
+    except (KeyError, FileNotFoundError) as err:
+        if isinstance(err, KeyError) and 'registry' not in str(err):
+            raise  # a bug, not a bad config: keep the traceback
+        # a misspelt dataset / metric type or a missing data folder: remove what this run
+        # created in work_dir (its timestamped log folder), then one line
+        for name in set(os.listdir(cfg.work_dir)) - before:
+            path = osp.join(cfg.work_dir, name)
+            if osp.isdir(path):
+                shutil.rmtree(path)
+            else:
+                os.remove(path)
+        if not work_dir_existed and not os.listdir(cfg.work_dir):
+            os.rmdir(cfg.work_dir)
+        text = registry_message(err) if isinstance(err, KeyError) else str(err)
+        raise SystemExit(f'error: {args.config}: {text}') from None
 
 
 if __name__ == '__main__':

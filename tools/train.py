@@ -12,6 +12,7 @@ from mmengine.runner import Runner
 from mmseg.registry import RUNNERS
 
 import rednet_mmseg  # noqa: F401
+from rednet_mmseg.utils.checkpoint_fit import report_load_from
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
 
 
@@ -120,6 +121,8 @@ def main():
         # if 'runner_type' is set in the cfg
         runner = RUNNERS.build(cfg)
 
+    # fine-tuning: say which weights load_from leaves unloaded (mmengine only logs key lists)
+    report_load_from(runner)
     # start training
     runner.train()
 

@@ -2,16 +2,17 @@
 maps named after their images."""
 
 import copy
-import os
 import os.path as osp
-import tempfile
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 import mmengine
 import numpy as np
 from mmengine.config import Config
 from mmseg.apis import MMSegInferencer
 from PIL import Image
+
+from ..datasets.landmark_table import image_key
+from ..utils.checkpoint_fit import check_checkpoint_fits
 
 _PRIOR_TRANSFORMS = ('LoadFaceLandmarks', 'LoadFacePrior')
 #: Test-pipeline transforms that need the 5 key points of every image.
@@ -28,10 +29,14 @@ class FaceParsingInferencer(MMSegInferencer):
     """``MMSegInferencer`` with the face-parsing extras; call it exactly like its parent.
 
     - Configs whose test pipeline needs landmarks (face crops, the adaptive prior) take the 5
-      points of each image from ``landmarks_file`` (lines ``<image> x1 y1 ... x5 y5``) or,
-      without it, detect them (``FaceLandmarkDetector``: the largest face of each image; an
-      image without a face is an error naming it). Prior configs may take another
-      ``prior_bank``.
+      points of each image from ``landmarks`` (in memory: image name -> ``(5, 2)``), from
+      ``landmarks_file`` (a table, ``rednet_mmseg.datasets.landmark_table``) or, without
+      either, detect them (``FaceLandmarkDetector``: the largest face of each image; an
+      image without a face is an error naming it). The points travel with each image through
+      the pipeline (``results['face_landmarks']``); no file is written. Prior configs may take
+      another ``prior_bank``.
+    - The checkpoint must fit the model: weights it leaves unloaded or of another shape are an
+      error naming the file (``rednet_mmseg.utils.checkpoint_fit``), unless ``allow_partial``.
     - ``pred_out_dir`` label maps are written as ``<image name>.png`` (uint8 class indices at
       the image's resolution) instead of mmseg's running counter ``00000000_pred.png``, so
       they line up with their inputs; overlays keep the input's file name (as in mmseg).
@@ -39,9 +44,12 @@ class FaceParsingInferencer(MMSegInferencer):
     Args:
         model (str | Config): config file or object. weights (str): checkpoint (loaded
             weights-only, see ``rednet_mmseg.utils.checkpoint``).
+        landmarks (dict, optional): image name (with or without extension) -> ``(5, 2)``.
         landmarks_file (str, optional): landmark table (default: detect the landmarks).
         prior_bank (str, optional): replaces ``bank_file`` of ``LoadFacePrior``.
         fuse (bool): fold BatchNorm into the convolutions (same outputs, faster).
+        allow_partial (bool): load a checkpoint that does not fit, with a warning (and a model
+            without ``weights``). Default: False.
         **kwargs: :class:`MMSegInferencer` arguments (``device``, ``palette``, ...).
     """
 
@@ -52,18 +60,34 @@ class FaceParsingInferencer(MMSegInferencer):
         landmarks_file: Optional[str] = None,
         prior_bank: Optional[str] = None,
         fuse: bool = False,
+        landmarks: Optional[Dict[str, np.ndarray]] = None,
+        allow_partial: bool = False,
         **kwargs,
     ):
         self.landmarks_file = landmarks_file
         self.prior_bank = prior_bank
+        self.allow_partial = allow_partial
+        self._weights = weights
+        self._landmarks = None
         self._detector = None
         if isinstance(model, str) and osp.isfile(model):
             model = Config.fromfile(model)
+        if weights is None and not allow_partial:
+            raise ValueError(
+                'FaceParsingInferencer: no weights given; a model at its random initialisation '
+                'would parse nothing meaningful (pass allow_partial=True to do so anyway)'
+            )
         super().__init__(model, weights=weights, **kwargs)
+        self.set_landmarks(landmarks)
         if fuse:
             from ..deployment.fuse_conv_bn import fuse_conv_bn
 
             fuse_conv_bn(self.model.eval())
+
+    def _load_weights_to_model(self, model, checkpoint, cfg) -> None:
+        if checkpoint is not None:
+            check_checkpoint_fits(model, checkpoint, str(self._weights), self.allow_partial)
+        super()._load_weights_to_model(model, checkpoint, cfg)
 
     @property
     def uses_prior(self) -> bool:
@@ -73,41 +97,53 @@ class FaceParsingInferencer(MMSegInferencer):
     def needs_landmarks(self) -> bool:
         return config_needs_landmarks(self.cfg)
 
-    def use_landmarks(self, landmarks_file: Optional[str]) -> None:
-        """Read the landmarks of the next calls' images from ``landmarks_file``."""
-        self.landmarks_file = landmarks_file
-        self.pipeline = self._init_pipeline(self.cfg)
+    def set_landmarks(self, landmarks: Optional[Dict[str, np.ndarray]]) -> None:
+        """Use these points (image name -> ``(5, 2)``) for the next calls' images; ``None``
+        goes back to ``landmarks_file`` or detection."""
+        self._landmarks = (
+            None
+            if landmarks is None
+            else {image_key(k): np.asarray(v, np.float32) for k, v in landmarks.items()}
+        )
 
     def __call__(self, inputs, *args, **kwargs) -> dict:
-        if not self.needs_landmarks or self.landmarks_file is not None:
+        if not self.needs_landmarks or self._landmarks is not None or self.landmarks_file:
             return super().__call__(inputs, *args, **kwargs)
-        from ..datasets.transforms.loading import forget_landmark_table, write_landmark_table
         from .landmark_detector import detect_landmark_table
 
         paths = self._inputs_to_list(inputs)
         if not all(isinstance(p, str) for p in paths):
             raise ValueError(
-                'images given as arrays need landmarks_file=...: the landmarks '
-                'are looked up by image name'
+                'images given as arrays need landmarks=... or landmarks_file=...: the '
+                'landmarks are looked up by image name'
             )
         if self._detector is None:  # loading dlib's models takes about a second: once
             from .landmark_detector import FaceLandmarkDetector
 
             self._detector = FaceLandmarkDetector()
         table, _, _ = detect_landmark_table(paths, self._detector, progress=self.show_progress)
-        fd, table_file = tempfile.mkstemp(prefix='landmarks-', suffix='.txt')
-        os.close(fd)
+        self.set_landmarks(table)
         try:
-            write_landmark_table(table_file, table)
-            self.use_landmarks(table_file)
             return super().__call__(paths, *args, **kwargs)
         finally:
-            forget_landmark_table(table_file)
-            os.remove(table_file)
-            self.use_landmarks(None)
+            self.set_landmarks(None)
+
+    def preprocess(self, inputs, batch_size: int = 1, **kwargs):
+        """As mmengine's, but each image path enters the pipeline with its points
+        (``face_landmarks``) when they are given in memory."""
+        if self._landmarks is None:
+            yield from super().preprocess(inputs, batch_size, **kwargs)
+            return
+
+        def load(item):
+            if isinstance(item, str):
+                item = dict(img_path=item, face_landmarks=self._landmarks.get(image_key(item)))
+            return self.pipeline(item)
+
+        yield from map(self.collate_fn, self._get_chunk_data(map(load, inputs), batch_size))
 
     def _init_pipeline(self, cfg):
-        cfg = copy.deepcopy(cfg)  # mmseg edits the pipeline in place; use_landmarks rebuilds it
+        cfg = copy.deepcopy(cfg)  # mmseg edits the pipeline in place
         for t in cfg.test_dataloader.dataset.pipeline:
             if t['type'] in _PRIOR_TRANSFORMS and self.landmarks_file is not None:
                 t['landmarks_file'] = self.landmarks_file

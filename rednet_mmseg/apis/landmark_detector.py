@@ -18,6 +18,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
+from ..datasets.landmark_table import check_points_in_image
+
 #: Mean offset of each point from the Helen converter's (Helen point 49 is the middle of the
 #: lower nose contour, below the 68-point nose tip) in units of the inter-ocular distance,
 #: along the eye axis and its perpendicular (pointing down the face). Measured on the 218
@@ -144,7 +146,9 @@ class FaceLandmarkDetector:
         img = cv2.imread(path, cv2.IMREAD_COLOR)
         if img is None:
             raise ValueError(f'{path}: missing, unreadable or corrupt image')
-        return self.detect(img, name=path)
+        found = self.detect(img, name=path)
+        check_points_in_image(found.points, img.shape, path)
+        return found
 
 
 def detect_landmark_table(

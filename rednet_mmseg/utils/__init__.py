@@ -5,9 +5,12 @@ from .checkpoint import (
     safe_load,
     trusted_checkpoint_loads,
 )
+from .checkpoint_fit import CheckpointMismatchError, check_checkpoint_fits
 from .output_dir import OutputDirError, check_output_dir
 
 __all__ = [
+    'CheckpointMismatchError',
+    'check_checkpoint_fits',
     'OutputDirError',
     'TRUST_ENV',
     'UnsafeCheckpointError',

@@ -34,6 +34,10 @@ class UnsafeCheckpointError(pickle.UnpicklingError):
     """A checkpoint asks to run code that is not on the weights allow-list."""
 
 
+class CorruptCheckpointError(RuntimeError):
+    """A checkpoint file that exists but cannot be read (truncated or corrupt)."""
+
+
 class _Inert:
     """Stands in for a metadata object of a checkpoint; accepts and ignores everything."""
 
@@ -113,7 +117,7 @@ def safe_load(filename, map_location=None):
     except UnsafeCheckpointError:
         raise
     except (RuntimeError, EOFError, pickle.UnpicklingError, OSError) as err:
-        raise RuntimeError(
+        raise CorruptCheckpointError(
             f'{filename}: not a readable checkpoint (truncated or corrupt?): {err}'
         ) from err
 
@@ -140,3 +144,19 @@ def check_resume_allowed(filename: str, work_dir: str) -> None:
             f'it, add it to {TRUST_ENV} (paths separated by "{os.pathsep}"); to start '
             'from its weights only, set load_from without --resume.'
         )
+
+
+def earlier_checkpoints(filename: str):
+    """Checkpoints saved before ``filename`` in its folder, newest first: ``iter_N.pth`` /
+    ``epoch_N.pth`` with a smaller N (any such file when ``filename`` has no number)."""
+    import re
+
+    folder, base = os.path.split(os.path.abspath(filename))
+    pattern = re.compile(r'^(iter|epoch)_(\d+)\.pth$')
+    own = pattern.match(base)
+    found = []
+    for name in os.listdir(folder) if os.path.isdir(folder) else []:
+        m = pattern.match(name)
+        if m and name != base and (own is None or (m[1] == own[1] and int(m[2]) < int(own[2]))):
+            found.append((int(m[2]), os.path.join(folder, name)))
+    return [p for _, p in sorted(found, reverse=True)]

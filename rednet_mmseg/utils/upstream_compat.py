@@ -16,7 +16,7 @@ Patches
    mmengine.logging.history_buffer.HistoryBuffer``. mmengine's local loader is replaced by
    our trust policy (``rednet_mmseg.utils.checkpoint.safe_load``), and ``Runner.resume``
    unpickles fully only a checkpoint inside the run's own ``work_dir`` (or one trusted
-   explicitly).
+   explicitly); a truncated last checkpoint falls back to the previous one, with a warning.
 3. Distributed training without CUDA (mmengine 0.10.7): ``_init_dist_pytorch`` calls
    ``torch.cuda.set_device`` (fails without a GPU), ``Runner.wrap_model`` passes
    ``device_ids=[LOCAL_RANK]`` to DDP (rejected for CPU modules) and SyncBN cannot run on CPU.
@@ -37,7 +37,13 @@ import warnings
 
 import torch
 
-from .checkpoint import check_resume_allowed, safe_load, trusted_checkpoint_loads
+from .checkpoint import (
+    CorruptCheckpointError,
+    check_resume_allowed,
+    earlier_checkpoints,
+    safe_load,
+    trusted_checkpoint_loads,
+)
 
 _APPLIED = False
 
@@ -94,7 +100,20 @@ def _patch_checkpoint_loading():
     def resume(self, filename, *args, **kwargs):
         check_resume_allowed(filename, self.work_dir)
         with trusted_checkpoint_loads():
-            return original_resume(self, filename, *args, **kwargs)
+            try:
+                return original_resume(self, filename, *args, **kwargs)
+            except CorruptCheckpointError as err:
+                # a run killed while writing its last checkpoint: the previous one is whole
+                earlier = earlier_checkpoints(filename)
+                if not earlier:
+                    raise CorruptCheckpointError(
+                        f'{err}; no earlier checkpoint beside it'
+                    ) from None
+                self.logger.warning(
+                    f'{filename} cannot be read (truncated or corrupt); resuming from the '
+                    f'previous checkpoint {earlier[0]} instead'
+                )
+        return resume(self, earlier[0], *args, **kwargs)
 
     resume._rednet_patched = True
     Runner.resume = resume

@@ -102,7 +102,7 @@ def test_truncated_checkpoint(helen_converted, tmp_path, repo_root):
     )
     assert res.returncode != 0
     assert f'{ckpt}: not a readable checkpoint (truncated or corrupt?)' in res.stderr
-    assert not any((tmp_path / 'preds').iterdir())
+    assert not (tmp_path / 'preds').exists()  # checked before any output is created
 
 
 def test_converter_output_under_a_file(helen_release, tmp_path):
@@ -117,3 +117,114 @@ def test_check_output_dir(tmp_path):
     (tmp_path / 'f').write_text('x')
     with pytest.raises(OutputDirError, match=f'output directory {tmp_path / "f"}: exists'):
         check_output_dir(str(tmp_path / 'f'))
+
+
+@pytest.fixture(scope='module')
+def tiny_checkpoints(tmp_path_factory, repo_root):
+    """name -> checkpoint path: the tiny model's own weights, a 5-class head, keys of nothing."""
+    import os
+
+    from mmengine.config import Config
+    from mmseg.registry import MODELS
+
+    from rednet_mmseg.datasets import HelenDataset
+
+    root = tmp_path_factory.mktemp('fit')
+    cfg = Config.fromfile(os.path.join(repo_root, CONFIG))
+    meta = dict(dataset_meta=dict(HelenDataset.METAINFO))
+    own = MODELS.build(cfg.model).state_dict()
+    cfg.model.decode_head.num_classes = 5
+    paths = dict(
+        own=dict(state_dict=own, meta=meta),
+        five=dict(state_dict=MODELS.build(cfg.model).state_dict(), meta=meta),
+        nothing=dict(state_dict={f'net.{k}': v for k, v in own.items()}, meta=meta),
+    )
+    for name, ckpt in paths.items():
+        torch.save(ckpt, root / f'{name}.pth')
+        paths[name] = root / f'{name}.pth'
+    return paths
+
+
+@pytest.mark.parametrize(
+    'name, message',
+    [
+        ('five', r'0 of \d+ model weights missing, 2 of another shape, 0 unexpected'),
+        (
+            'nothing',
+            r'[1-9]\d* of \d+ model weights missing, 0 of another shape, [1-9]\d* unexpected',
+        ),
+    ],
+)
+def test_checkpoint_that_does_not_fit_is_refused(
+    helen_converted, tmp_path, repo_root, tiny_checkpoints, name, message
+):
+    import re
+
+    ckpt, work = tiny_checkpoints[name], tmp_path / 'w'
+    args = [str(ckpt), '--work-dir', str(work), '--cfg-options', *_opts(helen_converted)]
+    res = _run('test', *args, repo_root=repo_root)
+    assert res.returncode != 0 and 'Traceback' not in res.stderr
+    assert f'error: {ckpt}: the checkpoint does not fit the model' in res.stderr
+    assert re.search(message, res.stderr) and '--allow-partial' in res.stderr
+    assert not work.exists()
+    res = _run('test', *args, '--allow-partial', repo_root=repo_root)  # asked for: it runs
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert 'PARTIAL WEIGHTS' in res.stdout + res.stderr and 'F1.overall' in res.stdout
+
+
+@pytest.mark.parametrize(
+    'option, shown',
+    [
+        ('model.decode_head.type=RDHeadd', 'RDHeadd is not in the mmseg::model registry'),
+        ('test_dataloader.dataset.type=HelenDatasett', 'HelenDatasett is not in the'),
+        ('test_evaluator.type=FaceParsingMetricc', 'FaceParsingMetricc is not in the'),
+    ],
+)
+def test_misspelt_type_is_one_line_and_leaves_no_work_dir(
+    helen_converted, tmp_path, repo_root, tiny_checkpoints, option, shown
+):
+    work = tmp_path / 'w'
+    res = _run(
+        'test',
+        str(tiny_checkpoints['own']),
+        '--work-dir',
+        str(work),
+        '--cfg-options',
+        *_opts(helen_converted),
+        option,
+        repo_root=repo_root,
+    )
+    assert res.returncode != 0 and 'Traceback' not in res.stderr, res.stderr[-2000:]
+    assert f'error: {CONFIG}: {shown}' in res.stderr
+    assert not work.exists()
+
+
+def test_missing_checkpoint_is_one_line_and_leaves_no_work_dir(
+    helen_converted, tmp_path, repo_root
+):
+    work = tmp_path / 'w'
+    args = [str(tmp_path / 'gone.pth'), '--work-dir', str(work)]
+    res = _run('test', *args, '--cfg-options', *_opts(helen_converted), repo_root=repo_root)
+    assert res.returncode != 0 and 'Traceback' not in res.stderr
+    assert f'error: {tmp_path / "gone.pth"} can not be found' in res.stderr
+    assert not work.exists()
+
+
+def test_fine_tuning_says_what_load_from_left_unloaded(
+    helen_converted, tmp_path, repo_root, tiny_checkpoints
+):
+    res = _run(
+        'train',
+        '--work-dir',
+        str(tmp_path / 'ft'),
+        '--cfg-options',
+        *_opts(helen_converted),
+        f'load_from={tiny_checkpoints["five"]}',
+        'train_cfg.max_iters=1',
+        'train_cfg.val_interval=100',
+        repo_root=repo_root,
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    out = res.stdout + res.stderr
+    assert f'PARTIAL WEIGHTS: {tiny_checkpoints["five"]}: the checkpoint does not fit' in out
+    assert '2 of another shape' in out

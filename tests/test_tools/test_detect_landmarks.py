@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from rednet_mmseg.datasets.transforms.loading import read_landmark_table
+from rednet_mmseg.datasets.landmark_table import read_landmark_table
 
 pytest.importorskip('dlib')
 

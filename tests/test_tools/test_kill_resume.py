@@ -78,3 +78,33 @@ def test_sigkill_then_resume_matches_uninterrupted(helen_converted, tmp_path, re
     assert max(diff.values()) == 0.0, sorted(diff.items(), key=lambda kv: -kv[1])[:3]
     before = _weights(ref / f'iter_{ITERS - 2}.pth')  # the last iterations did change them
     assert any(not torch.equal(a[k], before[k]) for k in a)
+
+
+def test_truncated_last_checkpoint_falls_back_to_the_previous(helen_converted, tmp_path, repo_root):
+    """A run killed while writing its last checkpoint: --resume warns, takes the previous one
+    and ends with the uninterrupted run's weights."""
+    ref = tmp_path / 'uninterrupted'
+    res = subprocess.run(
+        _cmd(helen_converted, ref), cwd=repo_root, capture_output=True, text=True, timeout=600
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    work = tmp_path / 'cut'
+    work.mkdir()
+    for name in (f'iter_{ITERS - 2}.pth', f'iter_{ITERS}.pth'):
+        (work / name).write_bytes((ref / name).read_bytes())
+    last = work / f'iter_{ITERS}.pth'
+    last.write_bytes(last.read_bytes()[:5000])  # truncated mid-write
+    (work / 'last_checkpoint').write_text(str(last))
+    res = subprocess.run(
+        _cmd(helen_converted, work, resume=True),
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    out = res.stdout + res.stderr
+    assert f'{last} cannot be read (truncated or corrupt); resuming from the previous' in out
+    assert f'iter_{ITERS - 2}.pth instead' in out
+    a, b = _weights(ref / f'iter_{ITERS}.pth'), _weights(last)
+    assert all(torch.equal(a[k], b[k]) for k in a)

@@ -17,8 +17,8 @@ import sys
 
 from rednet_mmseg.apis import FaceLandmarkDetector, expand_inputs
 from rednet_mmseg.apis.landmark_detector import detect_and_report
+from rednet_mmseg.datasets.landmark_table import write_landmark_table
 from rednet_mmseg.datasets.sample_check import BadSampleError, check_sample
-from rednet_mmseg.datasets.transforms.loading import write_landmark_table
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
 
 

@@ -168,6 +168,18 @@ class SplitWriter:
         return {s: len(n) for s, n in self.names.items()}
 
 
+def checked_points(points, image_shape, where: str):
+    """``points`` if they are finite and near the image (``landmark_table.check_points_in_image``),
+    else :class:`ConversionError` naming ``where``."""
+    from ..landmark_table import LandmarkError, check_points_in_image
+
+    try:
+        check_points_in_image(points, image_shape, where)
+    except LandmarkError as err:
+        raise ConversionError(str(err)) from None
+    return points
+
+
 def read_image(path: str, what: str = 'image'):
     """cv2.imread with a clear error for missing / corrupt files."""
     import cv2

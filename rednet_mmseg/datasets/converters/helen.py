@@ -25,7 +25,13 @@ import cv2
 import numpy as np
 
 from ..helen import HelenDataset
-from .common import ConversionError, convert_splits, read_image, read_text_lines
+from .common import (
+    ConversionError,
+    checked_points,
+    convert_splits,
+    read_image,
+    read_text_lines,
+)
 from .helen_scale import (
     MAX_FIT_ERROR,
     fit_error,
@@ -83,6 +89,8 @@ def read_landmark_file(path: str) -> (str, np.ndarray):
             x, y = (float(v) for v in line.split(','))
         except ValueError:
             raise ConversionError(f'{path}:{lineno}: expected "x , y", got {line!r}') from None
+        if not (np.isfinite(x) and np.isfinite(y)):
+            raise ConversionError(f'{path}:{lineno}: the point is not finite: {line!r}')
         pts.append((x, y))
     return lines[0][1], np.asarray(pts, dtype=np.float32)
 
@@ -219,7 +227,7 @@ def convert_helen(
                 )
             else:
                 pts = pts / report[name]['ratio']
-            points = five_points_from_helen194(pts)
+            points = checked_points(five_points_from_helen194(pts), img.shape, landmarks[name])
         return dict(label=label, image_src=img_path, landmarks=points)
 
     def write_ratios(tmp):

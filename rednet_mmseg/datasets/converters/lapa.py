@@ -16,7 +16,13 @@ from typing import Dict
 import cv2
 import numpy as np
 
-from .common import ConversionError, convert_splits, read_image, read_text_lines
+from .common import (
+    ConversionError,
+    checked_points,
+    convert_splits,
+    read_image,
+    read_text_lines,
+)
 
 SPLITS = ('train', 'val', 'test')
 NUM_CLASSES = 11
@@ -34,12 +40,16 @@ def read_lapa_landmarks(path: str) -> np.ndarray:
     lines = read_text_lines(path)
     if not lines or lines[0][1] != '106' or len(lines) != 107:
         raise ConversionError(f'{path}: expected a first line "106" and 106 "x y" lines')
-    try:
-        return np.array(
-            [[float(v) for v in line.split()] for _, line in lines[1:]], np.float32
-        ).reshape(106, 2)
-    except ValueError as err:
-        raise ConversionError(f'{path}: malformed point line ({err})') from None
+    pts = []
+    for lineno, line in lines[1:]:
+        try:
+            x, y = (float(v) for v in line.split())
+        except ValueError:
+            raise ConversionError(f'{path}:{lineno}: expected "x y", got {line!r}') from None
+        if not (np.isfinite(x) and np.isfinite(y)):
+            raise ConversionError(f'{path}:{lineno}: the point is not finite: {line!r}')
+        pts.append((x, y))
+    return np.array(pts, np.float32)
 
 
 def convert_lapa(
@@ -71,8 +81,11 @@ def convert_lapa(
             raise ConversionError(
                 f'{lbl_path}: label value {int(label.max())} outside 0..{NUM_CLASSES - 1}'
             )
-        pts = read_lapa_landmarks(osp.join(src, split, 'landmarks', f'{name}.txt'))
-        return dict(label=label, image_src=img_path, landmarks=five_points_from_lapa106(pts))
+        lm_path = osp.join(src, split, 'landmarks', f'{name}.txt')
+        five = checked_points(
+            five_points_from_lapa106(read_lapa_landmarks(lm_path)), img.shape, lm_path
+        )
+        return dict(label=label, image_src=img_path, landmarks=five)
 
     return convert_splits(
         src,

@@ -1,5 +1,6 @@
 """Loading face landmarks and the adaptive prior."""
 
+import os
 import os.path as osp
 from typing import Dict, Optional
 
@@ -7,6 +8,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 from mmseg.registry import TRANSFORMS
 
+from ..landmark_table import LandmarkError, check_points_in_image, image_key, read_landmark_table
 from ..prior_bank import PriorBank
 from .prior_storage import store_prior
 
@@ -17,78 +19,59 @@ def read_landmarks(path: str, num_points: int = 5) -> np.ndarray:
         pts = np.loadtxt(path, dtype=np.float32, ndmin=2)
     except (OSError, ValueError) as err:
         raise ValueError(f'{path}: missing or malformed landmark file ({err})') from err
-    if pts.shape != (num_points, 2) or not np.isfinite(pts).all():
+    if pts.shape != (num_points, 2):
         raise ValueError(
             f'{path}: expected {num_points} finite "x y" lines, got an array of shape {pts.shape}'
         )
+    if not np.isfinite(pts).all():
+        line = int(np.argmin(np.isfinite(pts).all(axis=1))) + 1
+        raise LandmarkError(f'{path}: point {line} is not a pair of finite numbers')
     return pts
 
 
-def read_landmark_table(path: str, num_points: int = 5) -> Dict[str, np.ndarray]:
-    """A file of lines ``<image name> x1 y1 ... x5 y5`` -> ``name -> (5, 2)`` points."""
-    table = {}
-    with open(path) as f:
-        for lineno, line in enumerate(f, 1):
-            parts = line.split()
-            if not parts:
-                continue
-            try:
-                pts = np.array(parts[1:], np.float32).reshape(num_points, 2)
-            except ValueError:
-                raise ValueError(
-                    f'{path}:{lineno}: expected "<image> x1 y1 ... x{num_points} '
-                    f'y{num_points}", got {line.strip()!r}'
-                ) from None
-            table[osp.splitext(osp.basename(parts[0]))[0]] = pts
-    return table
-
-
-def write_landmark_table(path: str, table: Dict[str, np.ndarray]) -> None:
-    """Write ``name -> (5, 2)`` points as ``read_landmark_table`` reads them, atomically (a
-    temporary file renamed over ``path``: never a half-written table)."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(
-        prefix='.' + osp.basename(path) + '.', dir=osp.dirname(osp.abspath(path))
-    )
-    try:
-        with os.fdopen(fd, 'w') as f:
-            for name, pts in table.items():
-                f.write(name + ' ' + ' '.join(f'{v:.2f}' for v in np.ravel(pts)) + '\n')
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
-
-
-def forget_landmark_table(path: str) -> None:
-    """Drop the cached table of ``path`` (it is read once per process)."""
-    _TABLES.pop(path, None)
-
-
 def _find_landmarks(
-    results: dict, landmarks_file: Optional[str], table_cache: dict, num_points: int = 5
+    results: dict, landmarks_file: Optional[str], num_points: int = 5
 ) -> np.ndarray:
-    """Points from ``landmark_path``, else from the ``landmarks_file`` table, else an error."""
-    if results.get('landmark_path'):
-        return read_landmarks(results['landmark_path'], num_points)
-    name = osp.splitext(osp.basename(results['img_path']))[0]
-    if landmarks_file is not None:
-        if landmarks_file not in table_cache:
-            table_cache[landmarks_file] = read_landmark_table(landmarks_file, num_points)
-        if name in table_cache[landmarks_file]:
-            return table_cache[landmarks_file][name]
-    raise ValueError(
-        f'{results["img_path"]}: no landmarks for this image; its 5 key points (eye centres, '
-        'nose tip, mouth corners) are needed. Give the data set data_prefix landmark_path, '
-        f'or landmarks_file=... with a line "{name} x1 y1 ... x5 y5".'
-    )
+    """The image's points: ``face_landmarks`` already in ``results`` (given in memory, e.g.
+    by ``FaceParsingInferencer``), else ``landmark_path``, else the ``landmarks_file`` table,
+    else an error. Points that are not finite or lie far outside the image are refused."""
+    img_path = results.get('img_path', '<image>')
+    if results.get('face_landmarks') is not None:
+        pts, where = np.asarray(results['face_landmarks'], np.float32), f'{img_path}'
+        if pts.shape != (num_points, 2):
+            raise LandmarkError(
+                f'{img_path}: face_landmarks of shape {pts.shape}, expected {(num_points, 2)}'
+            )
+    elif results.get('landmark_path'):
+        pts, where = read_landmarks(results['landmark_path'], num_points), results['landmark_path']
+    else:
+        name = image_key(img_path)
+        table = _table(landmarks_file, num_points) if landmarks_file is not None else {}
+        if name not in table:
+            raise ValueError(
+                f'{img_path}: no landmarks for this image; its 5 key points (eye centres, '
+                'nose tip, mouth corners) are needed. Give the data set data_prefix '
+                f'landmark_path, or landmarks_file=... with a line "{name} x1 y1 ... x5 y5".'
+            )
+        pts, where = table[name], landmarks_file
+    if results.get('img') is not None:
+        check_points_in_image(pts, results['img'].shape, where, image=img_path)
+    return pts
 
 
-_TABLES: Dict[str, Dict[str, np.ndarray]] = {}
+def _table(path: str, num_points: int) -> Dict[str, np.ndarray]:
+    """A landmark table read once per process and file version (path, size, mtime)."""
+    try:
+        stat = os.stat(path)
+    except OSError as err:
+        raise LandmarkError(f'{path}: cannot read the landmark table ({err.strerror})') from None
+    key = (osp.abspath(path), stat.st_size, stat.st_mtime_ns, num_points)
+    if key not in _TABLES:
+        _TABLES[key] = read_landmark_table(path, num_points)
+    return _TABLES[key]
+
+
+_TABLES: Dict[tuple, Dict[str, np.ndarray]] = {}
 
 
 @TRANSFORMS.register_module()
@@ -97,9 +80,13 @@ class LoadFaceLandmarks(BaseTransform):
 
     They are stored as ``gt_keypoints`` of one instance, ``(1, K, 3)`` with columns
     ``x, y, visible``, so face-aware transforms move them with the image. For images of your
-    own, ``landmarks_file`` is a table of lines ``<image> x1 y1 ... x5 y5``.
+    own, ``landmarks_file`` is a table of lines ``<image> x1 y1 ... x5 y5``
+    (``rednet_mmseg.datasets.landmark_table``), and points already in ``results``
+    (``face_landmarks``, ``(K, 2)``) take precedence over both. Points that are not finite or
+    lie far outside the image are an error naming their file and the image.
 
-    Required Keys: ``img_path``, ``landmark_path`` (optional).
+    Required Keys: ``img_path``, ``img`` (optional, for the range check), ``face_landmarks``
+    (optional), ``landmark_path`` (optional).
     Added Keys: ``gt_keypoints`` (np.float32, ``(1, K, 3)``).
 
     Args:
@@ -112,12 +99,13 @@ class LoadFaceLandmarks(BaseTransform):
         self.landmarks_file = landmarks_file
 
     def transform(self, results: dict) -> dict:
-        if not results.get('landmark_path') and self.landmarks_file is None:
+        given = results.get('face_landmarks') is not None or results.get('landmark_path')
+        if not given and self.landmarks_file is None:
             raise ValueError(
                 f'{results.get("img_path", "<image>")}: no landmark file (the data '
                 'set has no landmarks folder or data_prefix lacks landmark_path)'
             )
-        pts = _find_landmarks(results, self.landmarks_file, _TABLES, self.num_points)
+        pts = _find_landmarks(results, self.landmarks_file, self.num_points)
         vis = np.ones((self.num_points, 1), np.float32)
         results['gt_keypoints'] = np.concatenate([pts, vis], axis=1)[None]
         return results
@@ -140,11 +128,13 @@ class LoadFacePrior(BaseTransform):
     ``prior - 1`` (``prior_storage``), so the value-based label swapping of
     ``RandomFlip(swap_seg_labels=...)`` can never alter it.
 
-    Landmarks come from ``landmark_path`` (set by the data set when ``data_prefix`` has
-    ``landmark_path``), else from ``landmarks_file`` (lines ``<image> x1 y1 ... x5 y5``, for
-    images of your own); an image with neither is an error.
+    Landmarks come from ``face_landmarks`` in ``results`` (points given in memory), else
+    ``landmark_path`` (set by the data set when ``data_prefix`` has ``landmark_path``), else
+    ``landmarks_file`` (lines ``<image> x1 y1 ... x5 y5``, for images of your own); an image
+    with none of them is an error.
 
-    Required Keys: ``img``, ``img_path``, ``landmark_path`` (optional).
+    Required Keys: ``img``, ``img_path``, ``face_landmarks`` (optional), ``landmark_path``
+    (optional).
     Modified Keys: ``seg_fields``.
     Added Keys: ``gt_prior`` (np.float32, ``(H, W, K)``, stored form, see above).
 
@@ -170,7 +160,7 @@ class LoadFacePrior(BaseTransform):
     def transform(self, results: dict) -> dict:
         name = osp.splitext(osp.basename(results['img_path']))[0]
         bank = self.bank  # a missing bank file is reported first
-        points = _find_landmarks(results, self.landmarks_file, _TABLES)
+        points = _find_landmarks(results, self.landmarks_file)
         prior = bank.prior_for_image(
             points, results['img'].shape[:2], name=name, num_neighbors=self.num_neighbors
         )

@@ -94,8 +94,10 @@ class PriorEncoderDecoder(EncoderDecoder):
         self.prior_eps = prior_eps
         if calibrate:  # log T, so that T stays positive
             self.log_temperature = nn.Parameter(torch.tensor(float(temperature)).log())
-        else:
-            self.register_buffer('log_temperature', torch.tensor(float(temperature)).log())
+        else:  # set by the config, so not part of a checkpoint
+            self.register_buffer(
+                'log_temperature', torch.tensor(float(temperature)).log(), persistent=False
+            )
         self.logit_adjust = float(logit_adjust)
         offset = None
         if self.logit_adjust:
