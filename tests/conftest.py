@@ -4,6 +4,7 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS
 
@@ -21,6 +22,15 @@ from rednet_mmseg.testing import (
     make_synthetic_lfw,
 )
 
+# Property-based tests: bounded (the suite's time), no example database in the checkout.
+settings.register_profile(
+    'rednet',
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+settings.load_profile('rednet')
 init_default_scope('mmseg')  # as a Runner would: mmseg's transforms, not mmcv's
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 

@@ -1,6 +1,7 @@
 """tools/parse_faces.py: images, folders and globs in; label maps, overlays and a legend out."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -173,3 +174,127 @@ def test_real_photo_without_landmarks(
     )
     assert res.returncode != 0 and f'{blank}: no face found' in res.stderr
     assert not (tmp_path / 'o2').exists()
+
+
+def _table_for(helen_converted, split='val'):
+    """Lines of a landmark table of the converted split's images (converter's points)."""
+    img_dir = os.path.join(helen_converted, 'images', split)
+    names = sorted(os.listdir(img_dir))
+    lines = []
+    for n in names:
+        pts = open(os.path.join(helen_converted, 'landmarks', split, n[:-4] + '.txt')).read()
+        lines.append(n + ' ' + ' '.join(pts.split()))
+    return img_dir, names, lines
+
+
+@pytest.mark.parametrize(
+    'edit, message',
+    [
+        (lambda v: v[:-1] + ['nan'], r'{table}:2: the points of \S+ are not all finite'),
+        (lambda v: v[:1] + [str(float(x) * 40) for x in v[1:]], r'lie far outside the \d+x\d+'),
+        (lambda v: v[:1] + [str(float(x) - 5000) for x in v[1:]], r'point 1 is at \(-'),
+    ],
+)
+def test_landmarks_that_are_not_points(
+    helen_converted, checkpoint, tmp_path, repo_root, edit, message
+):
+    img_dir, names, lines = _table_for(helen_converted)
+    lines[1] = ' '.join(edit(lines[1].split()))
+    table = tmp_path / 'lm.txt'
+    table.write_text('\n'.join(lines) + '\n')
+    out = tmp_path / 'out'
+    res = _run(
+        TINY,
+        checkpoint,
+        img_dir,
+        '--out-dir',
+        str(out),
+        '--landmarks',
+        str(table),
+        repo_root=repo_root,
+    )
+    assert res.returncode != 0 and 'Traceback' not in res.stderr, res.stderr[-2000:]
+    assert re.search(message.format(table=re.escape(str(table))), res.stderr), res.stderr[-500:]
+    assert not out.exists()
+
+
+def test_out_dir_is_checked_first(helen_converted, tmp_path, repo_root):
+    blocker = tmp_path / 'a_file'
+    blocker.write_text('x')
+    img_dir = os.path.join(helen_converted, 'images', 'val')
+    res = _run(
+        TINY,
+        str(tmp_path / 'gone.pth'),
+        img_dir,
+        '--out-dir',
+        str(blocker / 'out'),
+        repo_root=repo_root,
+    )
+    assert res.returncode != 0 and 'Traceback' not in res.stderr
+    assert f'--out-dir {blocker / "out"}: cannot be written (Not a directory)' in res.stderr
+
+
+def test_reused_out_dir_keeps_no_stale_outputs(helen_converted, checkpoint, tmp_path, repo_root):
+    out = tmp_path / 'out'
+    first = os.path.join(helen_converted, 'images', 'val')
+    second = os.path.join(helen_converted, 'images', 'test')
+    assert _run(TINY, checkpoint, first, '--out-dir', str(out), repo_root=repo_root).returncode == 0
+    res = _run(TINY, checkpoint, second, '--out-dir', str(out), repo_root=repo_root)
+    assert res.returncode == 0, res.stderr[-2000:]
+    expected = sorted(n[:-4] + '.png' for n in os.listdir(second))
+    assert sorted(os.listdir(out / 'pred')) == expected  # the first run's maps are gone
+    assert sorted(os.listdir(out / 'vis')) == sorted(os.listdir(second))
+    # a file the tool did not write: the folder is refused and the file kept
+    (out / 'pred' / 'mine.png').write_bytes(b'keep me')
+    res = _run(TINY, checkpoint, first, '--out-dir', str(out), repo_root=repo_root)
+    assert (
+        res.returncode != 0 and 'did not write in an earlier run (e.g. pred/mine.png)' in res.stderr
+    )
+    assert (out / 'pred' / 'mine.png').read_bytes() == b'keep me'
+    assert sorted(os.listdir(out / 'pred')) == sorted(expected + ['mine.png'])
+
+
+def test_checkpoint_of_another_model_is_refused(helen_converted, tmp_path, repo_root):
+    cfg = Config.fromfile(os.path.join(repo_root, TINY))
+    cfg.model.decode_head.num_classes = 3
+    ckpt = tmp_path / 'lfw.pth'
+    torch.save(dict(state_dict=MODELS.build(cfg.model).state_dict()), ckpt)
+    img_dir = os.path.join(helen_converted, 'images', 'val')
+    out = tmp_path / 'out'
+    res = _run(TINY, str(ckpt), img_dir, '--out-dir', str(out), repo_root=repo_root)
+    assert res.returncode != 0 and f'error: {ckpt}: the checkpoint does not fit' in res.stderr
+    assert not out.exists()
+    res = _run(
+        TINY, str(ckpt), img_dir, '--out-dir', str(out), '--allow-partial', repo_root=repo_root
+    )
+    assert res.returncode == 0 and 'PARTIAL WEIGHTS' in res.stdout + res.stderr
+
+
+def test_file_name_with_spaces(paper_checkpoint, tmp_path, repo_root):
+    """Detected landmarks of 'my photo.jpg' round-trip through OUT/landmarks.txt."""
+    pytest.importorskip('dlib')
+    import shutil
+
+    from matplotlib.cbook import get_sample_data
+
+    from rednet_mmseg.datasets.landmark_table import read_landmark_table
+
+    photo = tmp_path / 'my photo.jpg'
+    shutil.copy(get_sample_data('grace_hopper.jpg', asfileobj=False), photo)
+    out = tmp_path / 'parsed'
+    res = _run(HELEN, paper_checkpoint, str(photo), '--out-dir', str(out), repo_root=repo_root)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert list(read_landmark_table(str(out / 'landmarks.txt'))) == ['my photo']
+    assert (out / 'pred' / 'my photo.png').is_file() and (out / 'vis' / 'my photo.jpg').is_file()
+    again = tmp_path / 'again'  # the written table is a valid --landmarks input
+    res = _run(
+        HELEN,
+        paper_checkpoint,
+        str(photo),
+        '--out-dir',
+        str(again),
+        '--landmarks',
+        str(out / 'landmarks.txt'),
+        repo_root=repo_root,
+    )
+    assert res.returncode == 0, res.stderr[-3000:]

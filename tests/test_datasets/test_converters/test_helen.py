@@ -9,6 +9,8 @@ import sys
 import cv2
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rednet_mmseg.datasets.converters import ConversionError, convert_helen
 from rednet_mmseg.datasets.converters.helen import (
@@ -272,3 +274,56 @@ def test_cli_prints_ratio_summary(release_at_original_scale, tmp_path, repo_root
     assert re.search(
         r'landmark ratio \(original / resized, fit\) for 8 images: min 1\.\d+', res.stdout
     ), res.stdout
+
+
+# ---- property-based: the release's text files --------------------------------------------
+
+
+_SPLIT_NAMES = st.text(
+    st.characters(blacklist_characters=',', blacklist_categories=('Cs', 'Zs', 'Cc', 'Zl', 'Zp')),
+    min_size=1,
+    max_size=20,
+)
+
+
+@given(st.lists(_SPLIT_NAMES, min_size=1, max_size=8))
+def test_split_files_round_trip(tmp_path, names):
+    path = tmp_path / 'split.txt'
+    path.write_text(''.join(f'{i + 1} , {n}\n' for i, n in enumerate(names)), encoding='utf-8')
+    assert read_split_file(str(path)) == names
+
+
+@given(
+    _SPLIT_NAMES,
+    st.lists(
+        st.tuples(st.floats(-1e4, 1e4, allow_nan=False), st.floats(-1e4, 1e4, allow_nan=False)),
+        min_size=194,
+        max_size=194,
+    ),
+)
+def test_annotation_files_round_trip(tmp_path, name, points):
+    path = tmp_path / '1.txt'
+    path.write_text(name + '\n' + ''.join(f'{x!r} , {y!r}\n' for x, y in points))
+    got_name, got = read_landmark_file(str(path))
+    assert got_name == name and np.allclose(got, np.array(points, np.float32))
+
+
+@given(st.text(st.characters(blacklist_categories=('Cs',)), max_size=400))
+def test_arbitrary_release_text_gives_a_named_error(tmp_path, text):
+    """Any text as a split file or an annotation file: names, or a ConversionError naming the
+    file, never another exception."""
+    path = tmp_path / 'f.txt'
+    path.write_text(text, encoding='utf-8')
+    for read in (read_split_file, read_landmark_file):
+        try:
+            read(str(path))
+        except ConversionError as err:
+            assert str(err).startswith(str(path))
+
+
+@pytest.mark.parametrize('bad', ['nan , 3', '4 , inf', '1 , 2 , 3', 'x , 1'])
+def test_annotation_point_that_is_not_a_point(tmp_path, bad):
+    path = tmp_path / '7.txt'
+    path.write_text('img\n' + '1 , 2\n' * 100 + bad + '\n' + '1 , 2\n' * 93)
+    with pytest.raises(ConversionError, match=rf'{path}:102: '):
+        read_landmark_file(str(path))

@@ -6,8 +6,12 @@ import sys
 import cv2
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from rednet_mmseg.datasets.converters import ConversionError, convert_lfw
+from rednet_mmseg.datasets.converters.lfw import COLOURS, ppm_to_label
 
 
 def test_converts_split_and_colours(lfw_release, tmp_path, digest):
@@ -85,3 +89,39 @@ def test_cli_summary(lfw_release, tmp_path, repo_root):
         text=True,
     )
     assert res.returncode == 0 and 'train 3, val 2, test 2 images' in res.stdout, res.stderr
+
+
+# ---- property-based: the colour maps -------------------------------------------------------
+
+
+_RGB = {v: k for k, v in COLOURS.items()}
+
+
+@given(
+    arrays(np.uint8, st.tuples(st.integers(1, 12), st.integers(1, 12)), elements=st.integers(0, 2))
+)
+def test_colour_maps_round_trip(tmp_path, label):
+    rgb = np.array([_RGB[c] for c in label.ravel()], np.uint8).reshape(*label.shape, 3)
+    path = str(tmp_path / 'x.ppm')
+    cv2.imwrite(path, rgb[..., ::-1])
+    assert np.array_equal(ppm_to_label(path), label)
+
+
+@given(
+    arrays(np.uint8, (6, 7, 3), elements=st.sampled_from([0, 255])),
+    st.tuples(st.integers(0, 5), st.integers(0, 6)),
+    st.tuples(st.integers(0, 255), st.integers(0, 255), st.integers(0, 255)).filter(
+        lambda c: c not in COLOURS
+    ),
+)
+def test_any_impure_pixel_is_named(tmp_path, rgb, where, colour):
+    rgb = rgb.copy()
+    rgb[where] = colour
+    path = str(tmp_path / 'y.ppm')
+    cv2.imwrite(path, rgb[..., ::-1])
+    impure = [tuple(int(v) for v in rgb[y, x]) not in COLOURS for y in range(6) for x in range(7)]
+    with pytest.raises(ConversionError, match=r'y.ppm: pixel \(x=\d+, y=\d+\) has colour') as err:
+        ppm_to_label(path)
+    assert f'({sum(impure)} such pixels)' in str(err.value)
+    label = ppm_to_label(path, unknown='ignore')
+    assert label[where] == 255 and int((label == 255).sum()) == sum(impure)
