@@ -104,6 +104,18 @@ def test_name_agrees_with_contents(path):
     )
     if 'prior' in tricks or 'implicitprior' in tricks:
         assert any(t['type'] == 'LoadFacePrior' for t in cfg.train_dataloader.dataset.pipeline)
+    # this project's improvements carry their own names, never a paper row's
+    assert ('bayes' in tricks) == (cfg.model.get('combine', 'sum') == 'product')
+    assert ('wce' in tricks) == _class_weighted(cfg)
+    if cfg.model.get('logit_adjust', 0):
+        assert 'wce' in tricks  # the adjustment takes back part of the class weights
+    if 'adamw' in tricks:
+        assert cfg.optim_wrapper.optimizer.type == 'AdamW'
+    if 'canvas' in tricks:  # crops anywhere in a canvas where the face is small
+        face = next(
+            t for t in cfg.train_dataloader.dataset.pipeline if t['type'] == 'FaceCropResize'
+        )
+        assert max(face['face_ratios']) <= 0.225 and crops[0]['cat_max_ratio'] < 1
     assert ('ft' in tricks) == bool(cfg.get('load_from'))
     if 'ft' in tricks:  # Table 2 "-ft": initialised from the var-a model of the same setting
         assert (
@@ -136,6 +148,56 @@ def test_name_agrees_with_contents(path):
             assert bb.num_stages == int(tok[1])
         elif tok != 'fcn':
             raise AssertionError(f'unknown component {tok!r} in {osp.basename(path)}')
+
+
+def _class_weighted(cfg):
+    losses = cfg.model.decode_head.get('loss_decode', {})
+    losses = losses if isinstance(losses, (list, tuple)) else [losses]
+    return any(loss.get('class_weight') is not None for loss in losses)
+
+
+def _paper_rows():
+    """Config paths that a folder README's table maps to a row of the paper's tables."""
+    rows = []
+    for readme in sorted(glob.glob(osp.join(REPO, 'configs', '*', 'README.md'))):
+        for line in open(readme):
+            if line.startswith('|') and re.search(r'\bTable [1-3]\b', line):
+                for name in re.findall(r'`([^`/]+\.py)`', line):
+                    rows.append(osp.join(osp.dirname(readme), name))
+    return sorted(set(rows))
+
+
+PAPER_ROWS = _paper_rows()
+
+
+def test_paper_rows_are_found():
+    names = [osp.basename(p) for p in PAPER_ROWS]
+    assert 'rednet_re5-rd5a_8xb8-prior-8k_helen-224x224.py' in names
+    assert 'deconvnet_vgg16-deconv5_8xb8-prior-8k_helen-224x224.py' in names
+    assert all(p in NAMED for p in PAPER_ROWS), set(PAPER_ROWS) - set(NAMED)
+
+
+@pytest.mark.parametrize('path', PAPER_ROWS, ids=_id)
+def test_paper_row_runs_the_paper(path):
+    """A config named after a row of the paper's tables resolves to the paper's settings:
+    Eq. 7-8 for the prior, plain cross-entropy, no logit adjustment, SGD (momentum 0.9, weight
+    decay 5e-4, lr 0.01 divided by 10 every 5000 iterations), batch 64 in total."""
+    cfg = Config.fromfile(path)
+    m = NAME_RE.match(osp.basename(path))
+    if cfg.model.type == 'PriorEncoderDecoder':
+        model = MODELS.build(cfg.model)  # the resolved defaults, not only the config's keys
+        assert model.combine == 'sum' and model.logit_adjust == 0.0
+        assert model.prior_in_train and model.prior_in_test
+    assert not _class_weighted(cfg)
+    losses = cfg.model.decode_head.get('loss_decode', dict(type='CrossEntropyLoss'))
+    losses = losses if isinstance(losses, (list, tuple)) else [losses]
+    assert [loss['type'] for loss in losses] == ['CrossEntropyLoss']
+    opt = cfg.optim_wrapper.optimizer
+    assert (opt.type, opt.lr, opt.momentum, opt.weight_decay) == ('SGD', 0.01, 0.9, 5e-4)
+    (sched,) = cfg.param_scheduler
+    assert sched.type == 'MultiStepLR' and sched.gamma == 0.1
+    assert list(sched.milestones) == list(range(5000, cfg.train_cfg.max_iters, 5000))
+    assert int(m['gpus']) * cfg.train_dataloader.batch_size == 64
 
 
 @pytest.mark.parametrize('path', ALIASES, ids=_id)

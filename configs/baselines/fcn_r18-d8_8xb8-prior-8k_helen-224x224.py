@@ -13,6 +13,7 @@ model = dict(
     type='PriorEncoderDecoder',
     data_preprocessor=data_preprocessor,
     pretrained=None,
+    combine='sum',  # the paper's Eq. 7-8, as in Table 1 "Ours-p"
     backbone=dict(depth=18),
     decode_head=dict(in_channels=512, channels=128, num_classes=11),
     auxiliary_head=dict(in_channels=256, channels=64, num_classes=11),

@@ -6,4 +6,5 @@ _base_ = [
     '../_base_/schedules/schedule_8k.py',
 ]
 crop_size = (224, 224)
-model = dict(type='PriorEncoderDecoder', data_preprocessor=dict(size=crop_size))
+# the paper's Eq. 7-8 (combine='sum'), plain cross-entropy
+model = dict(type='PriorEncoderDecoder', data_preprocessor=dict(size=crop_size), combine='sum')

@@ -4,7 +4,7 @@ import os.path as osp
 import subprocess
 import sys
 
-CONFIG = 'configs/cpu/rednet_re5-tiny-rd5a_1xb8-prior-1k_helen-128x128.py'
+CONFIG = 'configs/cpu/rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-1k_helen-128x128.py'
 NO_PRIOR = 'configs/cpu/rednet_re5-tiny-rd5a_1xb8-1k_helen-128x128.py'
 
 

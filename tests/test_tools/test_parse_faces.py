@@ -120,7 +120,7 @@ def test_bad_inputs_fail_before_writing(helen_converted, checkpoint, tmp_path, r
     assert not out.exists()
 
 
-HELEN = 'configs/rednet_helen.py'  # face crops: landmarks needed without the prior too
+HELEN = 'configs/rednet/rednet_re5-rd5a_8xb8-8k_helen-224x224.py'  # face crops, no prior
 HELEN_PRIOR = 'configs/rednet/rednet_re5-rd5a_8xb8-prior-8k_helen-224x224.py'
 
 

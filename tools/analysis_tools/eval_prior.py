@@ -6,7 +6,7 @@ Usage:
         [--cfg-options KEY=VALUE ...]
 
 CONFIG is any config with a prior pipeline (``LoadFacePrior`` ... ``PackFaceInputs``), e.g.
-configs/cpu/rednet_re5-tiny-rd5a_1xb8-prior-2k_helen-128x128.py. Each test image's prior
+configs/rednet_helen_cpu.py. Each test image's prior
 (computed at the network's input scale, as in inference) is mapped back to the image's own
 resolution exactly as a network's scores are (the segmentor's ``postprocess_result``), and the
 evaluator prints the same table as ``tools/test.py``.

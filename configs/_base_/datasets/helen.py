@@ -71,3 +71,13 @@ test_dataloader = dict(
 )
 val_evaluator = dict(type='FaceParsingMetric', protocol='helen')
 test_evaluator = val_evaluator
+# Cross-entropy weighted by w_c = f_c ** -0.5 (mean weight per labelled pixel 1), f_c = class
+# pixel shares of the real-photo Helen-format training split (brows and eyes 0.1-0.2 % each),
+# from `python tools/analysis_tools/class_weights.py data/helen`: the "-wce" configs use it.
+weighted_loss = dict(
+    type='CrossEntropyLoss',
+    use_sigmoid=False,
+    loss_weight=1.0,
+    class_weight=[0.6, 1.32, 11.24, 12.32, 15.55, 14.91, 4.56, 11.06, 11.62, 8.2, 1.36],
+    avg_non_ignore=True,
+)

@@ -54,9 +54,11 @@ class PriorEncoderDecoder(EncoderDecoder):
             trains and ``As`` measures how likely the network is to be right. Default: False.
         combine (str): ``'sum'`` (Eq. 7-8) or ``'product'`` (Bayes' rule, the prior added
             to the logits as ``log(Pr + prior_eps)``); see :func:`refine_with_prior`. The
-            product is the default: on real photos the sum let a network that had not yet
-            learnt the small parts drown the prior there (README, "Real faces on 2 CPU
-            cores"). Default: 'product'.
+            paper's sum is the default, so that ``PriorEncoderDecoder`` is what a reader of the
+            paper expects. The product is this project's improvement (on real photos the sum
+            let a network that had not yet learnt the small parts drown the prior there:
+            ``configs/cpu/README.md``); configs that use it carry ``-bayes`` in their name.
+            Default: 'sum'.
         prior_eps (float): Default: 0.01.
         logit_adjust (float): at prediction (and in the ONNX graph), subtract
             ``logit_adjust * log(w_c)`` from the scores, ``w_c`` the decode loss's
@@ -76,7 +78,7 @@ class PriorEncoderDecoder(EncoderDecoder):
         scale_grad: bool = True,
         temperature: float = 1.0,
         calibrate: bool = False,
-        combine: str = 'product',
+        combine: str = 'sum',
         prior_eps: float = 0.01,
         logit_adjust: float = 0.0,
         **kwargs,

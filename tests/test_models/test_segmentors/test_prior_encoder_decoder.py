@@ -128,12 +128,15 @@ def test_training_loss_is_eq2(helen_converted):
     assert all(torch.isfinite(p.grad).all() for p in model.parameters() if p.grad is not None)
 
 
+def test_the_default_is_the_papers_sum():
+    assert _model().combine == 'sum'
+
+
 def test_training_loss_with_bayes_rule(helen_converted):
-    """combine='product' (the default): with uniform logits the loss is the cross-entropy of
-    the smoothed prior, -log((Pr(label) + eps) / (1 + K eps)); where there is no prior (the
-    padding) it is the network's own, log K."""
-    model = _model().train()
-    assert model.combine == 'product'
+    """combine='product' (this project's option): with uniform logits the loss is the
+    cross-entropy of the smoothed prior, -log((Pr(label) + eps) / (1 + K eps)); where there is
+    no prior (the padding) it is the network's own, log K."""
+    model = _model(combine='product').train()
     loss, per_sample, count = _uniform_loss_and_priors(model, helen_converted)
     total = 0.0
     for valid, pad, p_label in per_sample:

@@ -12,6 +12,7 @@ model = dict(
     type='PriorEncoderDecoder',
     data_preprocessor=dict(size=(128, 128)),
     pretrained=None,
+    combine='product',
     logit_adjust=1.0,
     backbone=dict(depth=18, norm_cfg=norm_cfg),
     decode_head=dict(

@@ -1,0 +1,32 @@
+# helen_canvas.py with the adaptive prior's inputs: LoadFacePrior right after the landmarks
+# (before any geometric transform, so the prior moves with the image) and PackFaceInputs. The
+# bank: `python tools/misc/build_prior_bank.py data/helen` (bank = val split, as in the paper).
+_base_ = ['./helen_canvas.py']
+prior_bank = 'data/helen/prior_bank.npz'
+load_prior = dict(type='LoadFacePrior', bank_file=prior_bank, num_neighbors=5)
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),
+    dict(type='LoadFaceLandmarks'),
+    load_prior,
+    dict(type='FaceCropResize', scale={{_base_.img_scale}}, face_ratios={{_base_.face_ratios}}),
+    dict(type='RandomCrop', crop_size={{_base_.crop_size}}, cat_max_ratio=0.75),
+    dict(type='FaceRandomFlip', prob=0.5, swap_seg_labels={{_base_.lr_pairs}}),
+    dict(type='PackFaceInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadFaceLandmarks'),
+    load_prior,
+    dict(
+        type='FaceCropResize',
+        scale={{_base_.img_scale}},
+        face_ratios={{_base_.face_ratios}},
+        mode='rescale',
+    ),
+    dict(type='LoadAnnotations'),
+    dict(type='PackFaceInputs'),
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
