@@ -1,20 +1,22 @@
 # Copyright (c) rednet-mmseg. Face parsing of your own images with a trained checkpoint.
 """Parse faces in images, folders or globs; write label maps, colour overlays and a legend.
 
-    python tools/parse_faces.py CONFIG CHECKPOINT INPUT [INPUT ...] --out-dir OUT
+    python tools/parse_faces.py [CONFIG CHECKPOINT] INPUT [INPUT ...] --out-dir OUT
         [--landmarks LANDMARKS.txt] [--prior-bank BANK.npz] [--device cpu] [--opacity 0.6]
         [--fuse]
 
-Writes ``OUT/pred/<image>.png`` (uint8 class indices at the image's resolution),
-``OUT/vis/<image file>`` (prediction drawn over the image) and ``OUT/legend.png``. Configs that
-need the 5 face landmarks (Helen face crops, the adaptive prior) read them from
-``--landmarks`` (lines ``<image> x1 y1 ... x5 y5``: eye centres, nose tip, mouth corners, in
-pixels) or detect them (the largest face of each image; the table used is written to
-``OUT/landmarks.txt``): a named image without a face is an error, images of a folder or glob
-without a face are skipped with a warning that lists them. Every input (images, landmarks, the
-checkpoint, which must fit the config's model unless --allow-partial) is checked before any
-output is written; outputs appear only when every image is parsed, and a reused OUT loses the
-previous run's outputs (listed in OUT/parse_faces.json), never files this tool did not write.
+Without CONFIG and CHECKPOINT the model shipped with the package is used (a tiny RED-Net +
+adaptive prior trained on real photos, ``rednet_mmseg/model_zoo``). Writes
+``OUT/pred/<image>.png`` (uint8 class indices at the image's resolution), ``OUT/vis/<image
+file>`` (prediction drawn over the image) and ``OUT/legend.png``. Configs that need the 5 face
+landmarks (Helen face crops, the adaptive prior) read them from ``--landmarks`` (lines ``<image>
+x1 y1 ... x5 y5``: eye centres, nose tip, mouth corners, in pixels) or detect them (the largest
+face of each image; the table used is written to ``OUT/landmarks.txt``): a named image without a
+face is an error, images of a folder or glob without a face are skipped with a warning that
+lists them. Every input (images, landmarks, the checkpoint, which must fit the config's model
+unless --allow-partial) is checked before any output is written; outputs appear only when every
+image is parsed, and a reused OUT loses the previous run's outputs (listed in
+OUT/parse_faces.json), never files this tool did not write.
 """
 
 import argparse
@@ -26,7 +28,12 @@ from mmengine.config import Config
 from PIL import Image
 
 import rednet_mmseg  # noqa: F401  (registers the components, applies upstream workarounds)
-from rednet_mmseg.apis import FaceParsingInferencer, config_needs_landmarks, expand_inputs
+from rednet_mmseg.apis import (
+    FaceParsingInferencer,
+    config_needs_landmarks,
+    expand_inputs,
+    shipped_model,
+)
 from rednet_mmseg.apis.landmark_detector import detect_and_report
 from rednet_mmseg.datasets.landmark_table import (
     check_points_in_image,
@@ -41,9 +48,15 @@ from rednet_mmseg.visualization import draw_legend
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('config', help='config file')
-    parser.add_argument('checkpoint', help='checkpoint file (loaded weights-only)')
-    parser.add_argument('inputs', nargs='+', help='image files, folders or quoted globs')
+    parser.add_argument(
+        'inputs',
+        nargs='+',
+        metavar='[CONFIG CHECKPOINT] INPUT',
+        help='image files, folders or quoted globs, after an optional config and checkpoint '
+        '(default: the model shipped with the package)',
+    )
+    parser.add_argument('--config', help='config file (instead of the first positional)')
+    parser.add_argument('--checkpoint', help='checkpoint file (loaded weights-only)')
     parser.add_argument('--out-dir', required=True, help='output directory')
     parser.add_argument('--landmarks', help='landmark table (default: detect the landmarks)')
     parser.add_argument('--prior-bank', help="prior bank .npz (default: the config's)")
@@ -60,7 +73,14 @@ def parse_args(argv=None):
         help='use a checkpoint that leaves model weights unloaded or mismatched (refused by '
         'default)',
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    first = args.inputs
+    if args.config is None and len(first) >= 3 and first[0].endswith('.py'):
+        if first[1].endswith(('.pth', '.pt', '.ckpt')) or not osp.splitext(first[1])[1]:
+            args.config, args.checkpoint, args.inputs = first[0], first[1], first[2:]
+    if (args.config is None) != (args.checkpoint is None):
+        parser.error('give both a config and a checkpoint, or neither (the shipped model)')
+    return args
 
 
 #: What the tool writes into --out-dir (a reused folder may hold only earlier runs' files there).
@@ -98,6 +118,10 @@ def main(argv=None):
         paths, from_patterns = expand_inputs(args.inputs)
         for p in paths:  # corrupt or truncated images fail here, before anything is written
             check_sample(p, None, num_classes=0)
+        if args.config is None:  # the model shipped with the package
+            shipped = shipped_model()
+            args.config, args.checkpoint = shipped['config'], shipped['weights']
+            args.prior_bank = args.prior_bank or shipped['prior_bank']
         cfg = Config.fromfile(args.config)
         table, detected = None, False
         if args.landmarks or config_needs_landmarks(cfg):

@@ -1,12 +1,15 @@
 from .face_parsing_inferencer import FaceParsingInferencer, config_needs_landmarks
 from .image_inputs import expand_inputs
 from .landmark_detector import FaceLandmarkDetector, NoFaceError, detect_landmark_table
+from .model_zoo import DEFAULT_MODEL, shipped_model
 
 __all__ = [
+    'DEFAULT_MODEL',
     'FaceLandmarkDetector',
     'FaceParsingInferencer',
     'NoFaceError',
     'config_needs_landmarks',
     'detect_landmark_table',
     'expand_inputs',
+    'shipped_model',
 ]

@@ -42,8 +42,9 @@ class FaceParsingInferencer(MMSegInferencer):
       they line up with their inputs; overlays keep the input's file name (as in mmseg).
 
     Args:
-        model (str | Config): config file or object. weights (str): checkpoint (loaded
-            weights-only, see ``rednet_mmseg.utils.checkpoint``).
+        model (str | Config, optional): config file or object. Default: the model that ships
+            with the package (``rednet_mmseg.apis.model_zoo``), with its weights and bank.
+        weights (str): checkpoint (loaded weights-only, see ``rednet_mmseg.utils.checkpoint``).
         landmarks (dict, optional): image name (with or without extension) -> ``(5, 2)``.
         landmarks_file (str, optional): landmark table (default: detect the landmarks).
         prior_bank (str, optional): replaces ``bank_file`` of ``LoadFacePrior``.
@@ -55,7 +56,7 @@ class FaceParsingInferencer(MMSegInferencer):
 
     def __init__(
         self,
-        model,
+        model=None,
         weights: Optional[str] = None,
         landmarks_file: Optional[str] = None,
         prior_bank: Optional[str] = None,
@@ -64,6 +65,12 @@ class FaceParsingInferencer(MMSegInferencer):
         allow_partial: bool = False,
         **kwargs,
     ):
+        if model is None:  # the shipped real-face model; explicit arguments still win
+            from .model_zoo import shipped_model
+
+            shipped = shipped_model()
+            model, weights = shipped['config'], weights or shipped['weights']
+            prior_bank = prior_bank or shipped['prior_bank']
         self.landmarks_file = landmarks_file
         self.prior_bank = prior_bank
         self.allow_partial = allow_partial

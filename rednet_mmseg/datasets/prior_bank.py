@@ -246,6 +246,22 @@ class PriorBank:
         return np.concatenate(chans, axis=-1)
 
     # ------------------------------------------------------------------ files
+    def anonymised(self) -> 'PriorBank':
+        """The same bank with its images named ``bank_000``, ... and no precomputed
+        neighbours: for shipping a bank without its data set's file names (every image's
+        neighbours are then searched, none is excluded by name)."""
+        names = [f'bank_{i:03d}' for i in range(len(self.names))]
+        return PriorBank(
+            names,
+            self.maps,
+            self.codes,
+            self.mean,
+            self.components,
+            self.reference,
+            self.canvas_points,
+            self.num_classes,
+        )
+
     def save(self, path: str) -> None:
         """Write the bank atomically as ``.npz``."""
         nb_names = np.array(list(self.neighbours), dtype=str)
