@@ -20,6 +20,8 @@ OUT/parse_faces.json), never files this tool did not write.
 """
 
 import argparse
+import json
+import os
 import os.path as osp
 import sys
 
@@ -34,7 +36,8 @@ from rednet_mmseg.apis import (
     expand_inputs,
     shipped_model,
 )
-from rednet_mmseg.apis.landmark_detector import detect_and_report
+from rednet_mmseg.apis.landmark_detector import SELECTIONS, detect_faces
+from rednet_mmseg.apis.multi_face import Face
 from rednet_mmseg.datasets.landmark_table import (
     check_points_in_image,
     image_key,
@@ -59,6 +62,17 @@ def parse_args(argv=None):
     parser.add_argument('--checkpoint', help='checkpoint file (loaded weights-only)')
     parser.add_argument('--out-dir', required=True, help='output directory')
     parser.add_argument('--landmarks', help='landmark table (default: detect the landmarks)')
+    parser.add_argument(
+        '--select',
+        choices=SELECTIONS,
+        default='all',
+        help='which detected faces to parse: all (default), the largest, or the central one '
+        "(nearest the image centre, for photos cut around one face as Helen's are)",
+    )
+    parser.add_argument('--max-faces', type=int, help='parse at most this many (the largest)')
+    parser.add_argument(
+        '--min-face-size', type=int, default=0, help='ignore detected faces smaller than this (px)'
+    )
     parser.add_argument('--prior-bank', help="prior bank .npz (default: the config's)")
     parser.add_argument('--device', default=None, help='cpu, cuda or cuda:N (default: auto)')
     parser.add_argument('--batch-size', type=int, default=1)
@@ -84,30 +98,53 @@ def parse_args(argv=None):
 
 
 #: What the tool writes into --out-dir (a reused folder may hold only earlier runs' files there).
-OWNED = ('pred', 'vis', 'legend.png', 'landmarks.txt')
+OWNED = ('pred', 'vis', 'instances', 'faces', 'legend.png', 'landmarks.txt')
 
 
-def landmarks_for(paths, from_patterns, landmarks_file, progress):
-    """``(table, paths kept, detected)``: the given table (every input must be in it) or the
-    detected one (folder / glob members without a face are dropped with a warning)."""
-    if landmarks_file:
-        table = read_landmark_table(landmarks_file)
+def faces_for(paths, from_patterns, args):
+    """``(path -> [Face], detected)``: one face per image from the given table (every input
+    must be in it), or the detected faces (folder / glob members without a face are dropped
+    with a warning). Every face's points are checked against its image."""
+    if args.landmarks:
+        table = read_landmark_table(args.landmarks)
         missing = [p for p in paths if image_key(p) not in table]
         if missing:
             raise ValueError(
-                f'{landmarks_file}: no landmarks for {len(missing)} input(s), e.g. {missing[0]}'
+                f'{args.landmarks}: no landmarks for {len(missing)} input(s), e.g. {missing[0]}'
             )
-        return table, paths, False
-    table = detect_and_report(paths, may_skip=from_patterns, progress=progress)
-    return table, [p for p in paths if image_key(p) in table], True
-
-
-def check_points(table, paths, where):
-    """Every image's points are finite and near the image (read from the image header)."""
-    for p in paths:
+        faces = {p: [Face(table[image_key(p)])] for p in paths}
+    else:
+        faces = detect_faces(
+            paths,
+            may_skip=from_patterns,
+            progress=not args.no_progress,
+            select=args.select,
+            max_faces=args.max_faces,
+            min_size=args.min_face_size,
+        )
+    for p, found in faces.items():
         with Image.open(p) as img:
             w, h = img.size
-        check_points_in_image(table[image_key(p)], (h, w), where, image=p)
+        for face in found:
+            check_points_in_image(face.points, (h, w), args.landmarks or 'the detector', image=p)
+    return faces, not args.landmarks
+
+
+def parse_every_face(inferencer, faces, root, args):
+    """Label map, instance map, face list and overlay of every image (``multi_face``)."""
+    from tqdm import tqdm
+
+    for sub in ('pred', 'instances', 'faces', 'vis'):
+        os.makedirs(osp.join(root, sub))
+    for path, found in tqdm(faces.items(), desc='parse', unit='img', disable=args.no_progress):
+        img = cv2.imread(path, cv2.IMREAD_COLOR)
+        labels, instances, found = inferencer.parse_faces(path, found, img=img)
+        key = image_key(path)
+        cv2.imwrite(osp.join(root, 'pred', f'{key}.png'), labels)
+        cv2.imwrite(osp.join(root, 'instances', f'{key}.png'), instances)
+        with open(osp.join(root, 'faces', f'{key}.json'), 'w') as f:
+            json.dump(dict(image=path, faces=[face.record() for face in found]), f, indent=1)
+        inferencer.draw(img, labels, osp.join(root, 'vis', osp.basename(path)), args.opacity)
 
 
 def main(argv=None):
@@ -123,16 +160,13 @@ def main(argv=None):
             args.config, args.checkpoint = shipped['config'], shipped['weights']
             args.prior_bank = args.prior_bank or shipped['prior_bank']
         cfg = Config.fromfile(args.config)
-        table, detected = None, False
-        if args.landmarks or config_needs_landmarks(cfg):
-            table, paths, detected = landmarks_for(
-                paths, from_patterns, args.landmarks, not args.no_progress
-            )
-            check_points(table, paths, args.landmarks or 'the detector')
+        faces, detected = None, False
+        if args.landmarks or config_needs_landmarks(cfg):  # a given table is always checked
+            faces, detected = faces_for(paths, from_patterns, args)
+            paths = list(faces)
         inferencer = FaceParsingInferencer(
             cfg,
             args.checkpoint,
-            landmarks=table,
             prior_bank=args.prior_bank,
             device=args.device,
             fuse=args.fuse,
@@ -149,10 +183,14 @@ def main(argv=None):
         raise SystemExit(f'error: {err}')
     inferencer.show_progress = not args.no_progress
     with output as root:  # written whole into --out-dir only when every image is parsed
-        inferencer(paths, batch_size=args.batch_size, out_dir=root, opacity=args.opacity)
+        if not config_needs_landmarks(cfg):  # no face geometry: mmseg's own inference path
+            inferencer(paths, batch_size=args.batch_size, out_dir=root, opacity=args.opacity)
+        else:
+            parse_every_face(inferencer, faces, root, args)
         meta = inferencer.model.dataset_meta
         cv2.imwrite(osp.join(root, 'legend.png'), draw_legend(meta['classes'], meta['palette']))
-        if detected:
+        if detected:  # the first (largest or selected) face of each image: a --landmarks table
+            table = {image_key(p): found[0].points for p, found in faces.items()}
             write_landmark_table(osp.join(root, 'landmarks.txt'), table)
     out_dir = output.out_dir
     shown = f', detected landmarks in {osp.join(out_dir, "landmarks.txt")}' if detected else ''

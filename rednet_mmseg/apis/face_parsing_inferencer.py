@@ -135,6 +135,61 @@ class FaceParsingInferencer(MMSegInferencer):
         finally:
             self.set_landmarks(None)
 
+    def parse_faces(self, path: str, faces, img: Optional[np.ndarray] = None):
+        """Parse every face of one photo, each in its own crop with its own geometry and
+        prior, and composite them (``rednet_mmseg.apis.multi_face``).
+
+        Args:
+            path (str): the photo (named in errors; read unless ``img`` is given).
+            faces (list): :class:`~rednet_mmseg.apis.multi_face.Face` (or ``(5, 2)`` points).
+            img (np.ndarray, optional): the photo, ``(H, W, 3)`` uint8 BGR.
+
+        Returns:
+            ``(labels, instances, faces)``: ``(H, W)`` uint8 class indices, ``(H, W)`` uint8
+            face numbers (0 = none), and the faces with their crops set.
+        """
+        import cv2
+
+        from .multi_face import Face, composite, crop_box
+
+        if img is None:
+            img = cv2.imread(path, cv2.IMREAD_COLOR)
+            if img is None:
+                raise ValueError(f'{path}: missing, unreadable or corrupt image')
+        faces = [f if isinstance(f, Face) else Face(np.asarray(f, np.float32)) for f in faces]
+        crops = []
+        for face in faces:
+            face.crop = x0, y0, x1, y1 = crop_box(face.points, img.shape)
+            data = self.pipeline(
+                dict(
+                    img=np.ascontiguousarray(img[y0:y1, x0:x1]),
+                    face_landmarks=face.points - np.array([x0, y0], np.float32),
+                )
+            )
+            (pred,) = self.forward(self.collate_fn([data]))
+            crops.append(pred.pred_sem_seg.data[0].cpu().numpy().astype(np.uint8))
+        labels, instances = composite(img.shape, faces, crops)
+        return labels, instances, faces
+
+    def draw(self, img_bgr: np.ndarray, labels: np.ndarray, out_file: str, opacity: float = 0.6):
+        """The label map drawn over the photo (mmseg's visualizer), written to ``out_file``."""
+        import torch
+        from mmengine.structures import PixelData
+        from mmseg.structures import SegDataSample
+
+        self.visualizer.set_dataset_meta(**self.model.dataset_meta)
+        self.visualizer.alpha = opacity
+        sample = SegDataSample(pred_sem_seg=PixelData(data=torch.from_numpy(labels[None])))
+        self.visualizer.add_datasample(
+            'face parsing',
+            np.ascontiguousarray(img_bgr[..., ::-1]),
+            sample,
+            draw_gt=False,
+            draw_pred=True,
+            out_file=out_file,
+            with_labels=True,
+        )
+
     def preprocess(self, inputs, batch_size: int = 1, **kwargs):
         """As mmengine's, but each image path enters the pipeline with its points
         (``face_landmarks``) when they are given in memory."""

@@ -41,15 +41,21 @@ class NoFaceError(ValueError):
     """No face was found in an image; the message names it."""
 
 
+#: Which faces :meth:`FaceLandmarkDetector.detect_all` returns.
+SELECTIONS = ('all', 'largest', 'central')
+
+
 @dataclass
 class FaceLandmarks:
     """One detection: ``points`` ``(5, 2)`` float32 (x, y), ``box`` ``(x0, y0, x1, y1)`` of the
-    face used, ``num_faces`` found in the image, ``detector`` (``'hog'`` or ``'cnn'``)."""
+    face used, ``num_faces`` found in the image, ``detector`` (``'hog'`` or ``'cnn'``) and its
+    ``score`` (HOG: SVM margin; CNN: confidence)."""
 
     points: np.ndarray
     box: Tuple[int, int, int, int]
     num_faces: int
     detector: str
+    score: float = 0.0
 
 
 def _import_dlib():
@@ -83,7 +89,7 @@ def to_helen_convention(points: np.ndarray, offsets: np.ndarray = HELEN_OFFSETS)
 
 
 class FaceLandmarkDetector:
-    """Detect the largest face of a photo and its 5 key points.
+    """Detect the faces of a photo (all, the largest or the central one) and their 5 points.
 
     Args:
         upsample (int): HOG detector upsampling (1 finds faces down to about 40 px).
@@ -103,7 +109,8 @@ class FaceLandmarkDetector:
         self.cnn_fallback = cnn_fallback
         self.helen_convention = helen_convention
 
-    def _boxes(self, rgb: np.ndarray, use_cnn: bool) -> List[Tuple[int, int, int, int]]:
+    def _boxes(self, rgb: np.ndarray, use_cnn: bool) -> List[Tuple[Tuple[int, ...], float]]:
+        """``[(box (x0, y0, x1, y1), detector score)]`` at full resolution."""
         scale = min(1.0, MAX_SEARCH_SIDE / max(rgb.shape[:2]))
         small = (
             rgb
@@ -113,40 +120,90 @@ class FaceLandmarkDetector:
         if use_cnn:
             if self._cnn is None:
                 self._cnn = self._dlib.cnn_face_detection_model_v1(self._cnn_path)
-            rects = [d.rect for d in self._cnn(small, self.upsample)]
+            found = [(d.rect, float(d.confidence)) for d in self._cnn(small, self.upsample)]
         else:
-            rects = list(self._hog(small, self.upsample))
+            rects, scores, _ = self._hog.run(small, self.upsample, 0.0)
+            found = list(zip(rects, (float(s) for s in scores)))
         return [
-            tuple(int(round(c / scale)) for c in (r.left(), r.top(), r.right(), r.bottom()))
-            for r in rects
+            (tuple(int(round(c / scale)) for c in (r.left(), r.top(), r.right(), r.bottom())), sc)
+            for r, sc in found
         ]
 
-    def detect(self, img: np.ndarray, name: str = '<image>') -> FaceLandmarks:
-        """Landmarks of the largest face in ``img`` (``(H, W, 3)`` uint8 BGR, as cv2 reads).
+    def detect_all(
+        self,
+        img: np.ndarray,
+        name: str = '<image>',
+        select: str = 'all',
+        max_faces: Optional[int] = None,
+        min_size: int = 0,
+    ) -> List[FaceLandmarks]:
+        """Landmarks of the faces in ``img`` (``(H, W, 3)`` uint8 BGR, as cv2 reads).
+
+        Args:
+            select (str): ``'all'`` (largest first), ``'largest'`` or ``'central'`` (the face
+                whose box centre is nearest the image centre: the convention of data sets cut
+                around one face, as Helen is). See :data:`SELECTIONS`.
+            max_faces (int, optional): keep at most this many (the largest).
+            min_size (int): ignore faces whose box is smaller (its shorter side, pixels).
 
         Raises:
-            NoFaceError: no face found (the message names ``name``).
+            NoFaceError: no face (of at least ``min_size``) found; the message names ``name``.
         """
+        if select not in SELECTIONS:
+            raise ValueError(f'select must be one of {SELECTIONS}, got {select!r}')
         if img is None or img.ndim != 3 or img.dtype != np.uint8:
             raise ValueError(f'{name}: expected an (H, W, 3) uint8 BGR image')
         rgb = np.ascontiguousarray(img[..., ::-1])
         detector, boxes = 'hog', self._boxes(rgb, use_cnn=False)
         if not boxes and self.cnn_fallback:
             detector, boxes = 'cnn', self._boxes(rgb, use_cnn=True)
+        boxes = [b for b in boxes if min(b[0][2] - b[0][0], b[0][3] - b[0][1]) >= min_size]
         if not boxes:
-            raise NoFaceError(f'{name}: no face found')
-        box = max(boxes, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
-        shape = self._shape(rgb, self._dlib.rectangle(*box))
-        points = five_from_68(np.array([[p.x, p.y] for p in shape.parts()], np.float32))
-        if self.helen_convention:
-            points = to_helen_convention(points)
-        return FaceLandmarks(points, box, len(boxes), detector)
+            small = f' of at least {min_size} px' if min_size else ''
+            raise NoFaceError(f'{name}: no face{small} found')
+        boxes.sort(key=lambda b: -(b[0][2] - b[0][0]) * (b[0][3] - b[0][1]))
+        total = len(boxes)
+        if select == 'largest':
+            boxes = boxes[:1]
+        elif select == 'central':
+            cx, cy = img.shape[1] / 2, img.shape[0] / 2
+            boxes = [
+                min(
+                    boxes,
+                    key=lambda b: (
+                        ((b[0][0] + b[0][2]) / 2 - cx) ** 2 + ((b[0][1] + b[0][3]) / 2 - cy) ** 2
+                    ),
+                )
+            ]
+        elif max_faces is not None:
+            boxes = boxes[:max_faces]
+        faces = []
+        for box, score in boxes:
+            shape = self._shape(rgb, self._dlib.rectangle(*box))
+            points = five_from_68(np.array([[p.x, p.y] for p in shape.parts()], np.float32))
+            if self.helen_convention:
+                points = to_helen_convention(points)
+            faces.append(FaceLandmarks(points, box, total, detector, score))
+        return faces
 
-    def detect_file(self, path: str) -> FaceLandmarks:
+    def detect(
+        self, img: np.ndarray, name: str = '<image>', select: str = 'largest'
+    ) -> FaceLandmarks:
+        """Landmarks of one face in ``img``: the largest (default) or the ``'central'`` one.
+        ``num_faces`` tells how many faces were found.
+
+        Raises:
+            NoFaceError: no face found (the message names ``name``).
+        """
+        if select == 'all':
+            raise ValueError("detect() returns one face; use detect_all() for select='all'")
+        return self.detect_all(img, name, select)[0]
+
+    def detect_file(self, path: str, select: str = 'largest') -> FaceLandmarks:
         img = cv2.imread(path, cv2.IMREAD_COLOR)
         if img is None:
             raise ValueError(f'{path}: missing, unreadable or corrupt image')
-        found = self.detect(img, name=path)
+        found = self.detect(img, name=path, select=select)
         check_points_in_image(found.points, img.shape, path)
         return found
 
@@ -156,13 +213,15 @@ def detect_landmark_table(
     detector: Optional[FaceLandmarkDetector] = None,
     may_skip: Sequence[str] = (),
     progress: bool = True,
+    select: str = 'largest',
 ) -> Tuple[Dict[str, np.ndarray], List[str], List[str]]:
-    """Detect the 5 points of every image.
+    """Detect the 5 points of one face of every image.
 
     Args:
         paths: image files.
         may_skip: paths that are skipped (with a note) when no face is found in them, e.g.
             the members of a folder; a path not listed stops with :class:`NoFaceError`.
+        select: ``'largest'`` or ``'central'`` (see :meth:`FaceLandmarkDetector.detect_all`).
 
     Returns:
         ``(table, skipped, notes)``: image name (file name without extension) -> ``(5, 2)``
@@ -175,7 +234,7 @@ def detect_landmark_table(
     table, skipped, notes = {}, [], []
     for path in tqdm(paths, desc='landmarks', unit='img', disable=not progress):
         try:
-            found = detector.detect_file(path)
+            found = detector.detect_file(path, select=select)
         except NoFaceError:
             if path not in may_skip:
                 raise
@@ -183,7 +242,7 @@ def detect_landmark_table(
             continue
         if found.num_faces > 1:
             notes.append(
-                f'{path}: {found.num_faces} faces, using the largest '
+                f'{path}: {found.num_faces} faces, using the {select} '
                 f'(box {found.box[0]},{found.box[1]} - {found.box[2]},{found.box[3]})'
             )
         table[osp.splitext(osp.basename(path))[0]] = found.points
@@ -195,6 +254,7 @@ def detect_and_report(
     may_skip: Sequence[str] = (),
     detector: Optional[FaceLandmarkDetector] = None,
     progress: bool = True,
+    select: str = 'largest',
 ) -> Dict[str, np.ndarray]:
     """:func:`detect_landmark_table` for the command-line tools: a note on stdout for each
     image with several faces, one warning on stderr listing the skipped images.
@@ -204,7 +264,7 @@ def detect_and_report(
     """
     import sys
 
-    table, skipped, notes = detect_landmark_table(paths, detector, may_skip, progress)
+    table, skipped, notes = detect_landmark_table(paths, detector, may_skip, progress, select)
     for note in notes:
         print(f'note: {note}')
     if skipped:
@@ -215,3 +275,59 @@ def detect_and_report(
     if not table:
         raise NoFaceError('no face found in any input')
     return table
+
+
+def detect_faces(
+    paths: Sequence[str],
+    may_skip: Sequence[str] = (),
+    detector: Optional[FaceLandmarkDetector] = None,
+    progress: bool = True,
+    select: str = 'all',
+    max_faces: Optional[int] = None,
+    min_size: int = 0,
+) -> Dict[str, list]:
+    """Every image's faces (``multi_face.Face``: points, box, score) for the command-line
+    tools: ``select`` / ``max_faces`` / ``min_size`` as in
+    :meth:`FaceLandmarkDetector.detect_all`; a note on stdout for each image with several faces
+    when only one is kept, one warning on stderr listing the images without a face.
+
+    Raises:
+        NoFaceError: a path not in ``may_skip`` has no face, or no input has one.
+    """
+    import sys
+
+    from tqdm import tqdm
+
+    from .multi_face import Face
+
+    detector = detector or FaceLandmarkDetector()
+    may_skip = set(may_skip)
+    faces, skipped = {}, []
+    for path in tqdm(paths, desc='faces', unit='img', disable=not progress):
+        img = cv2.imread(path, cv2.IMREAD_COLOR)
+        if img is None:
+            raise ValueError(f'{path}: missing, unreadable or corrupt image')
+        try:
+            found = detector.detect_all(img, path, select, max_faces, min_size)
+        except NoFaceError:
+            if path not in may_skip:
+                raise
+            skipped.append(path)
+            continue
+        for f in found:
+            check_points_in_image(f.points, img.shape, path)
+        if select != 'all' and found[0].num_faces > 1:
+            b = found[0].box
+            print(
+                f'note: {path}: {found[0].num_faces} faces, using the {select} '
+                f'({b[0]},{b[1]} - {b[2]},{b[3]})'
+            )
+        faces[path] = [Face(f.points, f.box, f.score) for f in found]
+    if skipped:
+        print(
+            f'warning: no face found in {len(skipped)} image(s), skipped: ' + ' '.join(skipped),
+            file=sys.stderr,
+        )
+    if not faces:
+        raise NoFaceError('no face found in any input')
+    return faces

@@ -35,7 +35,7 @@ def _find_landmarks(
     """The image's points: ``face_landmarks`` already in ``results`` (given in memory, e.g.
     by ``FaceParsingInferencer``), else ``landmark_path``, else the ``landmarks_file`` table,
     else an error. Points that are not finite or lie far outside the image are refused."""
-    img_path = results.get('img_path', '<image>')
+    img_path = results.get('img_path') or '<image>'
     if results.get('face_landmarks') is not None:
         pts, where = np.asarray(results['face_landmarks'], np.float32), f'{img_path}'
         if pts.shape != (num_points, 2):
@@ -158,7 +158,7 @@ class LoadFacePrior(BaseTransform):
         return _BANKS[self.bank_file]
 
     def transform(self, results: dict) -> dict:
-        name = osp.splitext(osp.basename(results['img_path']))[0]
+        name = image_key(results['img_path']) if results.get('img_path') else None
         bank = self.bank  # a missing bank file is reported first
         points = _find_landmarks(results, self.landmarks_file)
         prior = bank.prior_for_image(
