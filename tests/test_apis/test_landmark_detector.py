@@ -69,3 +69,24 @@ def test_offsets_follow_the_face_frame():
     rolled = upright @ np.array([[0, 1], [-1, 0]], np.float32).T  # (x, y) -> (y, -x)
     np.testing.assert_allclose(to_helen_convention(rolled, offsets)[2], [8, -5], atol=1e-5)
     assert np.abs(HELEN_OFFSETS[2, 1]) > 0.1  # the one large correction: the nose point
+
+
+def test_face_selection_on_a_group_photo(detector):
+    """Two faces (the shipped photo at two sizes): all / largest / central / min size / max."""
+    from rednet_mmseg.testing import make_group_photo
+
+    img = make_group_photo()
+    everyone = detector.detect_all(img, 'group', 'all')
+    assert len(everyone) == 2 and all(f.num_faces == 2 for f in everyone)
+    big, small = everyone  # largest first
+    area = [(f.box[2] - f.box[0]) * (f.box[3] - f.box[1]) for f in everyone]
+    assert area[0] > 2 * area[1] and big.box[0] < img.shape[1] / 2 < small.box[0]
+    assert detector.detect(img, 'group').box == big.box  # the largest, as before
+    assert detector.detect(img, 'group', select='central').box == small.box
+    assert [f.box for f in detector.detect_all(img, 'g', 'all', max_faces=1)] == [big.box]
+    side = min(small.box[2] - small.box[0], small.box[3] - small.box[1])
+    assert [f.box for f in detector.detect_all(img, 'g', 'all', min_size=side + 1)] == [big.box]
+    with pytest.raises(NoFaceError, match='group: no face of at least 2000 px found'):
+        detector.detect_all(img, 'group', min_size=2000)
+    with pytest.raises(ValueError, match='select must be one of'):
+        detector.detect_all(img, 'group', select='nearest')

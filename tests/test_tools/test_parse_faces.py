@@ -298,3 +298,55 @@ def test_file_name_with_spaces(paper_checkpoint, tmp_path, repo_root):
         repo_root=repo_root,
     )
     assert res.returncode == 0, res.stderr[-3000:]
+
+
+def test_every_face_of_a_group_photo(helen_converted, checkpoint, tmp_path, repo_root):
+    """Two faces: both parsed (instance map, face list), or only the central one."""
+    pytest.importorskip('dlib')
+    import json
+
+    from rednet_mmseg.testing import make_group_photo
+
+    photo = tmp_path / 'group.jpg'
+    cv2.imwrite(str(photo), make_group_photo())
+    bank = os.path.join(helen_converted, 'prior_bank.npz')
+    out = tmp_path / 'all'
+    res = _run(
+        PRIOR,
+        checkpoint,
+        str(photo),
+        '--out-dir',
+        str(out),
+        '--prior-bank',
+        bank,
+        repo_root=repo_root,
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    faces = json.loads((out / 'faces' / 'group.json').read_text())['faces']
+    assert len(faces) == 2 and faces[0]['box'][0] < faces[1]['box'][0]  # largest first
+    assert all(len(f['points']) == 5 and f['score'] is not None for f in faces)
+    instances = cv2.imread(str(out / 'instances' / 'group.png'), cv2.IMREAD_UNCHANGED)
+    labels = cv2.imread(str(out / 'pred' / 'group.png'), cv2.IMREAD_UNCHANGED)
+    assert instances.shape == labels.shape == (680, 1000)
+    assert set(np.unique(instances)) == {0, 1, 2}
+    assert ((instances > 0) == (labels > 0)).all()  # each labelled pixel belongs to a face
+    x0, y0, x1, y1 = faces[1]['crop']
+    assert (instances[y0:y1, x0:x1] == 2).any() and not (instances[:, x1:] > 0).any()
+    out = tmp_path / 'central'
+    res = _run(
+        PRIOR,
+        checkpoint,
+        str(photo),
+        '--out-dir',
+        str(out),
+        '--prior-bank',
+        bank,
+        '--select',
+        'central',
+        repo_root=repo_root,
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert 'note: ' in res.stdout and '2 faces, using the central' in res.stdout
+    (face,) = json.loads((out / 'faces' / 'group.json').read_text())['faces']
+    assert face['box'] == faces[1]['box']
+    assert set(np.unique(cv2.imread(str(out / 'instances' / 'group.png'), 0))) == {0, 1}
