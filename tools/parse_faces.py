@@ -37,7 +37,7 @@ from rednet_mmseg.apis import (
     shipped_model,
 )
 from rednet_mmseg.apis.landmark_detector import SELECTIONS, detect_faces
-from rednet_mmseg.apis.multi_face import Face
+from rednet_mmseg.apis.multi_face import Face, aligned_face
 from rednet_mmseg.datasets.landmark_table import (
     check_points_in_image,
     image_key,
@@ -71,6 +71,20 @@ def parse_args(argv=None):
     )
     parser.add_argument('--max-faces', type=int, help='parse at most this many (the largest)')
     parser.add_argument(
+        '--aligned',
+        action='store_true',
+        help="inputs are aligned face crops (CelebAMask-HQ, LaPa, another detector's crops): "
+        'the whole image is one face with its key points at --aligned-template, no detector',
+    )
+    parser.add_argument(
+        '--aligned-template',
+        nargs=10,
+        type=float,
+        metavar='F',
+        help='x1 y1 ... x5 y5 of the key points as fractions of width and height (default: '
+        'eyes at 46 %% height, 25 %% of the width apart, see multi_face.ALIGNED_TEMPLATE)',
+    )
+    parser.add_argument(
         '--min-face-size', type=int, default=0, help='ignore detected faces smaller than this (px)'
     )
     parser.add_argument('--prior-bank', help="prior bank .npz (default: the config's)")
@@ -92,6 +106,8 @@ def parse_args(argv=None):
     if args.config is None and len(first) >= 3 and first[0].endswith('.py'):
         if first[1].endswith(('.pth', '.pt', '.ckpt')) or not osp.splitext(first[1])[1]:
             args.config, args.checkpoint, args.inputs = first[0], first[1], first[2:]
+    if args.aligned and args.landmarks:
+        parser.error('--aligned and --landmarks exclude each other')
     if (args.config is None) != (args.checkpoint is None):
         parser.error('give both a config and a checkpoint, or neither (the shipped model)')
     return args
@@ -105,6 +121,13 @@ def faces_for(paths, from_patterns, args):
     """``(path -> [Face], detected)``: one face per image from the given table (every input
     must be in it), or the detected faces (folder / glob members without a face are dropped
     with a warning). Every face's points are checked against its image."""
+    if args.aligned:
+        faces = {}
+        for p in paths:
+            with Image.open(p) as img:
+                w, h = img.size
+            faces[p] = [aligned_face((h, w), args.aligned_template)]
+        return faces, False
     if args.landmarks:
         table = read_landmark_table(args.landmarks)
         missing = [p for p in paths if image_key(p) not in table]
@@ -161,7 +184,7 @@ def main(argv=None):
             args.prior_bank = args.prior_bank or shipped['prior_bank']
         cfg = Config.fromfile(args.config)
         faces, detected = None, False
-        if args.landmarks or config_needs_landmarks(cfg):  # a given table is always checked
+        if args.landmarks or args.aligned or config_needs_landmarks(cfg):
             faces, detected = faces_for(paths, from_patterns, args)
             paths = list(faces)
         inferencer = FaceParsingInferencer(

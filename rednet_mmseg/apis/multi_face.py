@@ -18,6 +18,14 @@ import numpy as np
 
 #: Half-size of a face's crop in units of its key points' extent.
 CONTEXT = 3.0
+#: Where the 5 key points of an aligned face crop lie, as fractions of the image's width and
+#: height (left eye, right eye, nose tip, left and right mouth corner; Helen's convention, where
+#: the nose point is the bottom of the nose): a face-centred crop whose eyes sit at 46 % of
+#: the height, a quarter of the width apart, as in CelebAMask-HQ's and LaPa's crops. The
+#: points' box is then 25 % of the width and 30 % of the height.
+ALIGNED_TEMPLATE = np.array(
+    [[0.375, 0.46], [0.625, 0.46], [0.5, 0.66], [0.40, 0.76], [0.60, 0.76]], np.float32
+)
 
 
 @dataclass
@@ -79,6 +87,14 @@ def composite(
         labels[y0:y1, x0:x1][win] = crop_labels[win]
         instances[y0:y1, x0:x1][win] = np.where(crop_labels[win] > 0, min(i + 1, 255), 0)
     return labels, instances
+
+
+def aligned_face(image_shape, template: Optional[np.ndarray] = None) -> Face:
+    """The one face of an aligned crop: the whole image, its key points at ``template``
+    (``(5, 2)`` fractions of width and height, default :data:`ALIGNED_TEMPLATE`); no detector."""
+    t = ALIGNED_TEMPLATE if template is None else np.asarray(template, np.float32).reshape(5, 2)
+    h, w = image_shape[:2]
+    return Face(t * np.array([w, h], np.float32))
 
 
 def faces_from_points(points: Sequence[np.ndarray]) -> List[Face]:

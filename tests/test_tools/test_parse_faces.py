@@ -350,3 +350,33 @@ def test_every_face_of_a_group_photo(helen_converted, checkpoint, tmp_path, repo
     (face,) = json.loads((out / 'faces' / 'group.json').read_text())['faces']
     assert face['box'] == faces[1]['box']
     assert set(np.unique(cv2.imread(str(out / 'instances' / 'group.png'), 0))) == {0, 1}
+
+
+def test_aligned_face_crops_need_no_detector(helen_converted, checkpoint, tmp_path, repo_root):
+    """--aligned: each whole image is one face at the stated template geometry."""
+    import json
+
+    from rednet_mmseg.apis.multi_face import ALIGNED_TEMPLATE
+
+    img_dir = os.path.join(helen_converted, 'images', 'test')
+    bank = os.path.join(helen_converted, 'prior_bank.npz')
+    out = tmp_path / 'aligned'
+    res = _run(
+        PRIOR,
+        checkpoint,
+        img_dir,
+        '--out-dir',
+        str(out),
+        '--prior-bank',
+        bank,
+        '--aligned',
+        repo_root=repo_root,
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert 'detected landmarks' not in res.stdout and not (out / 'landmarks.txt').exists()
+    for name in os.listdir(img_dir):
+        h, w = cv2.imread(os.path.join(img_dir, name)).shape[:2]
+        (face,) = json.loads((out / 'faces' / (name[:-4] + '.json')).read_text())['faces']
+        assert face['box'] is None and face['crop'] == [0, 0, w, h]
+        assert np.allclose(face['points'], ALIGNED_TEMPLATE * [w, h], atol=0.01)
+        assert cv2.imread(str(out / 'pred' / (name[:-4] + '.png')), 0).shape == (h, w)

@@ -32,6 +32,13 @@ def main(argv=None):
     parser.add_argument(
         '--raw', action='store_true', help="dlib's own points, without the Helen-convention offsets"
     )
+    parser.add_argument(
+        '--select',
+        choices=['largest', 'central'],
+        default='largest',
+        help='the face of a photo with several: the largest (default) or the one nearest the '
+        "image centre (photos cut around one face, as Helen's are)",
+    )
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     args = parser.parse_args(argv)
     try:
@@ -42,7 +49,9 @@ def main(argv=None):
             raise OutputDirError(f'-o {args.out}: is a directory; give a file name')
         check_output_dir(osp.dirname(osp.abspath(args.out)), '-o')
         detector = FaceLandmarkDetector(cnn_fallback=not args.no_cnn, helen_convention=not args.raw)
-        table = detect_and_report(paths, from_patterns, detector, not args.no_progress)
+        table = detect_and_report(
+            paths, from_patterns, detector, not args.no_progress, select=args.select
+        )
     except (FileNotFoundError, ValueError, BadSampleError, OutputDirError, ImportError) as err:
         raise SystemExit(f'error: {err}')
     write_landmark_table(args.out, table)
