@@ -2,11 +2,12 @@
 
 Usage:
     python tools/misc/detect_landmarks.py IMAGES_OR_DIRS_OR_GLOBS... -o TABLE
-        [--no-cnn] [--raw] [--no-progress]
+        [--no-cnn] [--raw] [--select largest|central] [--no-progress]
 
 TABLE gets one line per image: ``<image name> x1 y1 x2 y2 x3 y3 x4 y4 x5 y5`` (left and right
 eye centre, nose tip, left and right mouth corner, image-left first, in pixels, in the Helen
-converter's convention). Several faces in a photo: the largest is used and a note says so.
+converter's convention). Several faces in a photo: the largest (or, with --select central,
+the one nearest the image centre) is used and a note says so.
 No face: a named image stops the tool with an error naming it; images of a folder or glob are
 skipped with a warning that lists them. The table is written only at the end, whole.
 """

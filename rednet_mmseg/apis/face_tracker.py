@@ -1,0 +1,100 @@
+"""Faces through a video: detection every k frames, optical-flow tracking between, smoothing.
+
+Used by ``tools/parse_video.py``. Each track keeps its face's 5 key points. On a detection
+frame the detected faces are matched to the tracks (nearest key-point centre within one face
+size); between detections every track's points are moved by pyramidal Lucas-Kanade optical
+flow (OpenCV). The points handed to the parser are smoothed over time by an exponential
+moving average, ``s_t = a * s_(t-1) + (1 - a) * p_t`` (``smooth=a``; 0 = off), so that the crop
+geometry and the prior do not jitter from frame to frame and the masks do not flicker.
+"""
+
+from typing import List, Optional
+
+import cv2
+import numpy as np
+
+from .multi_face import Face, face_geometry
+
+
+class FaceTracker:
+    """Track faces through frames.
+
+    Args:
+        detector: a ``FaceLandmarkDetector`` (only :meth:`detect_all` is used).
+        detect_every (int): run the detector on every k-th frame. Default: 5.
+        smooth (float): moving-average weight of the past, in [0, 1). Default: 0.6.
+        select, max_faces, min_size: as ``FaceLandmarkDetector.detect_all``.
+    """
+
+    def __init__(
+        self,
+        detector,
+        detect_every: int = 5,
+        smooth: float = 0.6,
+        select: str = 'all',
+        max_faces: Optional[int] = None,
+        min_size: int = 0,
+    ):
+        if detect_every < 1:
+            raise ValueError(f'detect_every must be >= 1, got {detect_every}')
+        if not 0 <= smooth < 1:
+            raise ValueError(f'smooth must be in [0, 1), got {smooth}')
+        self.detector = detector
+        self.detect_every = detect_every
+        self.smooth = smooth
+        self.select, self.max_faces, self.min_size = select, max_faces, min_size
+        self.tracks: List[dict] = []  # raw points, smoothed points, box, score
+        self._gray = None
+        self._frame = 0
+
+    def _detect(self, frame) -> List[Face]:
+        from .landmark_detector import NoFaceError
+
+        try:
+            found = self.detector.detect_all(
+                frame, 'frame', self.select, self.max_faces, self.min_size
+            )
+        except NoFaceError:
+            return []
+        return [Face(f.points, f.box, f.score) for f in found]
+
+    def _flow(self, gray):
+        for t in self.tracks:
+            pts, status, _ = cv2.calcOpticalFlowPyrLK(
+                self._gray, gray, t['raw'].reshape(-1, 1, 2), None, winSize=(21, 21), maxLevel=3
+            )
+            if status is not None and status.all():
+                t['raw'] = pts.reshape(-1, 2)
+            t['lost'] = status is None or not status.all()
+        self.tracks = [t for t in self.tracks if not t['lost']]
+
+    def _match(self, detections: List[Face]):
+        old, new = self.tracks, []
+        for d in detections:
+            c, size = face_geometry(d.points)
+            best = None
+            for t in old:
+                dist = np.linalg.norm(face_geometry(t['raw'])[0] - c) / size
+                if dist < 1.0 and (best is None or dist < best[0]):
+                    best = (dist, t)
+            if best is not None:
+                old.remove(best[1])
+                track = dict(best[1], raw=d.points, box=d.box, score=d.score)
+            else:  # a new face: no past to smooth with
+                track = dict(raw=d.points, smoothed=d.points.copy(), box=d.box, score=d.score)
+            new.append(track)
+        self.tracks = new
+
+    def update(self, frame: np.ndarray) -> List[Face]:
+        """The faces of the next frame (``(H, W, 3)`` uint8 BGR), smoothed."""
+        gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+        if self._gray is not None and self.tracks:
+            self._flow(gray)
+        if self._frame % self.detect_every == 0 or not self.tracks:
+            self._match(self._detect(frame))
+        self._gray, self._frame = gray, self._frame + 1
+        faces = []
+        for t in self.tracks:
+            t['smoothed'] = self.smooth * t['smoothed'] + (1 - self.smooth) * t['raw']
+            faces.append(Face(t['smoothed'].astype(np.float32), t['box'], t['score']))
+        return faces
