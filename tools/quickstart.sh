@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Quick start on a CPU: set up, generate a SYNTHETIC face data set in the original Helen
+# Quick start on a CPU: set up, parse a real photograph (matplotlib's sample grace_hopper.jpg)
+# with the model that ships with the package, then generate a SYNTHETIC face data set in the original Helen
 # release format, convert it with the real converter, build the adaptive-prior bank, train a
 # CPU-sized RED-Net with the adaptive prior, print the Helen score table with and without the
 # prior, and write a picture of predictions next to ground truth.
@@ -9,9 +10,13 @@ bash tools/setup_env.sh
 PY=.venv/bin/python
 CONFIG=configs/rednet/rednet_re5-tiny-rd5a_1xb8-prior-1k_synthhelen-128x128.py
 WORK=work_dirs/quickstart
+echo "== Parse a real photo with the shipped model (no training, landmarks detected) =="
+PHOTO=$($PY -c "from matplotlib.cbook import get_sample_data; print(get_sample_data('grace_hopper.jpg', asfileobj=False))")
+$PY tools/parse_faces.py "$PHOTO" --out-dir "$WORK/photo" --no-progress
 echo "== NOTE: the quick start uses SYNTHETIC cartoon faces, not Helen; its scores say nothing about real faces =="
 $PY tools/misc/make_synthetic_helen.py data/synthetic_helen_release
-$PY tools/dataset_converters/helen.py data/synthetic_helen_release -o data/helen_synthetic
+# --overwrite: the quick start's own folder, which also holds the prior bank of a previous run
+$PY tools/dataset_converters/helen.py data/synthetic_helen_release -o data/helen_synthetic --overwrite
 $PY tools/misc/build_prior_bank.py data/helen_synthetic
 $PY tools/train.py "$CONFIG" --work-dir "$WORK"
 CKPT=$(cat "$WORK/last_checkpoint")

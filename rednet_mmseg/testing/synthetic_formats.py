@@ -1,5 +1,5 @@
 """Synthetic faces in the original LFW-PL, LaPa and CelebAMask-HQ release formats
-(``docs/data_formats.md``), for tests. Faces are drawn as in :mod:`synthetic_helen`."""
+(``docs/en/data_formats.md``), for tests. Faces are drawn as in :mod:`synthetic_helen`."""
 
 import os
 import os.path as osp

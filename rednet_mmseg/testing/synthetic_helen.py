@@ -3,7 +3,7 @@
 Used by the quick-start demo and by the tests: real Helen cannot be downloaded on our machines,
 so this draws cartoon faces with varied geometry (position, size, aspect, rotation, eye and
 mouth opening, hair shape, colours) and writes them exactly as Helen is distributed
-(``docs/data_formats.md``): JPEG images, per-class 8-bit probability PNGs, ``index , name``
+(``docs/en/data_formats.md``): JPEG images, per-class 8-bit probability PNGs, ``index , name``
 split files and 194-point landmark files whose point ranges follow Helen's layout. **The data
 is synthetic**; scores on it say nothing about real faces.
 """

@@ -1,4 +1,4 @@
-"""The synthetic Helen release follows the original format (docs/data_formats.md)."""
+"""The synthetic Helen release follows the original format (docs/en/data_formats.md)."""
 
 import glob
 import os

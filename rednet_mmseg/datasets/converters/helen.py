@@ -1,6 +1,6 @@
 """Convert the original Helen release (Smith et al., CVPR 2013) to an mmseg tree.
 
-Source (``docs/data_formats.md``)::
+Source (``docs/en/data_formats.md``)::
 
     SRC/images/<name>.jpg
     SRC/labels/<name>/<name>_lbl00.png ... _lbl10.png   8-bit probability map per class
@@ -40,7 +40,7 @@ from .helen_scale import (
     ratio_from_original,
 )
 
-#: Helen's classes (``HelenDataset``) and the release's split files (``docs/data_formats.md``).
+#: Helen's classes (``HelenDataset``) and the release's split files (``docs/en/data_formats.md``).
 NUM_CLASSES = len(HelenDataset.METAINFO['classes'])
 SPLIT_FILES = dict(train='exemplars.txt', val='tuning.txt', test='testing.txt')
 #: ``smith``: the release's own split (2000/230/100). ``paper``: the RED-Net / Liu et al. 2015

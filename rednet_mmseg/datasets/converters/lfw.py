@@ -1,6 +1,6 @@
 """Convert LFW Part Labels (Kae et al., CVPR 2013) to an mmseg tree.
 
-Source (``docs/data_formats.md``)::
+Source (``docs/en/data_formats.md``)::
 
     SRC/lfw_funneled/<Name>/<Name>_<NNNN>.jpg             250x250 aligned images
     SRC/parts_lfw_funneled_gt_images/<Name>_<NNNN>.ppm     label image: red hair, green skin,

@@ -67,7 +67,7 @@ def group_f1(conf: np.ndarray, group: Sequence[int]) -> float:
 
 @METRICS.register_module()
 class FaceParsingMetric(BaseMetric):
-    """Dataset-level face parsing scores (``docs/data_formats.md``, "Scoring protocols").
+    """Dataset-level face parsing scores (``docs/en/data_formats.md``, "Scoring protocols").
 
     One confusion matrix is accumulated over the whole split at the ground truth's own
     resolution (mmseg's test pipeline loads annotations after ``Resize`` and the segmentor

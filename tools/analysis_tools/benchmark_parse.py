@@ -1,0 +1,124 @@
+"""Where the time of parsing photos and videos goes (detect, model, paste back, draw, write).
+
+Usage:
+    python tools/analysis_tools/benchmark_parse.py IMAGES... [--config C --checkpoint W]
+        [--threads 2] [--no-cnn] [--video-frames 60] [--detect-every 5]
+
+Photos: runs what ``tools/parse_faces.py`` runs for each image (detection of every face, one
+crop per face through the pipeline and the model, compositing, drawing the overlay, writing
+the PNGs) and prints the photos per second and the median milliseconds of each stage.
+Video (``--video-frames N``): a steady clip made from the first image (small shifts and noise,
+``rednet_mmseg.testing.make_steady_clip``) parsed as ``tools/parse_video.py`` does, with and
+without key-point smoothing: fps and the flicker, the share of pixels whose label changed
+between consecutive frames after undoing each frame's known shift.
+Start-up (imports, model and detector loading) is timed separately.
+"""
+
+import argparse
+import os.path as osp
+import tempfile
+import time
+
+import cv2
+import numpy as np
+import torch
+
+T0 = time.perf_counter()
+import rednet_mmseg  # noqa: E402,F401
+from rednet_mmseg.apis import FaceParsingInferencer, expand_inputs, shipped_model  # noqa: E402
+from rednet_mmseg.apis.face_tracker import FaceTracker  # noqa: E402
+from rednet_mmseg.apis.landmark_detector import FaceLandmarkDetector, NoFaceError  # noqa: E402
+from rednet_mmseg.apis.multi_face import Face  # noqa: E402
+
+
+def _ms(values):
+    return f'{1000 * float(np.median(values)):.1f}'
+
+
+def photos(inferencer, detector, paths, out_dir):
+    stages = {k: [] for k in ('read', 'detect', 'model + paste', 'draw', 'write')}
+    start = time.perf_counter()
+    for path in paths:
+        t = [time.perf_counter()]
+        img = cv2.imread(path, cv2.IMREAD_COLOR)
+        t.append(time.perf_counter())
+        try:
+            found = detector.detect_all(img, path, 'all')
+        except NoFaceError:
+            found = []
+        faces = [Face(f.points, f.box, f.score) for f in found]
+        t.append(time.perf_counter())
+        labels, instances, _ = inferencer.parse_faces(path, faces, img=img)
+        t.append(time.perf_counter())
+        inferencer.draw(img, labels, osp.join(out_dir, osp.basename(path)))
+        t.append(time.perf_counter())
+        cv2.imwrite(osp.join(out_dir, 'pred.png'), labels)
+        cv2.imwrite(osp.join(out_dir, 'inst.png'), instances)
+        t.append(time.perf_counter())
+        for k, a, b in zip(stages, t, t[1:]):
+            stages[k].append(b - a)
+    took = time.perf_counter() - start
+    print(f'{len(paths)} photos in {took:.1f} s: {len(paths) / took:.2f} photos/s')
+    print('median ms per photo: ' + ', '.join(f'{k} {_ms(v)}' for k, v in stages.items()))
+
+
+def video(inferencer, detector, first, frames, detect_every):
+    from rednet_mmseg.testing import make_steady_clip
+
+    img = cv2.imread(first, cv2.IMREAD_COLOR)
+    with tempfile.TemporaryDirectory() as tmp:
+        clip = osp.join(tmp, 'clip.mp4')
+        shifts = make_steady_clip(img, clip, frames=frames)
+        for smooth in (0.0, 0.6):
+            tracker = FaceTracker(detector, detect_every, smooth)
+            cap = cv2.VideoCapture(clip)
+            prev, changes, n, start = None, [], 0, time.perf_counter()
+            while True:
+                ok, frame = cap.read()
+                if not ok:
+                    break
+                faces = tracker.update(frame)
+                labels = inferencer.parse_faces(clip, faces, img=frame)[0]
+                dx, dy = shifts[n]
+                back = np.roll(labels, (-dy, -dx), axis=(0, 1))  # undo the known shift
+                if prev is not None:
+                    m = 2 * 2  # ignore the borders the shifts wrap around
+                    changes.append(float((back[m:-m, m:-m] != prev[m:-m, m:-m]).mean()))
+                prev, n = back, n + 1
+            took = time.perf_counter() - start
+            print(
+                f'video ({n} frames of {img.shape[1]}x{img.shape[0]}, detect every '
+                f'{detect_every}, smooth {smooth}): {n / took:.1f} fps, flicker '
+                f'{100 * np.mean(changes):.2f} % of pixels per frame'
+            )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('inputs', nargs='+')
+    parser.add_argument('--config')
+    parser.add_argument('--checkpoint')
+    parser.add_argument('--prior-bank')
+    parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--no-cnn', action='store_true')
+    parser.add_argument('--video-frames', type=int, default=0)
+    parser.add_argument('--detect-every', type=int, default=5)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    cv2.setNumThreads(args.threads)
+    if args.config is None:
+        shipped = shipped_model()
+        args.config, args.checkpoint = shipped['config'], shipped['weights']
+        args.prior_bank = args.prior_bank or shipped['prior_bank']
+    inferencer = FaceParsingInferencer(args.config, args.checkpoint, prior_bank=args.prior_bank)
+    detector = FaceLandmarkDetector(cnn_fallback=not args.no_cnn)
+    print(f'start-up (imports, model, detector): {time.perf_counter() - T0:.1f} s')
+    paths, _ = expand_inputs(args.inputs)
+    with tempfile.TemporaryDirectory() as out_dir:
+        photos(inferencer, detector, paths, out_dir)
+    if args.video_frames:
+        video(inferencer, detector, paths[0], args.video_frames, args.detect_every)
+
+
+if __name__ == '__main__':
+    main()
