@@ -6,5 +6,7 @@ bash tools/setup_env.sh
 # lint and format check first (configured in pyproject.toml): a style error fails like a test
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-# pytest exits 5 when it collects nothing; set -e turns that into a failure as well.
+# the docstrings' examples (doctests), then the suite; pytest exits 5 when it collects nothing,
+# and set -e turns that into a failure as well.
+.venv/bin/python -m pytest --doctest-modules rednet_mmseg --ignore=rednet_mmseg/model_zoo "$@"
 .venv/bin/python -m pytest tests "$@"

@@ -95,7 +95,7 @@ class RedNetEncoder(BaseModule):
             )
         if not 1 <= num_units <= 6:
             raise ValueError(f'RedNetEncoder: num_units must be in 1..6, got {num_units}')
-        if not out_indices or max(out_indices) >= num_units:
+        if not out_indices or max(out_indices) >= num_units or min(out_indices) < 0:
             raise ValueError(
                 f'RedNetEncoder: out_indices {tuple(out_indices)} must select '
                 f'stages among the {num_units} built units'

@@ -6,7 +6,7 @@ import torch.nn as nn
 from mmseg.registry import MODELS
 from torch import Tensor
 
-from ..utils.rd_unit import VARIANTS, RDUnit
+from ..utils.rd_unit import RDUnit
 from .unpooling_head import UnpoolingHead
 
 
@@ -67,8 +67,6 @@ class RDHead(UnpoolingHead):
         init_cfg=None,
         **kwargs,
     ):
-        if variant not in VARIANTS:
-            raise ValueError(f'RDHead: unknown variant {variant!r}; choose from {sorted(VARIANTS)}')
         super().__init__(
             unit_channels, conv_cfg=conv_cfg, norm_cfg=norm_cfg, init_cfg=init_cfg, **kwargs
         )

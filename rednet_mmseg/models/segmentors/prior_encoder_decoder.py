@@ -131,6 +131,12 @@ class PriorEncoderDecoder(EncoderDecoder):
     def predict(self, inputs: Tensor, data_samples=None):
         if not self.prior_in_test and self.logit_offset is None:
             return super().predict(inputs, data_samples)
+        if data_samples is None and self.prior_in_test:
+            raise ValueError(
+                'PriorEncoderDecoder.predict: prior_in_test=True needs data_samples carrying '
+                "each image's face prior (pipeline: LoadFacePrior ... PackFaceInputs); "
+                'set prior_in_test=False to predict without it'
+            )
         if data_samples is None:  # as EncoderDecoder.predict
             shape = inputs.shape[2:]
             meta = dict(ori_shape=shape, img_shape=shape, pad_shape=shape, padding_size=[0] * 4)

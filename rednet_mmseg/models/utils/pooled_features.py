@@ -1,6 +1,7 @@
 """Container that carries max-pooling indices from RE-Net to RD-Net through mmseg's
 unchanged ``EncoderDecoder``."""
 
+import warnings
 from typing import Optional, Sequence, Tuple
 
 from torch import Tensor, nn
@@ -63,6 +64,9 @@ class PooledFeatures(tuple):
         return cls(outs, indices, shapes)
 
 
+_WARNED = set()
+
+
 class UnpoolIndices:
     """The encoder's pooling indices handed to a decoder deep to shallow, one per level, each
     checked against the map it unpools. Without ``PooledFeatures`` (a plain tuple: another
@@ -78,6 +82,14 @@ class UnpoolIndices:
         self._indices = list(inputs.pool_indices) if pooled else []
         self._shapes = list(inputs.pool_shapes) if pooled else []
         self.owner = owner
+        if not pooled and owner not in _WARNED:  # once per decoder type and process
+            _WARNED.add(owner)
+            warnings.warn(
+                f'{owner} receives no pooling indices (a backbone without them, or a neck '
+                'between RedNetEncoder and the head, which drops them): every level upsamples '
+                'by interpolation instead of max-unpooling',
+                stacklevel=2,
+            )
         if self._indices and len(self._indices) < num_levels:
             raise ValueError(
                 f'{owner} has {num_levels} unpooling levels but the encoder '

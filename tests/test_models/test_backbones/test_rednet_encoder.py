@@ -37,7 +37,10 @@ def test_odd_input_sizes_keep_pool_shapes():
     assert feats.pool_shapes[:3] == ((250, 250), (125, 125), (62, 62))
 
 
-@pytest.mark.parametrize('kwargs', [dict(arch='nope'), dict(num_units=7), dict(out_indices=(5,))])
+@pytest.mark.parametrize(
+    'kwargs',
+    [dict(arch='nope'), dict(num_units=7), dict(out_indices=(5,)), dict(out_indices=(-1, 2))],
+)
 def test_invalid_arguments(kwargs):
     with pytest.raises((KeyError, ValueError)):
         RedNetEncoder(**kwargs)

@@ -116,3 +116,26 @@ def test_var_a_weights_initialise_c_and_d_by_name():
         missing, unexpected = head.load_state_dict(sd, strict=False)
         assert not missing and unexpected
         assert all(torch.equal(v, sd[k]) for k, v in head.state_dict().items())
+
+
+def test_no_pooling_indices_is_said_once():
+    """A neck (or another backbone) hands RDHead a plain tuple: one warning names the fallback."""
+    import warnings
+
+    from rednet_mmseg.models.utils import pooled_features
+
+    pooled_features._WARNED.discard('RDHead')
+    head = RDHead(in_channels=32, channels=8, unit_channels=(16,), num_classes=11).eval()
+    feats = (torch.rand(1, 16, 16, 16), torch.rand(1, 32, 8, 8))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        with torch.no_grad():
+            head(feats)
+            head(feats)
+    said = [w for w in caught if 'receives no pooling indices' in str(w.message)]
+    assert len(said) == 1 and 'a neck between RedNetEncoder and the head' in str(said[0].message)
+
+
+def test_unknown_variant():
+    with pytest.raises(ValueError, match="unknown RD-Unit variant 'e'"):
+        RDHead(in_channels=32, channels=8, unit_channels=(16,), num_classes=11, variant='e')

@@ -200,3 +200,11 @@ def test_logit_adjustment_needs_class_weights():
         _model(logit_adjust=0.5)
     with pytest.raises(ValueError, match='11 positive class weights'):
         _model(class_weight=[1.0, 0.0] + [1.0] * 9, logit_adjust=0.5)
+
+
+def test_predict_without_samples_names_the_missing_prior():
+    model = _model().eval()
+    with pytest.raises(ValueError, match="needs data_samples carrying each image's face prior"):
+        model.predict(torch.rand(1, 3, 96, 96))
+    out = _model(prior_in_test=False).eval().predict(torch.rand(1, 3, 96, 96))
+    assert out[0].pred_sem_seg.data.shape == (1, 96, 96)
