@@ -26,7 +26,11 @@ Patches
    label rows and fails with ``IndexError: index 255 is out of bounds`` on any ignored pixel
    (every random crop past the image border). Replaced by the same normaliser computed
    per pixel: the sum of the pixels' class weights (ignored pixels: 0 with
-   ``avg_non_ignore``, else 1, as the unweighted loss counts them).
+   ``avg_non_ignore``, else 1, as the unweighted loss counts them). Applied only when a probe
+   of upstream's function on one ignored pixel raises that ``IndexError``.
+
+Each patch runs only where its symptom is present (version checks or a probe);
+:func:`active_patches` lists those applied, also logged at debug level.
 """
 
 import importlib.machinery
@@ -66,9 +70,9 @@ def _missing_op(name):
 
 def _install_mmcv_ext_standin():
     if 'mmcv._ext' in sys.modules or importlib.util.find_spec('mmcv') is None:
-        return
+        return False
     if importlib.util.find_spec('mmcv._ext') is not None:
-        return  # real compiled ops: nothing to do
+        return False  # real compiled ops: nothing to do
     module = types.ModuleType('mmcv._ext', 'Stand-in for compiled mmcv ops (rednet_mmseg).')
     # mmengine's Runner inspects __spec__ of imported modules; a None spec breaks it.
     module.__spec__ = importlib.machinery.ModuleSpec('mmcv._ext', loader=None)
@@ -81,6 +85,7 @@ def _install_mmcv_ext_standin():
     module.__getattr__ = __getattr__
     module.REDNET_STANDIN = True
     sys.modules['mmcv._ext'] = module
+    return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -88,13 +93,13 @@ def _install_mmcv_ext_standin():
 # --------------------------------------------------------------------------------------------
 def _patch_checkpoint_loading():
     if tuple(int(v) for v in torch.__version__.split('.')[:2]) < (2, 6):
-        return  # torch < 2.6 unpickles fully by default; mmengine works unchanged
+        return False  # torch < 2.6 unpickles fully by default; mmengine works unchanged
     from mmengine.runner import Runner
     from mmengine.runner.checkpoint import CheckpointLoader
 
     CheckpointLoader.register_scheme(prefixes='', force=True)(safe_load)
     if getattr(Runner.resume, '_rednet_patched', False):
-        return
+        return True
     original_resume = Runner.resume
 
     def resume(self, filename, *args, **kwargs):
@@ -117,6 +122,7 @@ def _patch_checkpoint_loading():
 
     resume._rednet_patched = True
     Runner.resume = resume
+    return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -124,13 +130,13 @@ def _patch_checkpoint_loading():
 # --------------------------------------------------------------------------------------------
 def _patch_cpu_distributed():
     if torch.cuda.is_available():
-        return
+        return False
     import mmengine.dist.utils as dist_utils
     from mmengine.model import MMDistributedDataParallel, revert_sync_batchnorm
     from mmengine.runner import Runner
 
     if getattr(dist_utils._init_dist_pytorch, '_rednet_patched', False):
-        return
+        return True
 
     def _init_dist_pytorch(backend='gloo', init_backend='torch', **kwargs):
         if backend != 'gloo':
@@ -156,14 +162,35 @@ def _patch_cpu_distributed():
         return original_wrap(self, model_wrapper_cfg, model)
 
     Runner.wrap_model = wrap_model
+    return True
 
 
 # --------------------------------------------------------------------------------------------
 # 4. mmseg cross_entropy with class_weight
+def _weighted_cross_entropy_is_broken() -> bool:
+    """Probe the symptom: upstream's loss on one ignored pixel with class weights."""
+    from mmseg.models.losses import cross_entropy_loss
+
+    pred = torch.zeros(1, 2, 1, 2)
+    label = torch.tensor([[[0, 255]]])
+    try:
+        cross_entropy_loss.cross_entropy(
+            pred, label, class_weight=torch.ones(2), ignore_index=255, avg_non_ignore=True
+        )
+    except IndexError:
+        return True
+    return False
+
+
 def _patch_weighted_cross_entropy():
     import torch.nn.functional as F
     from mmseg.models.losses import cross_entropy_loss
     from mmseg.models.losses.utils import weight_reduce_loss
+
+    if getattr(cross_entropy_loss.cross_entropy, '_rednet_patched', False):
+        return False
+    if not _weighted_cross_entropy_is_broken():
+        return False  # a fixed mmseg: nothing to do
 
     def cross_entropy(
         pred,
@@ -192,16 +219,41 @@ def _patch_weighted_cross_entropy():
             weight = weight.float()
         return weight_reduce_loss(loss, weight=weight, reduction=reduction, avg_factor=avg_factor)
 
+    cross_entropy._rednet_patched = True
+    cross_entropy._rednet_upstream = cross_entropy_loss.cross_entropy  # for the tests
     cross_entropy_loss.cross_entropy = cross_entropy
+    return True
+
+
+#: Names of the patches applied in this process (see :func:`active_patches`).
+_ACTIVE = []
+
+
+def active_patches():
+    """The workarounds active in this process, e.g. ``['mmcv._ext stand-in', ...]``."""
+    return list(_ACTIVE)
 
 
 def apply():
-    """Apply every patch once; safe to call repeatedly."""
+    """Apply every patch whose symptom is present, once; log (debug) which are active."""
     global _APPLIED
     if _APPLIED:
         return
-    _install_mmcv_ext_standin()
-    _patch_checkpoint_loading()
-    _patch_cpu_distributed()
-    _patch_weighted_cross_entropy()
+    import logging
+
+    steps = [
+        ('mmcv._ext stand-in (mmcv-lite)', _install_mmcv_ext_standin),
+        ('checkpoint trust policy (torch >= 2.6)', _patch_checkpoint_loading),
+        ('distributed training without CUDA', _patch_cpu_distributed),
+        (
+            'class-weighted cross-entropy with ignored pixels (mmseg 1.2.2)',
+            _patch_weighted_cross_entropy,
+        ),
+    ]
+    for name, step in steps:
+        if step():
+            _ACTIVE.append(name)
+    logging.getLogger('rednet_mmseg').debug(
+        'rednet_mmseg upstream workarounds active: %s', ', '.join(_ACTIVE) or 'none'
+    )
     _APPLIED = True

@@ -51,3 +51,32 @@ def test_class_weighted_cross_entropy_with_ignored_pixels():
     plain = CrossEntropyLoss()(pred, label, ignore_index=255)  # mmseg's default: / all pixels
     raw = torch.nn.functional.cross_entropy(pred, label, ignore_index=255, reduction='sum')
     torch.testing.assert_close(plain, raw / label.numel())
+
+
+@pytest.mark.parametrize('avg_non_ignore', [False, True])
+@pytest.mark.parametrize('reduction', ['mean', 'sum'])
+def test_weighted_cross_entropy_equals_upstream_where_upstream_works(avg_non_ignore, reduction):
+    """No ignored pixel: a stock mmseg loss with class_weight gives upstream's exact value."""
+    from mmseg.models.losses import cross_entropy_loss
+
+    patched = cross_entropy_loss.cross_entropy
+    upstream = getattr(patched, '_rednet_upstream', None)
+    if upstream is None:
+        pytest.skip('the installed mmseg needs no patch')
+    torch.manual_seed(1)
+    pred, label = torch.randn(2, 4, 6, 7), torch.randint(0, 4, (2, 6, 7))
+    w = torch.tensor([0.3, 1.0, 2.5, 7.0])
+    kwargs = dict(class_weight=w, reduction=reduction, ignore_index=255)
+    ours = patched(pred, label, avg_non_ignore=avg_non_ignore, **kwargs)
+    theirs = upstream(pred, label, avg_non_ignore=avg_non_ignore, **kwargs)
+    # the same terms; only the normaliser's summation order differs: n positive fp32 terms
+    bound = label.numel() * torch.finfo(torch.float32).eps
+    assert torch.allclose(ours, theirs, rtol=bound, atol=0), (ours, theirs)
+
+
+def test_active_patches_are_listed():
+    active = upstream_compat.active_patches()
+    assert all(isinstance(a, str) for a in active)
+    if getattr(sys.modules.get('mmcv._ext'), 'REDNET_STANDIN', False):
+        assert 'mmcv._ext stand-in (mmcv-lite)' in active
+    assert not upstream_compat._weighted_cross_entropy_is_broken()  # patched: the probe passes
