@@ -51,8 +51,8 @@ def _first(root, split='val'):
 
 
 def _load_all(ds):
-    for i in range(len(ds)):
-        ds[i]
+    """Every sample as the pipeline returns it."""
+    return [ds[i] for i in range(len(ds))]
 
 
 def test_intact_data_passes_the_checks(root):
@@ -112,7 +112,11 @@ def test_ignore_index_is_allowed(root):
     labels = cv2.imread(str(seg), cv2.IMREAD_UNCHANGED)
     labels[0, :3] = 255
     cv2.imwrite(str(seg), labels)
-    _load_all(_build(root))
+    ds = _build(root)
+    samples = _load_all(ds)
+    assert ds._checked == set(range(len(ds)))  # checked, and accepted
+    loaded = [s['data_samples'].gt_sem_seg.data for s in samples]
+    assert any((lab == 255).sum() >= 3 for lab in loaded)  # the ignored pixels reach the loss
 
 
 def test_image_label_size_mismatch(root):
@@ -194,4 +198,7 @@ def test_checks_can_be_switched_off(root):
     labels = cv2.imread(str(seg), cv2.IMREAD_UNCHANGED)
     labels[0, 0] = 11
     cv2.imwrite(str(seg), labels)
-    _load_all(_build(root, check_samples=False))
+    ds = _build(root, check_samples=False)
+    samples = _load_all(ds)  # the bad value would have been refused with the checks on
+    assert not ds._checked and len(samples) == len(ds)
+    assert any((s['data_samples'].gt_sem_seg.data == 11).any() for s in samples)

@@ -23,11 +23,16 @@ def _runner(num_classes, aux_classes=None, classes=('bg', 'skin', 'hair')):
 
 
 def test_matching_heads_pass():
+    """Every head agrees with the data set: each stage's check passes; the same runner with
+    one auxiliary head off by one fails at each stage (so the pass is a real comparison)."""
     hook = NumClassCheckHook()
+    stages = (hook.before_train, hook.before_val, hook.before_test)
     runner = _runner(3, aux_classes=(3, 3))
-    hook.before_train(runner)
-    hook.before_val(runner)
-    hook.before_test(runner)
+    assert [stage(runner) for stage in stages] == [None, None, None]
+    runner.model.auxiliary_head[1].num_classes = 4
+    for stage in stages:
+        with pytest.raises(ValueError, match='auxiliary_head'):
+            stage(runner)
 
 
 def test_wrong_decode_head_is_named():
