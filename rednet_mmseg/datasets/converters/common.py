@@ -143,7 +143,15 @@ class SplitWriter:
                 os.makedirs(osp.join(root, sub, s))
         os.makedirs(osp.join(root, 'splits'))
 
-    def add(self, split: str, name: str, label, image_src: str = None, image=None, landmarks=None):
+    def add(
+        self,
+        split: str,
+        name: str,
+        label,
+        image_src: Optional[str] = None,
+        image=None,
+        landmarks=None,
+    ):
         """Copy ``image_src`` byte for byte (or encode ``image``), write label and points."""
         import cv2
         import numpy as np

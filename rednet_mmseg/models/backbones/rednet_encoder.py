@@ -6,7 +6,7 @@ max-pooling layers; the first five are kept for face parsing, all six (plus a 10
 layer) are used for identity pretraining (Eq. 3-4).
 """
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 import torch.nn as nn
 from mmcv.cnn import ConvModule
@@ -77,8 +77,8 @@ class RedNetEncoder(BaseModule):
         num_units: int = 5,
         out_indices: Sequence[int] = (0, 1, 2, 3, 4),
         in_channels: int = 3,
-        base_channels: int = None,
-        conv_cfg: dict = None,
+        base_channels: Optional[int] = None,
+        conv_cfg: Optional[dict] = None,
         norm_cfg: dict = dict(type='BN', requires_grad=True),
         norm_eval: bool = False,
         init_cfg=None,

@@ -1,5 +1,7 @@
 """The deconvolution bottleneck (paper "Residual Decoder Network", Fig. 3 and Fig. 6 "D.B.")."""
 
+from typing import Optional
+
 import torch.nn as nn
 from mmcv.cnn import ConvModule, build_activation_layer
 from torch import Tensor
@@ -34,8 +36,8 @@ class DeconvBottleneck(nn.Module):
         in_channels: int,
         out_channels: int,
         mid_channels: int,
-        shortcut: str = None,
-        conv_cfg: dict = None,
+        shortcut: Optional[str] = None,
+        conv_cfg: Optional[dict] = None,
         norm_cfg: dict = dict(type='BN'),
         act_cfg: dict = dict(type='ReLU'),
     ):

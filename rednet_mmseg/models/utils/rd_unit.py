@@ -44,7 +44,7 @@ class RDUnit(nn.Module):
         out_channels: int,
         variant: str = 'a',
         bottleneck_ratio: float = 0.75,
-        conv_cfg: dict = None,
+        conv_cfg: Optional[dict] = None,
         norm_cfg: dict = dict(type='BN'),
         act_cfg: dict = dict(type='ReLU'),
         fallback_mode: str = 'bilinear',
