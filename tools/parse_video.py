@@ -30,6 +30,7 @@ import rednet_mmseg  # noqa: F401  (registers the components, applies upstream w
 from rednet_mmseg.apis import FaceParsingInferencer, shipped_model
 from rednet_mmseg.apis.landmark_detector import SELECTIONS
 from rednet_mmseg.utils.output_dir import probe_output_dir
+from rednet_mmseg.visualization import blend_labels
 
 
 def parse_args(argv=None):
@@ -71,15 +72,6 @@ def open_video(source: str) -> cv2.VideoCapture:
         if not cap.isOpened():
             raise ValueError(f'{source}: cannot be opened as a video (unknown format or codec?)')
     return cap
-
-
-def overlay(frame: np.ndarray, labels: np.ndarray, palette: np.ndarray, opacity: float):
-    """The label colours (RGB palette) blended over the face pixels of a BGR frame."""
-    out = frame.copy()
-    mask = labels > 0
-    colours = palette[labels][..., ::-1].astype(np.float32)
-    out[mask] = (frame[mask] * (1 - opacity) + colours[mask] * opacity).astype(np.uint8)
-    return out
 
 
 def main(argv=None):
@@ -141,7 +133,7 @@ def main(argv=None):
                 labels, _, _ = inferencer.parse_faces(args.video, faces, img=frame)
             else:
                 labels = np.zeros((h, w), np.uint8)
-            writer.write(overlay(frame, labels, palette, args.opacity))
+            writer.write(blend_labels(frame, labels, palette, args.opacity))
             if args.frames_dir:
                 cv2.imwrite(osp.join(args.frames_dir, f'{n:06d}.png'), labels)
             if previous is not None:

@@ -172,23 +172,17 @@ class FaceParsingInferencer(MMSegInferencer):
         return labels, instances, faces
 
     def draw(self, img_bgr: np.ndarray, labels: np.ndarray, out_file: str, opacity: float = 0.6):
-        """The label map drawn over the photo (mmseg's visualizer), written to ``out_file``."""
-        import torch
-        from mmengine.structures import PixelData
-        from mmseg.structures import SegDataSample
+        """The label map's colours (the model's palette) blended over the face pixels of the
+        photo, written to ``out_file``; class names are in the legend (``draw_legend``). A
+        plain blend: mmseg's visualizer, which also writes every class name into the image,
+        took 190 ms of a 250 px photo's 390 ms."""
+        import cv2
 
-        self.visualizer.set_dataset_meta(**self.model.dataset_meta)
-        self.visualizer.alpha = opacity
-        sample = SegDataSample(pred_sem_seg=PixelData(data=torch.from_numpy(labels[None])))
-        self.visualizer.add_datasample(
-            'face parsing',
-            np.ascontiguousarray(img_bgr[..., ::-1]),
-            sample,
-            draw_gt=False,
-            draw_pred=True,
-            out_file=out_file,
-            with_labels=True,
-        )
+        from ..visualization import blend_labels
+
+        palette = np.asarray(self.model.dataset_meta['palette'], np.uint8)
+        if not cv2.imwrite(out_file, blend_labels(img_bgr, labels, palette, opacity)):
+            raise OSError(f'{out_file}: the overlay could not be written')
 
     def preprocess(self, inputs, batch_size: int = 1, **kwargs):
         """As mmengine's, but each image path enters the pipeline with its points

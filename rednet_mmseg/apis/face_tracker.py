@@ -4,8 +4,9 @@ Used by ``tools/parse_video.py``. Each track keeps its face's 5 key points. On a
 frame the detected faces are matched to the tracks (nearest key-point centre within one face
 size); between detections every track's points are moved by pyramidal Lucas-Kanade optical
 flow (OpenCV). The points handed to the parser are smoothed over time by an exponential
-moving average, ``s_t = a * s_(t-1) + (1 - a) * p_t`` (``smooth=a``; 0 = off), so that the crop
-geometry and the prior do not jitter from frame to frame and the masks do not flicker.
+moving average, ``s_t = a * s_(t-1) + (1 - a) * p_t`` (``smooth=a``; 0 = off), which holds still
+while the measured points stay within a dead band (``DEAD_BAND`` of the face size), so that the
+crop geometry and the prior do not jitter from frame to frame and the masks do not flicker.
 """
 
 from typing import List, Optional
@@ -14,6 +15,10 @@ import cv2
 import numpy as np
 
 from .multi_face import Face, face_geometry
+
+#: Smoothed points follow the measured ones only once these differ by this share of the face
+#: size (with smoothing on).
+DEAD_BAND = 0.03
 
 
 class FaceTracker:
@@ -95,6 +100,12 @@ class FaceTracker:
         self._gray, self._frame = gray, self._frame + 1
         faces = []
         for t in self.tracks:
-            t['smoothed'] = self.smooth * t['smoothed'] + (1 - self.smooth) * t['raw']
+            # a dead band: points that moved less than DEAD_BAND of the face size hold still
+            # (sub-pixel jitter re-crops and re-warps the prior every frame otherwise)
+            size = face_geometry(t['raw'])[1]
+            if self.smooth and np.abs(t['raw'] - t['smoothed']).max() < DEAD_BAND * size:
+                pass
+            else:
+                t['smoothed'] = self.smooth * t['smoothed'] + (1 - self.smooth) * t['raw']
             faces.append(Face(t['smoothed'].astype(np.float32), t['box'], t['score']))
         return faces

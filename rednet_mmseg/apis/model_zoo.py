@@ -17,7 +17,7 @@ import os.path as osp
 from typing import Dict
 
 #: The model used when no config and checkpoint are given.
-DEFAULT_MODEL = 'rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-6k_realhelen-128x128'
+DEFAULT_MODEL = 'rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-6k_realhelen-128x128_iter5000'
 MODEL_ZOO_DIR = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'model_zoo')
 
 

@@ -1,3 +1,4 @@
 from .legend import draw_legend
+from .overlay import blend_labels
 
-__all__ = ['draw_legend']
+__all__ = ['blend_labels', 'draw_legend']

@@ -380,3 +380,23 @@ def test_aligned_face_crops_need_no_detector(helen_converted, checkpoint, tmp_pa
         assert face['box'] is None and face['crop'] == [0, 0, w, h]
         assert np.allclose(face['points'], ALIGNED_TEMPLATE * [w, h], atol=0.01)
         assert cv2.imread(str(out / 'pred' / (name[:-4] + '.png')), 0).shape == (h, w)
+
+
+def test_shipped_model_parses_a_real_photo(tmp_path, repo_root):
+    """No config, no checkpoint: the model in the package parses grace_hopper.jpg; the face
+    pixels are mostly skin, and hair, brows, eyes, nose and mouth are all found."""
+    pytest.importorskip('dlib')
+    from matplotlib.cbook import get_sample_data
+
+    photo = get_sample_data('grace_hopper.jpg', asfileobj=False)
+    out = tmp_path / 'parsed'
+    res = _run(photo, '--out-dir', str(out), repo_root=repo_root)
+    assert res.returncode == 0, res.stderr[-3000:]
+    labels = cv2.imread(str(out / 'pred' / 'grace_hopper.png'), cv2.IMREAD_UNCHANGED)
+    assert labels.shape == (600, 512)
+    found = set(np.unique(labels).tolist())
+    assert {1, 6, 10} <= found  # skin, nose, hair
+    assert found & {2, 3} and found & {4, 5} and found & {7, 8, 9}  # brows, eyes, mouth
+    assert (out / 'vis' / 'grace_hopper.jpg').is_file() and (
+        out / 'faces' / 'grace_hopper.json'
+    ).is_file()

@@ -62,13 +62,13 @@ def photos(inferencer, detector, paths, out_dir):
     print('median ms per photo: ' + ', '.join(f'{k} {_ms(v)}' for k, v in stages.items()))
 
 
-def video(inferencer, detector, first, frames, detect_every):
+def video(inferencer, detector, first, frames, detect_every, max_shift):
     from rednet_mmseg.testing import make_steady_clip
 
     img = cv2.imread(first, cv2.IMREAD_COLOR)
     with tempfile.TemporaryDirectory() as tmp:
         clip = osp.join(tmp, 'clip.mp4')
-        shifts = make_steady_clip(img, clip, frames=frames)
+        shifts = make_steady_clip(img, clip, frames=frames, max_shift=max_shift)
         for smooth in (0.0, 0.6):
             tracker = FaceTracker(detector, detect_every, smooth)
             cap = cv2.VideoCapture(clip)
@@ -82,13 +82,14 @@ def video(inferencer, detector, first, frames, detect_every):
                 dx, dy = shifts[n]
                 back = np.roll(labels, (-dy, -dx), axis=(0, 1))  # undo the known shift
                 if prev is not None:
-                    m = 2 * 2  # ignore the borders the shifts wrap around
+                    m = 2 * max_shift + 1  # ignore the borders the shifts wrap around
                     changes.append(float((back[m:-m, m:-m] != prev[m:-m, m:-m]).mean()))
                 prev, n = back, n + 1
             took = time.perf_counter() - start
             print(
                 f'video ({n} frames of {img.shape[1]}x{img.shape[0]}, detect every '
-                f'{detect_every}, smooth {smooth}): {n / took:.1f} fps, flicker '
+                f'{detect_every}, shifts up to {max_shift} px, smooth {smooth}): '
+                f'{n / took:.1f} fps, flicker '
                 f'{100 * np.mean(changes):.2f} % of pixels per frame'
             )
 
@@ -103,6 +104,7 @@ def main():
     parser.add_argument('--no-cnn', action='store_true')
     parser.add_argument('--video-frames', type=int, default=0)
     parser.add_argument('--detect-every', type=int, default=5)
+    parser.add_argument('--video-shift', type=int, nargs='+', default=[0, 2])
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     cv2.setNumThreads(args.threads)
@@ -117,7 +119,8 @@ def main():
     with tempfile.TemporaryDirectory() as out_dir:
         photos(inferencer, detector, paths, out_dir)
     if args.video_frames:
-        video(inferencer, detector, paths[0], args.video_frames, args.detect_every)
+        for shift in args.video_shift:
+            video(inferencer, detector, paths[0], args.video_frames, args.detect_every, shift)
 
 
 if __name__ == '__main__':

@@ -41,14 +41,16 @@ def main(argv=None):
     try:
         cfg = Config.fromfile(args.config)
         ckpt = safe_load(args.checkpoint, map_location='cpu')
-        check_checkpoint_fits(build_model_of(cfg), ckpt, args.checkpoint)
+        model = build_model_of(cfg)
+        check_checkpoint_fits(model, ckpt, args.checkpoint)
         bank = PriorBank.load(args.prior_bank)
     except (OSError, RuntimeError, ValueError, CheckpointMismatchError) as err:
         raise SystemExit(f'error: {err}')
     os.makedirs(args.out_dir, exist_ok=True)
     out = osp.join(args.out_dir, args.name)
     meta = dict(dataset_meta=ckpt.get('meta', {}).get('dataset_meta'))
-    state = {k: v for k, v in ckpt['state_dict'].items() if torch.is_tensor(v)}
+    own = model.state_dict()  # drops buffers the config sets (not part of a checkpoint)
+    state = {k: v for k, v in ckpt['state_dict'].items() if torch.is_tensor(v) and k in own}
     torch.save(dict(state_dict=state, meta=meta), out + '.pth')
     cfg.dump(out + '.py')
     bank.anonymised().save(out + '_prior_bank.npz')

@@ -1,0 +1,43 @@
+"""The model that ships with the package: present, checksummed, used by default, fits."""
+
+import os.path as osp
+
+import numpy as np
+import pytest
+import yaml
+
+from rednet_mmseg.apis import DEFAULT_MODEL, FaceParsingInferencer, shipped_model
+from rednet_mmseg.apis.model_zoo import MODEL_ZOO_DIR, sha256
+
+
+def test_files_and_metafile_agree():
+    files = shipped_model()
+    meta = yaml.safe_load(open(osp.join(MODEL_ZOO_DIR, 'metafile.yaml')))
+    (model,) = [m for m in meta['Models'] if m['Name'] == DEFAULT_MODEL]
+    assert sha256(files['weights']) == model['Weights sha256']
+    assert sha256(files['prior_bank']) == model['Prior bank sha256']
+    assert model['Weights'].endswith(osp.basename(files['weights']))
+    assert osp.getsize(files['weights']) < 10e6  # a few MB inside the package
+    assert 'not Helen accuracy' in model['Provenance']
+    with pytest.raises(FileNotFoundError, match='is not installed with the package'):
+        shipped_model('nope')
+
+
+def test_the_bank_holds_no_data_set_names():
+    from rednet_mmseg.datasets import PriorBank
+
+    bank = PriorBank.load(shipped_model()['prior_bank'])
+    assert all(n.startswith('bank_') for n in bank.names) and not bank.neighbours
+
+
+def test_default_inferencer_is_the_shipped_model_and_it_fits():
+    """No arguments: the shipped config, weights (loaded strictly) and bank."""
+    inferencer = FaceParsingInferencer(device='cpu')
+    assert inferencer.uses_prior and inferencer.prior_bank == shipped_model()['prior_bank']
+    assert inferencer.model.dataset_meta['classes'][10] == 'hair'
+    # a face at the aligned template, no detector: a label map of the image's size
+    from rednet_mmseg.apis.multi_face import aligned_face
+
+    img = np.full((120, 100, 3), 128, np.uint8)
+    labels, instances, faces = inferencer.parse_faces('grey.png', [aligned_face(img.shape)], img)
+    assert labels.shape == instances.shape == (120, 100) and len(faces) == 1
