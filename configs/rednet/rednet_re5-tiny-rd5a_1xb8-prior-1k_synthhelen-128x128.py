@@ -3,8 +3,7 @@
 # geometric transform (so it moves with the image) and packed by PackFaceInputs.
 _base_ = ['./rednet_re5-tiny-rd5a_1xb8-1k_synthhelen-128x128.py']
 prior_bank = 'data/helen_synthetic/prior_bank.npz'
-# the paper's sum (Eq. 7-8), with which the quick start's scores were measured; the default
-# is Bayes' rule (combine='product'), see README "Adaptive prior"
+# the paper's sum (Eq. 7-8), PriorEncoderDecoder's default, set here explicitly
 model = dict(type='PriorEncoderDecoder', prior_in_train=True, prior_in_test=True, combine='sum')
 
 

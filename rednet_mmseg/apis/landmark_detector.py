@@ -7,7 +7,7 @@ finds nothing), points from the 68-point shape predictor; weights from the regis
 nose tip (30), left and right mouth corners (48 / 54), image-left first, then moved by
 ``HELEN_OFFSETS`` onto the converter's definition of each point.
 
-Measured on the 298 real photos of the Helen-layout dev set (``README.md``, *Landmarks*).
+Measured on the 298 real photos of the Helen-layout dev set (``docs/en/inference.md``).
 """
 
 import os.path as osp

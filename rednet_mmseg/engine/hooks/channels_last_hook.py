@@ -10,7 +10,7 @@ from mmseg.registry import HOOKS
 class ChannelsLastHook(Hook):
     """Put the model's 4-D weights in channels-last (NHWC) memory format before training or
     testing; convolutions then take the oneDNN / cuDNN NHWC paths and their outputs stay NHWC
-    (on in every config of this project; measured speed-up in README.md, *Benchmark*).
+    (on in every config of this project; measured speed-up in docs/en/benchmarks.md).
 
     Distributed runs: hooks run after the Runner has wrapped the model in
     DistributedDataParallel, and DDP (torch 2.14) reduces gradients wrongly when its parameters

@@ -65,8 +65,8 @@ class PriorEncoderDecoder(EncoderDecoder):
             ``class_weight`` (post-hoc logit adjustment, Menon et al., ICLR 2021). A
             class-weighted loss trains the small parts' scores up by about ``log(w_c)``,
             which buys recall with precision; taking back a share of it at test restores the
-            balance: 0.5 on the real-face tuning photos (README, "Real faces on 2 CPU
-            cores"). Needs a class-weighted loss. Default: 0.0 (off).
+            balance: 0.5 on the real-face tuning photos (``docs/en/realface_study.md``).
+            Needs a class-weighted loss. Default: 0.0 (off).
         **kwargs: :class:`EncoderDecoder` arguments.
     """
 
