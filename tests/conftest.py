@@ -60,6 +60,27 @@ def helen_converted(helen_release, tmp_path_factory):
 
 
 @pytest.fixture(scope='session')
+def tiny_checkpoint(tmp_path_factory):
+    """An untrained tiny RED-Net saved as tools/train.py would (dataset_meta in meta); the
+    tiny prior configs have the same weights."""
+    import torch
+    from mmengine.config import Config
+    from mmseg.registry import MODELS
+
+    from rednet_mmseg.datasets import HelenDataset
+
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-1k_synthhelen-128x128.py')
+    )
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    path = tmp_path_factory.mktemp('tiny_ckpt') / 'tiny.pth'
+    meta = dict(dataset_meta=dict(HelenDataset.METAINFO))
+    torch.save(dict(state_dict=model.state_dict(), meta=meta), path)
+    return str(path)
+
+
+@pytest.fixture(scope='session')
 def repo_root():
     return REPO
 

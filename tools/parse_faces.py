@@ -136,21 +136,20 @@ def faces_for(paths, from_patterns, args):
                 f'{args.landmarks}: no landmarks for {len(missing)} input(s), e.g. {missing[0]}'
             )
         faces = {p: [Face(table[image_key(p)])] for p in paths}
-    else:
-        faces = detect_faces(
-            paths,
-            may_skip=from_patterns,
-            progress=not args.no_progress,
-            select=args.select,
-            max_faces=args.max_faces,
-            min_size=args.min_face_size,
-        )
-    for p, found in faces.items():
-        with Image.open(p) as img:
-            w, h = img.size
-        for face in found:
-            check_points_in_image(face.points, (h, w), args.landmarks or 'the detector', image=p)
-    return faces, not args.landmarks
+        for p in paths:  # the detector checks its own points
+            with Image.open(p) as img:
+                w, h = img.size
+            check_points_in_image(faces[p][0].points, (h, w), args.landmarks, image=p)
+        return faces, False
+    faces = detect_faces(
+        paths,
+        may_skip=from_patterns,
+        progress=not args.no_progress,
+        select=args.select,
+        max_faces=args.max_faces,
+        min_size=args.min_face_size,
+    )
+    return faces, True
 
 
 def parse_every_face(inferencer, faces, root, args):

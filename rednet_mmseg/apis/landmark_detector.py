@@ -208,6 +208,53 @@ class FaceLandmarkDetector:
         return found
 
 
+def _detect_images(paths, detector, may_skip, progress, select, max_faces=None, min_size=0):
+    """``(path -> [FaceLandmarks], skipped paths, notes)``: the one loop behind the functions
+    below. A path in ``may_skip`` without a face is skipped; any other raises NoFaceError."""
+    from tqdm import tqdm
+
+    detector = detector or FaceLandmarkDetector()
+    may_skip = set(may_skip)
+    found, skipped, notes = {}, [], []
+    for path in tqdm(paths, desc='faces', unit='img', disable=not progress):
+        img = cv2.imread(path, cv2.IMREAD_COLOR)
+        if img is None:
+            raise ValueError(f'{path}: missing, unreadable or corrupt image')
+        try:
+            faces = detector.detect_all(img, path, select, max_faces, min_size)
+        except NoFaceError:
+            if path not in may_skip:
+                raise
+            skipped.append(path)
+            continue
+        for f in faces:
+            check_points_in_image(f.points, img.shape, path)
+        if select != 'all' and faces[0].num_faces > 1:
+            b = faces[0].box
+            notes.append(
+                f'{path}: {faces[0].num_faces} faces, using the {select} '
+                f'({b[0]},{b[1]} - {b[2]},{b[3]})'
+            )
+        found[path] = faces
+    return found, skipped, notes
+
+
+def _report(found, skipped, notes):
+    """A note on stdout per image with several faces of which one is used, one warning on
+    stderr listing the images without a face; NoFaceError when no input has one."""
+    import sys
+
+    for note in notes:
+        print(f'note: {note}')
+    if skipped:
+        print(
+            f'warning: no face found in {len(skipped)} image(s), skipped: ' + ' '.join(skipped),
+            file=sys.stderr,
+        )
+    if not found:
+        raise NoFaceError('no face found in any input')
+
+
 def detect_landmark_table(
     paths: Sequence[str],
     detector: Optional[FaceLandmarkDetector] = None,
@@ -227,25 +274,8 @@ def detect_landmark_table(
         ``(table, skipped, notes)``: image name (file name without extension) -> ``(5, 2)``
         points, the paths without a face, and one note per image with several faces.
     """
-    from tqdm import tqdm
-
-    detector = detector or FaceLandmarkDetector()
-    may_skip = set(may_skip)
-    table, skipped, notes = {}, [], []
-    for path in tqdm(paths, desc='landmarks', unit='img', disable=not progress):
-        try:
-            found = detector.detect_file(path, select=select)
-        except NoFaceError:
-            if path not in may_skip:
-                raise
-            skipped.append(path)
-            continue
-        if found.num_faces > 1:
-            notes.append(
-                f'{path}: {found.num_faces} faces, using the {select} '
-                f'(box {found.box[0]},{found.box[1]} - {found.box[2]},{found.box[3]})'
-            )
-        table[osp.splitext(osp.basename(path))[0]] = found.points
+    found, skipped, notes = _detect_images(paths, detector, may_skip, progress, select)
+    table = {osp.splitext(osp.basename(p))[0]: faces[0].points for p, faces in found.items()}
     return table, skipped, notes
 
 
@@ -256,24 +286,13 @@ def detect_and_report(
     progress: bool = True,
     select: str = 'largest',
 ) -> Dict[str, np.ndarray]:
-    """:func:`detect_landmark_table` for the command-line tools: a note on stdout for each
-    image with several faces, one warning on stderr listing the skipped images.
+    """:func:`detect_landmark_table` for the command-line tools, reported by :func:`_report`.
 
     Raises:
         NoFaceError: a path not in ``may_skip`` has no face, or no input has one.
     """
-    import sys
-
     table, skipped, notes = detect_landmark_table(paths, detector, may_skip, progress, select)
-    for note in notes:
-        print(f'note: {note}')
-    if skipped:
-        print(
-            f'warning: no face found in {len(skipped)} image(s), skipped: ' + ' '.join(skipped),
-            file=sys.stderr,
-        )
-    if not table:
-        raise NoFaceError('no face found in any input')
+    _report(table, skipped, notes)
     return table
 
 
@@ -288,46 +307,15 @@ def detect_faces(
 ) -> Dict[str, list]:
     """Every image's faces (``multi_face.Face``: points, box, score) for the command-line
     tools: ``select`` / ``max_faces`` / ``min_size`` as in
-    :meth:`FaceLandmarkDetector.detect_all`; a note on stdout for each image with several faces
-    when only one is kept, one warning on stderr listing the images without a face.
+    :meth:`FaceLandmarkDetector.detect_all`, reported by :func:`_report`.
 
     Raises:
         NoFaceError: a path not in ``may_skip`` has no face, or no input has one.
     """
-    import sys
-
-    from tqdm import tqdm
-
     from .multi_face import Face
 
-    detector = detector or FaceLandmarkDetector()
-    may_skip = set(may_skip)
-    faces, skipped = {}, []
-    for path in tqdm(paths, desc='faces', unit='img', disable=not progress):
-        img = cv2.imread(path, cv2.IMREAD_COLOR)
-        if img is None:
-            raise ValueError(f'{path}: missing, unreadable or corrupt image')
-        try:
-            found = detector.detect_all(img, path, select, max_faces, min_size)
-        except NoFaceError:
-            if path not in may_skip:
-                raise
-            skipped.append(path)
-            continue
-        for f in found:
-            check_points_in_image(f.points, img.shape, path)
-        if select != 'all' and found[0].num_faces > 1:
-            b = found[0].box
-            print(
-                f'note: {path}: {found[0].num_faces} faces, using the {select} '
-                f'({b[0]},{b[1]} - {b[2]},{b[3]})'
-            )
-        faces[path] = [Face(f.points, f.box, f.score) for f in found]
-    if skipped:
-        print(
-            f'warning: no face found in {len(skipped)} image(s), skipped: ' + ' '.join(skipped),
-            file=sys.stderr,
-        )
-    if not faces:
-        raise NoFaceError('no face found in any input')
-    return faces
+    found, skipped, notes = _detect_images(
+        paths, detector, may_skip, progress, select, max_faces, min_size
+    )
+    _report(found, skipped, notes)
+    return {p: [Face(f.points, f.box, f.score) for f in faces] for p, faces in found.items()}

@@ -18,19 +18,6 @@ TINY = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-1k_synthhelen-128x128.py'
 PRIOR = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-prior-1k_synthhelen-128x128.py'
 
 
-@pytest.fixture(scope='module')
-def checkpoint(tmp_path_factory, repo_root):
-    """An untrained tiny RED-Net saved as tools/train.py would (dataset_meta in meta)."""
-    model = MODELS.build(Config.fromfile(os.path.join(repo_root, TINY)).model)
-    model.init_weights()
-    path = tmp_path_factory.mktemp('ckpt') / 'tiny.pth'
-    torch.save(
-        dict(state_dict=model.state_dict(), meta=dict(dataset_meta=dict(HelenDataset.METAINFO))),
-        path,
-    )
-    return str(path)
-
-
 def _run(*args, repo_root):
     return subprocess.run(
         [sys.executable, 'tools/parse_faces.py', *args, '--no-progress'],
@@ -41,12 +28,12 @@ def _run(*args, repo_root):
     )
 
 
-def test_folder_and_glob(helen_converted, checkpoint, tmp_path, repo_root):
+def test_folder_and_glob(helen_converted, tiny_checkpoint, tmp_path, repo_root):
     test_dir = os.path.join(helen_converted, 'images', 'test')
     out = tmp_path / 'out'
     res = _run(
         TINY,
-        checkpoint,
+        tiny_checkpoint,
         test_dir,
         os.path.join(helen_converted, 'images', 'val', '*.jpg'),
         '--out-dir',
@@ -68,7 +55,7 @@ def test_folder_and_glob(helen_converted, checkpoint, tmp_path, repo_root):
     assert cv2.imread(str(out / 'legend.png')).shape[0] == 11 * 28 + 4
 
 
-def test_prior_config_with_landmarks_file(helen_converted, checkpoint, tmp_path, repo_root):
+def test_prior_config_with_landmarks_file(helen_converted, tiny_checkpoint, tmp_path, repo_root):
     """Own images (no landmarks folder): the 5 points come from --landmarks."""
     src = os.path.join(helen_converted, 'images', 'test')
     names = sorted(os.listdir(src))
@@ -85,7 +72,7 @@ def test_prior_config_with_landmarks_file(helen_converted, checkpoint, tmp_path,
     bank = os.path.join(helen_converted, 'prior_bank.npz')
     res = _run(
         PRIOR,
-        checkpoint,
+        tiny_checkpoint,
         src,
         '--out-dir',
         str(out),
@@ -99,7 +86,7 @@ def test_prior_config_with_landmarks_file(helen_converted, checkpoint, tmp_path,
     assert sorted(os.listdir(out / 'pred')) == [n[:-4] + '.png' for n in names]
 
 
-def test_bad_inputs_fail_before_writing(helen_converted, checkpoint, tmp_path, repo_root):
+def test_bad_inputs_fail_before_writing(helen_converted, tiny_checkpoint, tmp_path, repo_root):
     bad = tmp_path / 'in'
     bad.mkdir()
     good = os.path.join(
@@ -111,10 +98,15 @@ def test_bad_inputs_fail_before_writing(helen_converted, checkpoint, tmp_path, r
     (bad / 'a.jpg').write_bytes(open(good, 'rb').read())
     (bad / 'b.jpg').write_bytes(open(good, 'rb').read()[:500])
     out = tmp_path / 'out'
-    res = _run(TINY, checkpoint, str(bad), '--out-dir', str(out), repo_root=repo_root)
+    res = _run(TINY, tiny_checkpoint, str(bad), '--out-dir', str(out), repo_root=repo_root)
     assert res.returncode != 0 and f'{bad / "b.jpg"}: truncated JPEG' in res.stderr
     res = _run(
-        TINY, checkpoint, str(tmp_path / 'nothing*.jpg'), '--out-dir', str(out), repo_root=repo_root
+        TINY,
+        tiny_checkpoint,
+        str(tmp_path / 'nothing*.jpg'),
+        '--out-dir',
+        str(out),
+        repo_root=repo_root,
     )
     assert res.returncode != 0 and 'no such image, folder or matching glob' in res.stderr
     assert not out.exists()
@@ -196,7 +188,7 @@ def _table_for(helen_converted, split='val'):
     ],
 )
 def test_landmarks_that_are_not_points(
-    helen_converted, checkpoint, tmp_path, repo_root, edit, message
+    helen_converted, tiny_checkpoint, tmp_path, repo_root, edit, message
 ):
     img_dir, names, lines = _table_for(helen_converted)
     lines[1] = ' '.join(edit(lines[1].split()))
@@ -205,7 +197,7 @@ def test_landmarks_that_are_not_points(
     out = tmp_path / 'out'
     res = _run(
         TINY,
-        checkpoint,
+        tiny_checkpoint,
         img_dir,
         '--out-dir',
         str(out),
@@ -234,19 +226,24 @@ def test_out_dir_is_checked_first(helen_converted, tmp_path, repo_root):
     assert f'--out-dir {blocker / "out"}: cannot be written (Not a directory)' in res.stderr
 
 
-def test_reused_out_dir_keeps_no_stale_outputs(helen_converted, checkpoint, tmp_path, repo_root):
+def test_reused_out_dir_keeps_no_stale_outputs(
+    helen_converted, tiny_checkpoint, tmp_path, repo_root
+):
     out = tmp_path / 'out'
     first = os.path.join(helen_converted, 'images', 'val')
     second = os.path.join(helen_converted, 'images', 'test')
-    assert _run(TINY, checkpoint, first, '--out-dir', str(out), repo_root=repo_root).returncode == 0
-    res = _run(TINY, checkpoint, second, '--out-dir', str(out), repo_root=repo_root)
+    assert (
+        _run(TINY, tiny_checkpoint, first, '--out-dir', str(out), repo_root=repo_root).returncode
+        == 0
+    )
+    res = _run(TINY, tiny_checkpoint, second, '--out-dir', str(out), repo_root=repo_root)
     assert res.returncode == 0, res.stderr[-2000:]
     expected = sorted(n[:-4] + '.png' for n in os.listdir(second))
     assert sorted(os.listdir(out / 'pred')) == expected  # the first run's maps are gone
     assert sorted(os.listdir(out / 'vis')) == sorted(os.listdir(second))
     # a file the tool did not write: the folder is refused and the file kept
     (out / 'pred' / 'mine.png').write_bytes(b'keep me')
-    res = _run(TINY, checkpoint, first, '--out-dir', str(out), repo_root=repo_root)
+    res = _run(TINY, tiny_checkpoint, first, '--out-dir', str(out), repo_root=repo_root)
     assert (
         res.returncode != 0 and 'did not write in an earlier run (e.g. pred/mine.png)' in res.stderr
     )
@@ -300,7 +297,7 @@ def test_file_name_with_spaces(paper_checkpoint, tmp_path, repo_root):
     assert res.returncode == 0, res.stderr[-3000:]
 
 
-def test_every_face_of_a_group_photo(helen_converted, checkpoint, tmp_path, repo_root):
+def test_every_face_of_a_group_photo(helen_converted, tiny_checkpoint, tmp_path, repo_root):
     """Two faces: both parsed (instance map, face list), or only the central one."""
     pytest.importorskip('dlib')
     import json
@@ -313,7 +310,7 @@ def test_every_face_of_a_group_photo(helen_converted, checkpoint, tmp_path, repo
     out = tmp_path / 'all'
     res = _run(
         PRIOR,
-        checkpoint,
+        tiny_checkpoint,
         str(photo),
         '--out-dir',
         str(out),
@@ -335,7 +332,7 @@ def test_every_face_of_a_group_photo(helen_converted, checkpoint, tmp_path, repo
     out = tmp_path / 'central'
     res = _run(
         PRIOR,
-        checkpoint,
+        tiny_checkpoint,
         str(photo),
         '--out-dir',
         str(out),
@@ -352,7 +349,7 @@ def test_every_face_of_a_group_photo(helen_converted, checkpoint, tmp_path, repo
     assert set(np.unique(cv2.imread(str(out / 'instances' / 'group.png'), 0))) == {0, 1}
 
 
-def test_aligned_face_crops_need_no_detector(helen_converted, checkpoint, tmp_path, repo_root):
+def test_aligned_face_crops_need_no_detector(helen_converted, tiny_checkpoint, tmp_path, repo_root):
     """--aligned: each whole image is one face at the stated template geometry."""
     import json
 
@@ -363,7 +360,7 @@ def test_aligned_face_crops_need_no_detector(helen_converted, checkpoint, tmp_pa
     out = tmp_path / 'aligned'
     res = _run(
         PRIOR,
-        checkpoint,
+        tiny_checkpoint,
         img_dir,
         '--out-dir',
         str(out),

@@ -6,23 +6,9 @@ import sys
 
 import cv2
 import pytest
-import torch
-from mmengine.config import Config
-from mmseg.registry import MODELS
-
-from rednet_mmseg.datasets import HelenDataset
 
 PRIOR = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-prior-1k_synthhelen-128x128.py'
 pytest.importorskip('dlib')
-
-
-@pytest.fixture(scope='module')
-def checkpoint(tmp_path_factory, repo_root):
-    model = MODELS.build(Config.fromfile(os.path.join(repo_root, PRIOR)).model)
-    path = tmp_path_factory.mktemp('video_ckpt') / 'tiny.pth'
-    meta = dict(dataset_meta=dict(HelenDataset.METAINFO))
-    torch.save(dict(state_dict=model.state_dict(), meta=meta), path)
-    return str(path)
 
 
 def _run(*args, repo_root):
@@ -35,7 +21,7 @@ def _run(*args, repo_root):
     )
 
 
-def test_clip_to_overlay_video(helen_converted, checkpoint, tmp_path, repo_root):
+def test_clip_to_overlay_video(helen_converted, tiny_checkpoint, tmp_path, repo_root):
     from matplotlib.cbook import get_sample_data
 
     from rednet_mmseg.testing import make_steady_clip
@@ -48,7 +34,7 @@ def test_clip_to_overlay_video(helen_converted, checkpoint, tmp_path, repo_root)
     bank = os.path.join(helen_converted, 'prior_bank.npz')
     res = _run(
         PRIOR,
-        checkpoint,
+        tiny_checkpoint,
         clip,
         '--out',
         str(out),
@@ -72,14 +58,14 @@ def test_clip_to_overlay_video(helen_converted, checkpoint, tmp_path, repo_root)
 
 
 @pytest.mark.parametrize('kind', ['missing', 'not_a_video', 'camera'])
-def test_bad_input_is_named_and_leaves_nothing(checkpoint, tmp_path, repo_root, kind):
+def test_bad_input_is_named_and_leaves_nothing(tiny_checkpoint, tmp_path, repo_root, kind):
     source = dict(
         missing=str(tmp_path / 'gone.mp4'), not_a_video=str(tmp_path / 'text.mp4'), camera='7'
     )[kind]
     (tmp_path / 'text.mp4').write_text('not a video')
     out = tmp_path / 'out'
     out.mkdir()
-    res = _run(PRIOR, checkpoint, source, '--out', str(out / 'o.mp4'), repo_root=repo_root)
+    res = _run(PRIOR, tiny_checkpoint, source, '--out', str(out / 'o.mp4'), repo_root=repo_root)
     assert res.returncode != 0 and 'Traceback' not in res.stderr, res.stderr[-2000:]
     expected = dict(
         missing=f'{source}: no such video file',
