@@ -61,8 +61,10 @@ def helen_converted(helen_release, tmp_path_factory):
 
 @pytest.fixture(scope='session')
 def tiny_checkpoint(tmp_path_factory):
-    """An untrained tiny RED-Net saved as tools/train.py would (dataset_meta in meta); the
-    tiny prior configs have the same weights."""
+    """An untrained tiny RED-Net saved as tools/train.py would (dataset_meta in meta).
+
+    The tiny prior configs have the same weights.
+    """
     import torch
     from mmengine.config import Config
     from mmseg.registry import MODELS
@@ -143,8 +145,11 @@ def digest():
 
 @pytest.fixture(scope='session')
 def check_loads_labels():
-    """``(root, dataset_type, labels, split='test') -> dataset``: build the data set class on
-    a converted split and compare every label with ``labels`` (name -> array)."""
+    """``(root, dataset_type, labels, split='test') -> dataset``, labels compared.
+
+    Builds the data set class on a converted split and compares every label with ``labels`` (name ->
+    array).
+    """
     return _check_loads_labels
 
 

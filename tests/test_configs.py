@@ -1,5 +1,7 @@
-"""Every config in configs/ builds, loads data and runs a training and a test step; every
-config name agrees with the config's contents (STYLE.md naming)."""
+"""Every config in configs/ builds, loads data and runs a training and a test step.
+
+Every config name agrees with the config's contents (STYLE.md naming).
+"""
 
 import glob
 import math
@@ -179,9 +181,11 @@ def test_paper_rows_are_found():
 
 @pytest.mark.parametrize('path', PAPER_ROWS, ids=_id)
 def test_paper_row_runs_the_paper(path):
-    """A config named after a row of the paper's tables resolves to the paper's settings:
-    Eq. 7-8 for the prior, plain cross-entropy, no logit adjustment, SGD (momentum 0.9, weight
-    decay 5e-4, lr 0.01 divided by 10 every 5000 iterations), batch 64 in total."""
+    """A config named after a row of the paper's tables resolves to the paper's settings.
+
+    Eq. 7-8 for the prior, plain cross-entropy, no logit adjustment, SGD (momentum 0.9, weight decay
+    5e-4, lr 0.01 divided by 10 every 5000 iterations), batch 64 in total.
+    """
     cfg = Config.fromfile(path)
     m = NAME_RE.match(osp.basename(path))
     if cfg.model.type == 'PriorEncoderDecoder':
@@ -247,8 +251,10 @@ FOLDERS = sorted({osp.dirname(p) for p in NAMED + PRETRAIN})
 
 @pytest.mark.parametrize('folder', FOLDERS, ids=_id)
 def test_metafile_and_readme_list_every_config(folder):
-    """Each config folder's metafile.yaml (mmseg's format) and README.md cover exactly its
-    configs, with batch sizes that match the configs, so they cannot drift."""
+    """Each config folder's metafile.yaml and README.md cover exactly its configs.
+
+    Both in mmseg's format, with batch sizes that match the configs, so they cannot drift.
+    """
     import yaml
 
     meta = yaml.safe_load(open(osp.join(folder, 'metafile.yaml')))

@@ -37,7 +37,7 @@ from rednet_mmseg.apis import (
     shipped_model,
 )
 from rednet_mmseg.apis.landmark_detector import SELECTIONS, detect_faces
-from rednet_mmseg.apis.multi_face import Face, aligned_face
+from rednet_mmseg.apis.multi_face import CONTEXT, CONTEXT_HELP, Face, aligned_face
 from rednet_mmseg.datasets.landmark_table import (
     check_points_in_image,
     image_key,
@@ -94,6 +94,7 @@ def parse_args(argv=None):
         '--fuse', action='store_true', help='fold BatchNorm into the convolutions (faster)'
     )
     parser.add_argument('--opacity', type=float, default=0.6, help='overlay opacity (0-1)')
+    parser.add_argument('--context', type=float, default=CONTEXT, help=CONTEXT_HELP)
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bars')
     parser.add_argument(
         '--allow-partial',
@@ -118,9 +119,12 @@ OWNED = ('pred', 'vis', 'instances', 'faces', 'legend.png', 'landmarks.txt')
 
 
 def faces_for(paths, from_patterns, args):
-    """``(path -> [Face], detected)``: one face per image from the given table (every input
-    must be in it), or the detected faces (folder / glob members without a face are dropped
-    with a warning). Every face's points are checked against its image."""
+    """``(path -> [Face], detected)``: the faces to parse, from a table or detected.
+
+    One face per image from the given table (every input must be in it), or the detected faces
+    (folder / glob members without a face are dropped with a warning). Every face's points are
+    checked against its image.
+    """
     if args.aligned:
         faces = {}
         for p in paths:
@@ -160,7 +164,9 @@ def parse_every_face(inferencer, faces, root, args):
         os.makedirs(osp.join(root, sub))
     for path, found in tqdm(faces.items(), desc='parse', unit='img', disable=args.no_progress):
         img = cv2.imread(path, cv2.IMREAD_COLOR)
-        labels, instances, found = inferencer.parse_faces(path, found, img=img)
+        labels, instances, found = inferencer.parse_faces(
+            path, found, img=img, context=args.context
+        )
         key = image_key(path)
         cv2.imwrite(osp.join(root, 'pred', f'{key}.png'), labels)
         cv2.imwrite(osp.join(root, 'instances', f'{key}.png'), instances)

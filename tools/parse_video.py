@@ -29,6 +29,7 @@ import numpy as np
 import rednet_mmseg  # noqa: F401  (registers the components, applies upstream workarounds)
 from rednet_mmseg.apis import FaceParsingInferencer, shipped_model
 from rednet_mmseg.apis.landmark_detector import SELECTIONS
+from rednet_mmseg.apis.multi_face import CONTEXT, CONTEXT_HELP
 from rednet_mmseg.utils.output_dir import probe_output_dir
 from rednet_mmseg.visualization import blend_labels
 
@@ -45,6 +46,7 @@ def parse_args(argv=None):
     parser.add_argument('--min-face-size', type=int, default=0)
     parser.add_argument('--max-frames', type=int, help='stop after this many frames')
     parser.add_argument('--opacity', type=float, default=0.6)
+    parser.add_argument('--context', type=float, default=CONTEXT, help=CONTEXT_HELP)
     parser.add_argument('--prior-bank')
     parser.add_argument('--device', default=None)
     parser.add_argument('--no-progress', action='store_true')
@@ -130,7 +132,9 @@ def main(argv=None):
         while ok and (args.max_frames is None or n < args.max_frames):
             faces = tracker.update(frame)
             if faces:
-                labels, _, _ = inferencer.parse_faces(args.video, faces, img=frame)
+                labels, _, _ = inferencer.parse_faces(
+                    args.video, faces, img=frame, context=args.context
+                )
             else:
                 labels = np.zeros((h, w), np.uint8)
             writer.write(blend_labels(frame, labels, palette, args.opacity))

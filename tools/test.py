@@ -1,6 +1,12 @@
 # Adapted from MMSegmentation 1.2.2 tools/test.py (Apache-2.0, OpenMMLab).
 # Configs load the plugin through custom_imports; importing it here as well makes the
 # upstream workarounds active before the Runner touches mmseg.models.
+"""Test (and score) a checkpoint with a config, as mmseg's tools/test.py, with checks first.
+
+The checkpoint must fit the config's model (``--allow-partial`` to override); errors are one
+line and leave no work dir behind.
+"""
+
 import argparse
 import os
 import os.path as osp

@@ -1,6 +1,12 @@
 # Adapted from MMSegmentation 1.2.2 tools/train.py (Apache-2.0, OpenMMLab).
 # Configs load the plugin through custom_imports; importing it here as well makes the
 # upstream workarounds active before the Runner touches mmseg.models.
+"""Train a config with MMEngine's Runner, as mmseg's tools/train.py.
+
+Adds the plugin's checks: fine-tuning weights that ``load_from`` leaves unloaded are named, and
+``--resume`` falls back to the previous checkpoint when the last one is corrupt.
+"""
+
 import argparse
 import logging
 import os

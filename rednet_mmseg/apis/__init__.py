@@ -1,3 +1,5 @@
+"""Inference APIs: the face parsing inferencer, landmark detection, multi-face parsing."""
+
 from .face_parsing_inferencer import FaceParsingInferencer, config_needs_landmarks
 from .image_inputs import expand_inputs
 from .landmark_detector import FaceLandmarkDetector, NoFaceError, detect_landmark_table

@@ -1,5 +1,7 @@
-"""MMSegInferencer for face parsing: landmarks (given or detected), the prior's bank, label
-maps named after their images."""
+"""MMSegInferencer for face parsing.
+
+Landmarks given or detected, the prior's bank, label maps named after their images.
+"""
 
 import copy
 import os.path as osp
@@ -20,8 +22,10 @@ LANDMARK_TRANSFORMS = ('LoadFaceLandmarks', 'LoadFacePrior', 'FaceCropResize')
 
 
 def config_needs_landmarks(cfg: Config) -> bool:
-    """Whether the config's test pipeline needs the 5 landmarks of every image (face crops,
-    the adaptive prior)."""
+    """Whether the config's test pipeline needs the 5 landmarks of every image.
+
+    Face crops and the adaptive prior need them.
+    """
     return any(t['type'] in LANDMARK_TRANSFORMS for t in cfg.test_dataloader.dataset.pipeline)
 
 
@@ -98,15 +102,19 @@ class FaceParsingInferencer(MMSegInferencer):
 
     @property
     def uses_prior(self) -> bool:
+        """Whether the pipeline loads the adaptive prior."""
         return any(type(t).__name__ in _PRIOR_TRANSFORMS for t in self.pipeline.transforms)
 
     @property
     def needs_landmarks(self) -> bool:
+        """Whether the pipeline needs the 5 landmarks of every image."""
         return config_needs_landmarks(self.cfg)
 
     def set_landmarks(self, landmarks: Optional[Dict[str, np.ndarray]]) -> None:
-        """Use these points (image name -> ``(5, 2)``) for the next calls' images; ``None``
-        goes back to ``landmarks_file`` or detection."""
+        """Use these points (image name -> ``(5, 2)``) for the next calls' images.
+
+        ``None`` goes back to ``landmarks_file`` or detection.
+        """
         self._landmarks = (
             None
             if landmarks is None
@@ -114,6 +122,7 @@ class FaceParsingInferencer(MMSegInferencer):
         )
 
     def __call__(self, inputs, *args, **kwargs) -> dict:
+        """Parse ``inputs`` as mmseg's inferencer does, detecting landmarks where needed."""
         if not self.needs_landmarks or self._landmarks is not None or self.landmarks_file:
             return super().__call__(inputs, *args, **kwargs)
         from .landmark_detector import detect_landmark_table
@@ -135,14 +144,21 @@ class FaceParsingInferencer(MMSegInferencer):
         finally:
             self.set_landmarks(None)
 
-    def parse_faces(self, path: str, faces, img: Optional[np.ndarray] = None):
-        """Parse every face of one photo, each in its own crop with its own geometry and
-        prior, and composite them (``rednet_mmseg.apis.multi_face``).
+    def parse_faces(
+        self, path: str, faces, img: Optional[np.ndarray] = None, context: Optional[float] = None
+    ):
+        """Parse every face of one photo and composite them into one label map.
+
+        Each face is parsed in its own crop with its own geometry and prior
+        (``rednet_mmseg.apis.multi_face``).
 
         Args:
             path (str): the photo (named in errors; read unless ``img`` is given).
             faces (list): :class:`~rednet_mmseg.apis.multi_face.Face` (or ``(5, 2)`` points).
             img (np.ndarray, optional): the photo, ``(H, W, 3)`` uint8 BGR.
+            context (float, optional): crop half-size in units of the key points' extent
+                (default :data:`~rednet_mmseg.apis.multi_face.CONTEXT`); smaller is faster
+                and cuts more of the hair (docs/en/inference.md gives both).
 
         Returns:
             ``(labels, instances, faces)``: ``(H, W)`` uint8 class indices, ``(H, W)`` uint8
@@ -150,7 +166,7 @@ class FaceParsingInferencer(MMSegInferencer):
         """
         import cv2
 
-        from .multi_face import Face, composite, crop_box
+        from .multi_face import CONTEXT, Face, composite, crop_box
 
         if img is None:
             img = cv2.imread(path, cv2.IMREAD_COLOR)
@@ -159,7 +175,9 @@ class FaceParsingInferencer(MMSegInferencer):
         faces = [f if isinstance(f, Face) else Face(np.asarray(f, np.float32)) for f in faces]
         crops = []
         for face in faces:
-            face.crop = x0, y0, x1, y1 = crop_box(face.points, img.shape)
+            face.crop = x0, y0, x1, y1 = crop_box(
+                face.points, img.shape, CONTEXT if context is None else context
+            )
             data = self.pipeline(
                 dict(
                     img=np.ascontiguousarray(img[y0:y1, x0:x1]),
@@ -172,10 +190,12 @@ class FaceParsingInferencer(MMSegInferencer):
         return labels, instances, faces
 
     def draw(self, img_bgr: np.ndarray, labels: np.ndarray, out_file: str, opacity: float = 0.6):
-        """The label map's colours (the model's palette) blended over the face pixels of the
-        photo, written to ``out_file``; class names are in the legend (``draw_legend``). A
-        plain blend: mmseg's visualizer, which also writes every class name into the image,
-        took 190 ms of a 250 px photo's 390 ms."""
+        """Blend the label map's colours over the face pixels of the photo into ``out_file``.
+
+        The colours are the model's palette; class names are in the legend (``draw_legend``). A
+        plain blend: mmseg's visualizer, which also writes every class name into the image, took 190
+        ms of a 250 px photo's 390 ms.
+        """
         import cv2
 
         from ..visualization import blend_labels
@@ -185,8 +205,11 @@ class FaceParsingInferencer(MMSegInferencer):
             raise OSError(f'{out_file}: the overlay could not be written')
 
     def preprocess(self, inputs, batch_size: int = 1, **kwargs):
-        """As mmengine's, but each image path enters the pipeline with its points
-        (``face_landmarks``) when they are given in memory."""
+        """As mmengine's, with the points given in memory.
+
+        Each image path enters the pipeline with its points (``face_landmarks``) when they are given
+        in memory.
+        """
         if self._landmarks is None:
             yield from super().preprocess(inputs, batch_size, **kwargs)
             return
@@ -210,6 +233,7 @@ class FaceParsingInferencer(MMSegInferencer):
     def postprocess(
         self, preds: List, visualization, return_datasample: bool = False, pred_out_dir: str = ''
     ) -> dict:
+        """As mmseg's, with label maps named after their images."""
         if pred_out_dir:
             mmengine.mkdir_or_exist(pred_out_dir)
             for i, pred in enumerate(preds):

@@ -47,9 +47,12 @@ SELECTIONS = ('all', 'largest', 'central')
 
 @dataclass
 class FaceLandmarks:
-    """One detection: ``points`` ``(5, 2)`` float32 (x, y), ``box`` ``(x0, y0, x1, y1)`` of the
-    face used, ``num_faces`` found in the image, ``detector`` (``'hog'`` or ``'cnn'``) and its
-    ``score`` (HOG: SVM margin; CNN: confidence)."""
+    """One detection of a face and its 5 key points.
+
+    ``points`` ``(5, 2)`` float32 (x, y), ``box`` ``(x0, y0, x1, y1)`` of the face used,
+    ``num_faces`` found in the image, ``detector`` (``'hog'`` or ``'cnn'``) and its ``score`` (HOG:
+    SVM margin; CNN: confidence).
+    """
 
     points: np.ndarray
     box: Tuple[int, int, int, int]
@@ -70,8 +73,10 @@ def _import_dlib():
 
 
 def five_from_68(points68: np.ndarray) -> np.ndarray:
-    """``(68, 2)`` iBUG points -> ``(5, 2)``: eye centres, nose tip, mouth corners, each pair
-    ordered by x in the image (as the Helen converter orders its points)."""
+    """``(68, 2)`` iBUG points -> ``(5, 2)``: eye centres, nose tip, mouth corners.
+
+    Each pair is ordered by x in the image, as the Helen converter orders its points.
+    """
     eyes = sorted([points68[36:42].mean(0), points68[42:48].mean(0)], key=lambda p: p[0])
     mouth = sorted([points68[48], points68[54]], key=lambda p: p[0])
     return np.stack([eyes[0], eyes[1], points68[30], mouth[0], mouth[1]]).astype(np.float32)
@@ -140,6 +145,8 @@ class FaceLandmarkDetector:
         """Landmarks of the faces in ``img`` (``(H, W, 3)`` uint8 BGR, as cv2 reads).
 
         Args:
+            img (np.ndarray): ``(H, W, 3)`` uint8 BGR image.
+            name (str): the image's name, for messages.
             select (str): ``'all'`` (largest first), ``'largest'`` or ``'central'`` (the face
                 whose box centre is nearest the image centre: the convention of data sets cut
                 around one face, as Helen is). See :data:`SELECTIONS`.
@@ -190,6 +197,7 @@ class FaceLandmarkDetector:
         self, img: np.ndarray, name: str = '<image>', select: str = 'largest'
     ) -> FaceLandmarks:
         """Landmarks of one face in ``img``: the largest (default) or the ``'central'`` one.
+
         ``num_faces`` tells how many faces were found.
 
         Raises:
@@ -200,6 +208,7 @@ class FaceLandmarkDetector:
         return self.detect_all(img, name, select)[0]
 
     def detect_file(self, path: str, select: str = 'largest') -> FaceLandmarks:
+        """Landmarks of one face in the image file ``path`` (the error names the file)."""
         img = cv2.imread(path, cv2.IMREAD_COLOR)
         if img is None:
             raise ValueError(f'{path}: missing, unreadable or corrupt image')
@@ -209,8 +218,10 @@ class FaceLandmarkDetector:
 
 
 def _detect_images(paths, detector, may_skip, progress, select, max_faces=None, min_size=0):
-    """``(path -> [FaceLandmarks], skipped paths, notes)``: the one loop behind the functions
-    below. A path in ``may_skip`` without a face is skipped; any other raises NoFaceError."""
+    """``(path -> [FaceLandmarks], skipped paths, notes)``: the one loop behind the functions below.
+
+    A path in ``may_skip`` without a face is skipped; any other raises NoFaceError.
+    """
     from tqdm import tqdm
 
     detector = detector or FaceLandmarkDetector()
@@ -240,8 +251,11 @@ def _detect_images(paths, detector, may_skip, progress, select, max_faces=None, 
 
 
 def _report(found, skipped, notes):
-    """A note on stdout per image with several faces of which one is used, one warning on
-    stderr listing the images without a face; NoFaceError when no input has one."""
+    """Report what detection found and raise when no input has a face.
+
+    A note on stdout per image with several faces of which one is used, one warning on stderr
+    listing the images without a face; NoFaceError when no input has one.
+    """
     import sys
 
     for note in notes:
@@ -266,8 +280,10 @@ def detect_landmark_table(
 
     Args:
         paths: image files.
+        detector: the detector to use (default: a new :class:`FaceLandmarkDetector`).
         may_skip: paths that are skipped (with a note) when no face is found in them, e.g.
             the members of a folder; a path not listed stops with :class:`NoFaceError`.
+        progress: show a progress bar.
         select: ``'largest'`` or ``'central'`` (see :meth:`FaceLandmarkDetector.detect_all`).
 
     Returns:
@@ -305,9 +321,10 @@ def detect_faces(
     max_faces: Optional[int] = None,
     min_size: int = 0,
 ) -> Dict[str, list]:
-    """Every image's faces (``multi_face.Face``: points, box, score) for the command-line
-    tools: ``select`` / ``max_faces`` / ``min_size`` as in
-    :meth:`FaceLandmarkDetector.detect_all`, reported by :func:`_report`.
+    """Every image's faces (``multi_face.Face``: points, box, score) for the tools.
+
+    ``select`` / ``max_faces`` / ``min_size`` as in :meth:`FaceLandmarkDetector.detect_all`,
+    reported by :func:`_report`.
 
     Raises:
         NoFaceError: a path not in ``may_skip`` has no face, or no input has one.

@@ -22,8 +22,10 @@ MODEL_ZOO_DIR = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'model
 
 
 def shipped_model(name: str = DEFAULT_MODEL) -> Dict[str, str]:
-    """``dict(config=, weights=, prior_bank=)`` paths of a shipped model; a clear error when
-    the package was installed without them."""
+    """``dict(config=, weights=, prior_bank=)`` paths of a shipped model.
+
+    A clear error when the package was installed without them.
+    """
     files = dict(
         config=osp.join(MODEL_ZOO_DIR, f'{name}.py'),
         weights=osp.join(MODEL_ZOO_DIR, f'{name}.pth'),

@@ -18,6 +18,11 @@ import numpy as np
 
 #: Half-size of a face's crop in units of its key points' extent.
 CONTEXT = 3.0
+#: The tools' ``--context`` help.
+CONTEXT_HELP = (
+    "face crop half-size in units of the key points' extent (default %(default)s); smaller is "
+    'faster and may cut hair (docs/en/inference.md)'
+)
 #: Where the 5 key points of an aligned face crop lie, as fractions of the image's width and
 #: height (left eye, right eye, nose tip, left and right mouth corner; Helen's convention, where
 #: the nose point is the bottom of the nose): a face-centred crop whose eyes sit at 46 % of
@@ -30,8 +35,11 @@ ALIGNED_TEMPLATE = np.array(
 
 @dataclass
 class Face:
-    """One face to parse: ``points`` ``(5, 2)`` in image pixels, and, when detected, its
-    detector ``box`` ``(x0, y0, x1, y1)`` and ``score``."""
+    """One face to parse: its key points and, when detected, its box and score.
+
+    ``points`` ``(5, 2)`` in image pixels, the detector's ``box`` ``(x0, y0, x1, y1)`` and
+    ``score``.
+    """
 
     points: np.ndarray
     box: Optional[Tuple[int, int, int, int]] = None
@@ -49,8 +57,10 @@ class Face:
 
 
 def face_geometry(points: np.ndarray) -> Tuple[np.ndarray, float]:
-    """``(centre (2,), size)`` of a face: its key points' centre and larger extent (at least
-    the eye distance)."""
+    """``(centre (2,), size)`` of a face from its key points.
+
+    The centre of the key points and their larger extent (at least the eye distance).
+    """
     pts = np.asarray(points, np.float64)
     extent = pts.max(0) - pts.min(0)
     size = max(float(extent.max()), float(np.linalg.norm(pts[1] - pts[0])), 1.0)
@@ -90,12 +100,16 @@ def composite(
 
 
 def aligned_face(image_shape, template: Optional[np.ndarray] = None) -> Face:
-    """The one face of an aligned crop: the whole image, its key points at ``template``
-    (``(5, 2)`` fractions of width and height, default :data:`ALIGNED_TEMPLATE`); no detector."""
+    """The one face of an aligned crop: the whole image, no detector.
+
+    Its key points lie at ``template`` (``(5, 2)`` fractions of width and height, default
+    :data:`ALIGNED_TEMPLATE`).
+    """
     t = ALIGNED_TEMPLATE if template is None else np.asarray(template, np.float32).reshape(5, 2)
     h, w = image_shape[:2]
     return Face(t * np.array([w, h], np.float32))
 
 
 def faces_from_points(points: Sequence[np.ndarray]) -> List[Face]:
+    """One :class:`Face` per ``(5, 2)`` array of points."""
     return [Face(np.asarray(p, np.float32)) for p in points]

@@ -1,3 +1,5 @@
+"""Face parsing data sets (Helen, LFW-PL, LaPa, CelebAMask-HQ), transforms and converters."""
+
 from .base_face_dataset import BaseFaceDataset
 from .celebamask_hq import CelebAMaskHQDataset
 from .helen import HelenDataset

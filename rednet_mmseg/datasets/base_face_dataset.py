@@ -8,9 +8,11 @@ from .sample_check import BadSampleError, check_sample
 
 
 class BaseFaceDataset(BaseSegDataset):
-    """A converted face parsing split: ``images/<split>/<name>.jpg``,
-    ``annotations/<split>/<name>.png`` (uint8 class indices, 255 ignored) and, where the data
-    set has them, ``landmarks/<split>/<name>.txt`` (5 key points, one ``x y`` line each).
+    """A converted face parsing split: images, label maps and (optionally) landmarks.
+
+    ``images/<split>/<name>.jpg``, ``annotations/<split>/<name>.png`` (uint8 class indices, 255
+    ignored) and, where the data set has them, ``landmarks/<split>/<name>.txt`` (5 key points, one
+    ``x y`` line each).
 
     With ``landmark_path`` in ``data_prefix`` and that folder present, each sample gets
     ``landmark_path``, read by ``LoadFaceLandmarks`` / ``LoadFacePrior`` (data sets without
@@ -45,6 +47,7 @@ class BaseFaceDataset(BaseSegDataset):
         )
 
     def load_data_list(self):
+        """Image, label and landmark paths of the split, checked (named errors)."""
         name = type(self).__name__
         img_dir = self.data_prefix.get('img_path', '')
         if not osp.isdir(img_dir):
@@ -78,6 +81,7 @@ class BaseFaceDataset(BaseSegDataset):
         return data_list
 
     def prepare_data(self, idx):
+        """The sample through the pipeline, checked the first time it is loaded."""
         if self.check_samples and idx not in self._checked:
             info = self.get_data_info(idx)
             check_sample(

@@ -30,9 +30,11 @@ CELEBAMASK_CLASSES = (
 
 @DATASETS.register_module()
 class CelebAMaskHQDataset(BaseFaceDataset):
-    """CelebAMask-HQ, as written by ``tools/dataset_converters/celebamask_hq.py``: 512x512
-    images and labels, 19 classes merged from the per-part masks (later parts overwrite
-    earlier ones). Left/right pairs: eyes (4, 5), brows (6, 7), ears (8, 9). No landmarks."""
+    """CelebAMask-HQ, as written by ``tools/dataset_converters/celebamask_hq.py``.
+
+    512x512 images and labels, 19 classes merged from the per-part masks (later parts overwrite
+    earlier ones). Left/right pairs: eyes (4, 5), brows (6, 7), ears (8, 9). No landmarks.
+    """
 
     METAINFO = dict(
         classes=CELEBAMASK_CLASSES,

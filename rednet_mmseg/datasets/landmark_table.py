@@ -1,4 +1,4 @@
-"""Landmark tables: the 5 key points of many images in one text file, and their checks.
+r"""Landmark tables: the 5 key points of many images in one text file, and their checks.
 
 One line per image::
 
@@ -8,7 +8,7 @@ left eye centre, right eye centre, nose tip, left and right mouth corner, in pix
 extension in the name is optional (images are looked up by their name without it). A name with
 leading or trailing white space, white space other than a plain space (tabs, line breaks), a
 non-printable character, or ``#`` or ``"`` first is written as a JSON string
-(``"my\\tphoto.jpg" 10.00 ...``); any other name, spaces and non-ASCII included, is written as
+(``"my\tphoto.jpg" 10.00 ...``); any other name, spaces and non-ASCII included, is written as
 it is and read back as everything before the last ten numbers. Blank lines and lines that
 start with ``#`` are skipped. So every file name round-trips, and tables written by hand or by
 earlier versions (plain names) read unchanged.
@@ -55,8 +55,11 @@ def format_landmark_line(name: str, points: np.ndarray) -> str:
 
 
 def parse_landmark_line(line: str, num_points: int = 5, where: str = '<line>'):
-    """``(name, (num_points, 2) float32)`` of one table line; :class:`LandmarkError` naming
-    ``where`` (``file:line``) when it is malformed or a coordinate is not finite."""
+    """``(name, (num_points, 2) float32)`` of one table line.
+
+    :class:`LandmarkError` naming ``where`` (``file:line``) when the line is malformed or a
+    coordinate is not finite.
+    """
     expected = f'expected "<image> x1 y1 ... x{num_points} y{num_points}"'
     text = line.rstrip('\r\n')
     if text.startswith('"'):
@@ -110,8 +113,10 @@ def read_landmark_table(path: str, num_points: int = 5) -> Dict[str, np.ndarray]
 
 
 def write_landmark_table(path: str, table: Dict[str, np.ndarray]) -> None:
-    """Write ``name -> (5, 2)`` points so that :func:`read_landmark_table` reads them back,
-    atomically (a temporary file renamed over ``path``: never a half-written table)."""
+    """Write ``name -> (5, 2)`` points that :func:`read_landmark_table` reads back.
+
+    Atomically: a temporary file renamed over ``path``, never a half-written table.
+    """
     fd, tmp = tempfile.mkstemp(
         prefix='.' + osp.basename(path) + '.', dir=osp.dirname(osp.abspath(path))
     )

@@ -30,8 +30,11 @@ NUM_POINTS = 5
 
 
 def similarity_transform(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
-    """``(2, 3)`` least-squares similarity (rotation, uniform scale, translation; no
-    reflection) mapping ``src`` ``(P, 2)`` points onto ``dst`` (Umeyama 1991)."""
+    """``(2, 3)`` least-squares similarity mapping ``src`` onto ``dst`` (Umeyama 1991).
+
+    Rotation, uniform scale and translation, no reflection; ``src`` and ``dst`` are ``(P, 2)``
+    points.
+    """
     src, dst = np.asarray(src, np.float64), np.asarray(dst, np.float64)
     mu_s, mu_d = src.mean(0), dst.mean(0)
     s, d = src - mu_s, dst - mu_d
@@ -52,6 +55,7 @@ def normalize_shape(points: np.ndarray, reference: Optional[np.ndarray] = None) 
     Args:
         points (np.ndarray): ``(..., P, 2)``.
         reference (np.ndarray, optional): ``(P, 2)`` normalised reference shape.
+
     Returns:
         np.ndarray: ``(..., P, 2)`` normalised shapes.
     """
@@ -122,8 +126,11 @@ class PriorBank:
         """Fit PCA on the bank shapes and align their label maps into the canvas.
 
         Args:
-            names, label_maps (``(H_i, W_i)`` uint8), landmarks (``(5, 2)``): the bank split.
-            num_classes (int): ``K``. canvas_size (int): ``S``.
+            names (Sequence[str]): the bank images' names.
+            label_maps (Sequence[np.ndarray]): their ``(H_i, W_i)`` uint8 label maps.
+            landmarks (Sequence[np.ndarray]): their ``(5, 2)`` points.
+            num_classes (int): ``K``.
+            canvas_size (int): ``S``, the side of the canonical frame. Default: 128.
             variance (float): PCA keeps the fewest components explaining this fraction.
             progress (callable, optional): wraps the per-image loop (e.g. ``tqdm``).
         """
@@ -187,8 +194,10 @@ class PriorBank:
     def query(
         self, landmarks: np.ndarray, num_neighbors: int = 5, exclude: Optional[str] = None
     ) -> np.ndarray:
-        """Indices of the ``num_neighbors`` nearest bank images (Euclidean in the PCA
-        subspace, nearest first); the bank image named ``exclude`` never counts."""
+        """Indices of the ``num_neighbors`` nearest bank images, nearest first.
+
+        Euclidean distance in the PCA subspace; the bank image named ``exclude`` never counts.
+        """
         dist = np.linalg.norm(self.codes - self.encode(landmarks), axis=1)
         if exclude is not None and exclude in self._index:
             dist[self._index[exclude]] = np.inf
@@ -223,6 +232,8 @@ class PriorBank:
             image_shape (tuple): ``(H, W)``.
             name (str, optional): image name; a bank image never uses itself, and precomputed
                 neighbours are used when present.
+            num_neighbors (int): ``N`` of Eq. 5. Default: 5.
+
         Returns:
             np.ndarray: ``(H, W, K)`` float32, each pixel a distribution over classes.
         """
@@ -247,9 +258,11 @@ class PriorBank:
 
     # ------------------------------------------------------------------ files
     def anonymised(self) -> 'PriorBank':
-        """The same bank with its images named ``bank_000``, ... and no precomputed
-        neighbours: for shipping a bank without its data set's file names (every image's
-        neighbours are then searched, none is excluded by name)."""
+        """The same bank without its data set's file names, for shipping.
+
+        Its images are named ``bank_000``, ... and it has no precomputed neighbours: every image's
+        neighbours are then searched, none is excluded by name.
+        """
         names = [f'bank_{i:03d}' for i in range(len(self.names))]
         return PriorBank(
             names,
@@ -288,6 +301,7 @@ class PriorBank:
 
     @classmethod
     def load(cls, path: str) -> 'PriorBank':
+        """Read a bank written by :meth:`save` (a missing file is a named error)."""
         if not osp.isfile(path):
             raise FileNotFoundError(
                 f'{path}: prior bank not found; build it with '

@@ -1,3 +1,5 @@
+"""Deployment helpers: BN folding and ONNX export."""
+
 from .fuse_conv_bn import fuse_conv_bn
 from .onnx_export import FaceParsingExportModel, compare_with_onnxruntime, export_onnx
 

@@ -20,9 +20,12 @@ _CONVS = (nn.Conv2d, nn.ConvTranspose2d)
 
 @torch.no_grad()
 def fold_bn_into_conv(conv: nn.Module, bn: _BatchNorm) -> None:
-    """``bn(conv(x)) == conv'(x)`` for inference: scale each output channel's kernel, shift
-    its bias. Output channels are axis 0 of a ``Conv2d`` weight (``out x in/g x k x k``) and
-    axis 1 of a ``ConvTranspose2d`` weight (``in x out/g x k x k``, per group)."""
+    """Fold ``bn`` into ``conv`` for inference: ``bn(conv(x)) == conv'(x)``.
+
+    Each output channel's kernel is scaled and its bias shifted. Output channels are axis 0 of a
+    ``Conv2d`` weight (``out x in/g x k x k``) and axis 1 of a ``ConvTranspose2d`` weight (``in x
+    out/g x k x k``, per group).
+    """
     scale = torch.rsqrt(bn.running_var + bn.eps)
     if bn.affine:
         scale = scale * bn.weight
@@ -56,8 +59,11 @@ def _pairs(module: nn.Module):
 
 
 def fuse_conv_bn(model: nn.Module) -> Tuple[nn.Module, int]:
-    """Fold every conv -> BN pair of ``model`` (in place; call it in eval mode, after the
-    weights are loaded). Returns ``(model, number of BN layers folded)``."""
+    """Fold every conv -> BN pair of ``model`` in place.
+
+    Call it in eval mode, after the weights are loaded. Returns ``(model, number of BN layers
+    folded)``.
+    """
     todo = [p for m in list(model.modules()) for p in _pairs(m)]
     count = 0
     for parent, conv, name in todo:
@@ -71,4 +77,5 @@ def fuse_conv_bn(model: nn.Module) -> Tuple[nn.Module, int]:
 
 
 def count_batchnorms(model: nn.Module) -> int:
+    """Number of BatchNorm layers in ``model``."""
     return sum(isinstance(m, _BatchNorm) for m in model.modules())

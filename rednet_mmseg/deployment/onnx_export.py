@@ -40,6 +40,7 @@ class FaceParsingExportModel(nn.Module):
         self.eval()
 
     def forward(self, image: Tensor, prior: Optional[Tensor] = None):
+        """``(N, 3, H, W)`` image (and prior) -> ``(N, K, H, W)`` scores, ``(N, H, W)`` labels."""
         x = image.flip(1) if self.bgr_to_rgb else image
         if self.normalize:
             x = (x - self.mean) / self.std

@@ -1,3 +1,5 @@
+"""MMEngine components of the plugin."""
+
 from .hooks import (
     ChannelsLastHook,
     FiniteLossHook,

@@ -1,3 +1,5 @@
+"""Evaluation of face parsing."""
+
 from .metrics import *  # noqa: F401,F403
 from .metrics import __all__
 

@@ -1,3 +1,5 @@
+"""RED-Net and its relatives, registered in mmseg's ``MODELS``."""
+
 from .backbones import *  # noqa: F401,F403
 from .backbones import __all__ as _backbones
 from .data_preprocessors import *  # noqa: F401,F403

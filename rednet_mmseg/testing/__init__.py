@@ -1,5 +1,7 @@
-"""Synthetic data in original release formats (and a group photo composed from a shipped real
-photograph), for the quick start and the tests."""
+"""Synthetic data in original release formats, for the quick start and the tests.
+
+Also a group photo composed from a shipped real photograph.
+"""
 
 from .group_photo import make_group_photo
 from .steady_clip import make_steady_clip

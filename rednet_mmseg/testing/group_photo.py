@@ -5,9 +5,11 @@ import numpy as np
 
 
 def make_group_photo(size=(1000, 680), small_scale: float = 0.5) -> np.ndarray:
-    """``(H, W, 3)`` uint8 BGR: matplotlib's ``grace_hopper.jpg`` (512x600) at full size on the
-    left and at ``small_scale`` right of the centre, on a grey canvas. The large face is the
-    largest, the small one the nearest to the image centre."""
+    """``(H, W, 3)`` uint8 BGR: two copies of matplotlib's ``grace_hopper.jpg``.
+
+    The photo (512x600) at full size on the left and at ``small_scale`` right of the centre, on a
+    grey canvas. The large face is the largest, the small one the nearest to the image centre.
+    """
     from matplotlib.cbook import get_sample_data
 
     photo = cv2.imread(get_sample_data('grace_hopper.jpg', asfileobj=False), cv2.IMREAD_COLOR)

@@ -9,9 +9,11 @@ import numpy as np
 def make_steady_clip(
     img: np.ndarray, path: str, frames: int = 30, max_shift: int = 2, noise: float = 3.0, seed=0
 ) -> List[Tuple[int, int]]:
-    """Write ``frames`` frames of ``img`` (BGR), each shifted by a random integer offset of at
-    most ``max_shift`` pixels (edge pixels repeated) with Gaussian noise of std ``noise``, as an
-    mp4v video at 25 fps. Returns each frame's ``(dx, dy)``."""
+    """Write ``frames`` shifted, noisy copies of ``img`` (BGR) as an mp4v video.
+
+    Each frame is shifted by a random integer offset of at most ``max_shift`` pixels (edge pixels
+    repeated), with Gaussian noise of std ``noise``, at 25 fps. Returns each frame's ``(dx, dy)``.
+    """
     rng = np.random.default_rng(seed)
     h, w = img.shape[:2]
     writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), 25.0, (w, h))

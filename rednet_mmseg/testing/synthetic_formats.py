@@ -1,5 +1,7 @@
-"""Synthetic faces in the original LFW-PL, LaPa and CelebAMask-HQ release formats
-(``docs/en/data_formats.md``), for tests. Faces are drawn as in :mod:`synthetic_helen`."""
+"""Synthetic faces in the original LFW-PL, LaPa and CelebAMask-HQ formats, for tests.
+
+The formats are in ``docs/en/data_formats.md``. Faces are drawn as in :mod:`synthetic_helen`.
+"""
 
 import os
 import os.path as osp
@@ -92,8 +94,10 @@ def make_synthetic_lapa(root: str, counts=(4, 2, 2), seed: int = 0):
 
 
 def make_synthetic_celebamask_hq(root: str, counts=(3, 2, 2), seed: int = 0, size=1024):
-    """CelebAMask-HQ layout (+ CelebA's list_eval_partition.txt in ``root``); returns
-    ``(split -> HQ indices, index -> 512x512 merged label)``."""
+    """CelebAMask-HQ layout (+ CelebA's list_eval_partition.txt in ``root``).
+
+    Returns ``(split -> HQ indices, index -> 512x512 merged label)``.
+    """
     rng = np.random.default_rng(seed)
     os.makedirs(osp.join(root, 'CelebA-HQ-img'), exist_ok=True)
     mapping, partition = ['idx orig_idx orig_file\n'], []

@@ -146,6 +146,12 @@ def make_synthetic_helen(
     """Write a synthetic Helen release under ``root``.
 
     Args:
+        root: output folder.
+        num_train: images in exemplars.txt.
+        num_val: images in tuning.txt.
+        num_test: images in testing.txt.
+        size_range: ``(lo, hi)`` image side in pixels.
+        seed: random seed (the same seed writes the same release).
         ratio_range: ``(lo, hi)``: write the 194-point files at an "original" resolution, as
             the real release does: coordinates times a per-image ratio drawn from the range
             (``None``: at the image's own resolution).

@@ -12,8 +12,10 @@ from .synthetic_helen import _draw_labels, _face_geometry, _render_image
 def make_synthetic_identities(
     root: str, num_identities: int = 3, per_identity: int = 4, size: int = 96, seed: int = 0
 ) -> None:
-    """``root/<7-digit id>/<3-digit n>.jpg``: each identity keeps its face geometry and
-    colours (same generator seed), images differ by noise. SYNTHETIC, for tests."""
+    """``root/<7-digit id>/<3-digit n>.jpg`` synthetic identities, for tests.
+
+    Each identity keeps its face geometry and colours (same generator seed), images differ by noise.
+    """
     for ident in range(num_identities):
         folder = osp.join(root, f'{ident + 1:07d}')
         os.makedirs(folder, exist_ok=True)

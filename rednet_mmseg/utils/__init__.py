@@ -1,3 +1,5 @@
+"""Checkpoint policy, output folders, timing and upstream workarounds."""
+
 from .checkpoint import (
     TRUST_ENV,
     UnsafeCheckpointError,

@@ -133,8 +133,11 @@ def trusted_checkpoint_loads():
 
 
 def check_resume_allowed(filename: str, work_dir: str) -> None:
-    """Resuming unpickles the whole checkpoint: allowed for the run's own file (inside its
-    ``work_dir``) or a trusted one; anything else raises :class:`UnsafeCheckpointError`."""
+    """Resuming unpickles the whole checkpoint: only the run's own or a trusted file.
+
+    The run's own file lies inside its ``work_dir``; anything else raises
+    :class:`UnsafeCheckpointError`.
+    """
     path = os.path.abspath(os.path.expanduser(filename))
     own = path.startswith(os.path.abspath(work_dir) + os.sep)
     if not own and os.path.isfile(path) and not is_trusted(path):
@@ -147,8 +150,11 @@ def check_resume_allowed(filename: str, work_dir: str) -> None:
 
 
 def earlier_checkpoints(filename: str):
-    """Checkpoints saved before ``filename`` in its folder, newest first: ``iter_N.pth`` /
-    ``epoch_N.pth`` with a smaller N (any such file when ``filename`` has no number)."""
+    """Checkpoints saved before ``filename`` in its folder, newest first.
+
+    ``iter_N.pth`` / ``epoch_N.pth`` with a smaller N (any such file when ``filename`` has no
+    number).
+    """
     import re
 
     folder, base = os.path.split(os.path.abspath(filename))

@@ -28,8 +28,10 @@ class CheckpointMismatchError(RuntimeError):
 
 
 def checkpoint_state_dict(checkpoint: Mapping) -> Dict[str, torch.Tensor]:
-    """The weights of a loaded checkpoint (``state_dict`` if present), ``module.`` stripped as
-    mmengine does when it loads them."""
+    """The weights of a loaded checkpoint (``state_dict`` if present).
+
+    ``module.`` is stripped as mmengine does when it loads them.
+    """
     sd = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, Mapping) else {}
     return {re.sub(r'^module\.', '', k): v for k, v in sd.items() if torch.is_tensor(v)}
 
@@ -84,8 +86,10 @@ def check_checkpoint_fits(
     allow_partial: bool = False,
     logger=None,
 ) -> Tuple[Dict[str, List], Optional[str]]:
-    """Raise :class:`CheckpointMismatchError` if ``checkpoint`` leaves any weight of ``model``
-    unloaded or mismatched (or holds weights the model does not have).
+    """Raise :class:`CheckpointMismatchError` if ``checkpoint`` does not fit ``model``.
+
+    It does not fit when it leaves any weight of ``model`` unloaded or mismatched, or holds weights
+    the model does not have.
 
     Args:
         model (nn.Module): the model the weights are for.
@@ -93,6 +97,7 @@ def check_checkpoint_fits(
         filename (str): named in the message.
         allow_partial (bool): warn through ``logger`` (mmengine's current logger by default)
             instead of raising. Default: False.
+        logger: where the warning goes (mmengine's current logger by default).
 
     Returns:
         ``(report, message or None)``, see :func:`compare_state_dicts`.
@@ -115,8 +120,11 @@ def check_checkpoint_fits(
 
 
 def build_model_of(cfg):
-    """Build ``cfg.model`` under the config's default scope; a type missing from a registry
-    raises ``ValueError`` naming the config file (instead of mmengine's ``KeyError``)."""
+    """Build ``cfg.model`` under the config's default scope.
+
+    A type missing from a registry raises ``ValueError`` naming the config file (instead of
+    mmengine's ``KeyError``).
+    """
     from mmengine.registry import init_default_scope
     from mmseg.registry import MODELS
 
@@ -128,14 +136,16 @@ def build_model_of(cfg):
 
 
 def registry_message(err: KeyError) -> str:
-    """mmengine's registry ``KeyError`` text, first sentence only, without the quotes."""
+    """Mmengine's registry ``KeyError`` text, first sentence only, without the quotes."""
     text = str(err.args[0]) if err.args else str(err)
     return text.split('. Please check')[0].strip('\'"')
 
 
 def check_checkpoint_for_config(cfg, filename: str, allow_partial: bool = False, model=None):
-    """Read ``filename`` (weights-only, see ``checkpoint.safe_load``) and check that it fits
-    the model of ``cfg`` (built here unless ``model`` is given), before a tool starts work.
+    """Read ``filename`` and check that it fits the model of ``cfg``.
+
+    Loaded weights-only (see ``checkpoint.safe_load``); the model is built here unless ``model`` is
+    given. Tools call it before they start work.
 
     Raises ``FileNotFoundError`` / ``RuntimeError`` (unreadable file), ``ValueError`` (a type
     missing from a registry) or :class:`CheckpointMismatchError`, each naming the file.
@@ -149,9 +159,11 @@ def check_checkpoint_for_config(cfg, filename: str, allow_partial: bool = False,
 
 
 def report_load_from(runner) -> Optional[str]:
-    """Fine-tuning keeps mmengine's non-strict ``load_from`` (a new head is normal), but says
-    loudly, in one warning, which weights the checkpoint leaves unloaded. Call before
-    ``runner.train()``; nothing happens without ``load_from`` or when resuming."""
+    """Warn loudly, once, about the weights that ``load_from`` leaves unloaded.
+
+    Fine-tuning keeps mmengine's non-strict ``load_from`` (a new head is normal). Call before
+    ``runner.train()``; nothing happens without ``load_from`` or when resuming.
+    """
     from mmengine.model import is_model_wrapper
 
     from .checkpoint import safe_load

@@ -30,8 +30,10 @@ def check_output_dir(path: str, what: str = 'output directory') -> str:
 
 
 def probe_output_dir(path: str, what: str = 'output directory') -> str:
-    """Like :func:`check_output_dir`, but creates nothing: ``path`` (or, if it does not exist
-    yet, its nearest existing parent) must be a writable directory. Returns the absolute path.
+    """Like :func:`check_output_dir`, but creates nothing.
+
+    ``path`` (or, if it does not exist yet, its nearest existing parent) must be a writable
+    directory. Returns the absolute path.
     """
     path = osp.abspath(path)
     if osp.exists(path) and not osp.isdir(path):
@@ -79,8 +81,10 @@ class StagedOutput:
         return [f for f in files if isinstance(f, str) and not osp.isabs(f) and '..' not in f]
 
     def check(self) -> None:
-        """Raise :class:`OutputDirError` if ``out_dir`` holds files of ours that no run of the
-        tool wrote (they would be mixed with this run's)."""
+        """Raise :class:`OutputDirError` if ``out_dir`` holds files of ours of no known run.
+
+        Such files would be mixed with this run's.
+        """
         probe_output_dir(self.out_dir, '--out-dir')
         ours = set(self.previous())
         strangers = []
@@ -102,12 +106,14 @@ class StagedOutput:
             )
 
     def __enter__(self):
+        """Check the output folder and start staging."""
         self.check()
         os.makedirs(self.out_dir, exist_ok=True)
         self.root = tempfile.mkdtemp(prefix='.partial-', dir=self.out_dir)
         return self.root
 
     def __exit__(self, exc_type, exc, tb):
+        """Move the staged outputs in place on success; discard them on an error."""
         import json
         import shutil
 

@@ -6,8 +6,10 @@ from typing import Callable
 
 
 def median_seconds(fn: Callable[[], object], runs: int, warmup: int = 1) -> float:
-    """Median wall-clock seconds of ``runs`` calls of ``fn`` after ``warmup`` untimed calls
-    (one-time costs such as allocator growth and kernel selection stay out)."""
+    """Median wall-clock seconds of ``runs`` calls of ``fn`` after ``warmup`` calls.
+
+    The untimed warm-up keeps one-time costs such as allocator growth and kernel selection out.
+    """
     for _ in range(warmup):
         fn()
     times = []

@@ -1,3 +1,5 @@
+"""Label-map overlays and legends."""
+
 from .legend import draw_legend
 from .overlay import blend_labels
 

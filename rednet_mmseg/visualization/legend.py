@@ -12,7 +12,11 @@ def draw_legend(
     """One row per class: a colour swatch and the class name.
 
     Args:
-        classes: class names, in label order. palette: RGB colour per class.
+        classes: class names, in label order.
+        palette: RGB colour per class.
+        swatch: side of a colour swatch in pixels.
+        width: image width in pixels.
+
     Returns:
         np.ndarray: ``(len(classes) * (swatch + 4) + 4, width, 3)`` uint8 BGR image (write it
         with ``cv2.imwrite``).

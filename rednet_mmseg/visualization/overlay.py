@@ -6,8 +6,10 @@ import numpy as np
 def blend_labels(
     img_bgr: np.ndarray, labels: np.ndarray, palette: np.ndarray, opacity: float = 0.6
 ) -> np.ndarray:
-    """``(H, W, 3)`` uint8 BGR: each non-background pixel (label > 0) blended with its class
-    colour (``palette`` ``(K, 3)`` RGB, as mmseg's ``dataset_meta['palette']``).
+    """``(H, W, 3)`` uint8 BGR with each non-background pixel blended with its colour.
+
+    Labels > 0 take their class colour from ``palette`` ``(K, 3)`` RGB, as mmseg's
+    ``dataset_meta['palette']``.
 
     >>> img = np.zeros((1, 2, 3), np.uint8)
     >>> blend_labels(img, np.array([[0, 1]]), np.array([[0, 0, 0], [255, 0, 0]]), 0.5)[0].tolist()

@@ -1,5 +1,7 @@
-"""The 5-point landmark detector on a real photograph shipped by a registry package
-(matplotlib's ``grace_hopper.jpg``), and its conventions written out by hand."""
+"""The 5-point landmark detector on a real photograph shipped by a registry package.
+
+The photograph is matplotlib's ``grace_hopper.jpg``; its conventions are written out by hand.
+"""
 
 import cv2
 import numpy as np

@@ -24,9 +24,12 @@ def test_geometry_and_crop():
 
 
 def test_overlaps_go_to_the_nearest_face_in_its_own_units():
-    """A big face (size 20) at x=30 and a small one (size 5) at x=50: at x=45 the small face is
-    1 of its sizes away and the big one 0.75 of its sizes, so the big face wins there; at x=49
-    the small face (0.2) wins; pixels outside both crops stay background."""
+    """Overlapping crops: each pixel takes the face nearest in units of its size.
+
+    A big face (size 20) at x=30 and a small one (size 5) at x=50: at x=45 the small face is 1 of
+    its sizes away and the big one 0.75 of its sizes, so the big face wins there; at x=49 the small
+    face (0.2) wins; pixels outside both crops stay background.
+    """
     big, small = _face(30, 30, 20), _face(50, 30, 5)
     shape = (60, 120)
     for f in (big, small):

@@ -38,7 +38,7 @@ def test_loads_converted_tree_with_landmarks(helen_converted, helen_release):
 
 
 def test_flip_swaps_left_right_labels(helen_converted):
-    """mmcv's RandomFlip(swap_seg_labels=...) mirrors the map and swaps brows/eyes."""
+    """Mmcv's RandomFlip(swap_seg_labels=...) mirrors the map and swaps brows/eyes."""
     base = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations')]
     plain = DATASETS.build(_cfg(helen_converted, pipeline=base))[0]['gt_seg_map']
     flip = base + [dict(type='RandomFlip', prob=1.0, swap_seg_labels=[(2, 3), (4, 5)])]

@@ -1,5 +1,7 @@
-"""BN folded into RED-Net's convolutions and stride-1 deconvolutions: same outputs (to fp32
-rounding, measured against an fp64 reference), no BatchNorm left."""
+"""BN folded into RED-Net's convolutions and stride-1 deconvolutions.
+
+Same outputs (to fp32 rounding, measured against an fp64 reference), no BatchNorm left.
+"""
 
 import copy
 

@@ -20,8 +20,10 @@ PRIOR = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-prior-1k_synthhelen-128x128.py
 
 
 def _randomised_model(repo_root, seed=0, logit_adjust=0.0):
-    """Tiny RED-Net whose scores are O(1) (the N(0, 0.01) init gives ~1e-30 logits, which
-    would make any comparison pass) and whose BN statistics are not the identity."""
+    """Tiny RED-Net whose scores are O(1) and whose BN statistics are not the identity.
+
+    The N(0, 0.01) init gives ~1e-30 logits, which would make any comparison pass.
+    """
     torch.manual_seed(seed)
     cfg = Config.fromfile(os.path.join(repo_root, PRIOR)).model
     if logit_adjust:
@@ -84,8 +86,10 @@ def test_onnxruntime_matches_pytorch(repo_root, tmp_path, exporter, with_prior):
 
 @pytest.mark.parametrize('logit_adjust', [0.0, 0.5])
 def test_export_graph_equals_the_segmentor(repo_root, logit_adjust):
-    """The exported module (normalisation, prior and logit adjustment inside) predicts what
-    mmseg predicts."""
+    """The exported module predicts what mmseg predicts.
+
+    Normalisation, prior and logit adjustment are inside it.
+    """
     model = _randomised_model(repo_root, logit_adjust=logit_adjust)
     img = torch.randint(0, 256, (3, 128, 128), dtype=torch.uint8)
     prior = torch.rand(11, 128, 128)

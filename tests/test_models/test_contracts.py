@@ -1,5 +1,8 @@
-"""Shared contracts (smp's BaseModelTester): one test body over every registered UnpoolingHead
-subclass and over both encoders, so a new head or encoder is held to the same rules."""
+"""Shared contracts (smp's BaseModelTester) for the unpooling heads and encoders.
+
+One test body over every registered UnpoolingHead subclass and over both encoders, so a new head or
+encoder is held to the same rules.
+"""
 
 import pytest
 import torch
@@ -39,8 +42,10 @@ def test_every_head_is_covered():
 
 @pytest.mark.parametrize('encoder', sorted(ENCODERS))
 def test_encoder_contract(encoder):
-    """Five levels at strides 2-32, as PooledFeatures (a plain tuple to other heads) with one
-    pooling index map per pooling, each shaped like the pooled map it undoes."""
+    """Five levels at strides 2-32, as PooledFeatures, with one index map per pooling.
+
+    A plain tuple to other heads; each index map is shaped like the pooled map it undoes.
+    """
     enc, feats = _features(encoder)
     assert isinstance(feats, PooledFeatures) and isinstance(feats, tuple) and len(feats) == 5
     for i, f in enumerate(feats):
@@ -54,8 +59,11 @@ def test_encoder_contract(encoder):
 @pytest.mark.parametrize('head', HEADS)
 @pytest.mark.parametrize('encoder', sorted(ENCODERS))
 def test_head_contract(head, encoder):
-    """Any unpooling head on any encoder: full-resolution logits (N, K, H, W), a finite loss
-    that reaches every trainable parameter, and a prediction at the sample's size."""
+    """Any unpooling head on any encoder meets the contract.
+
+    Full-resolution logits (N, K, H, W), a finite loss that reaches every trainable parameter, and a
+    prediction at the sample's size.
+    """
     _, feats = _features(encoder)
     chans = [f.shape[1] for f in feats]
     cfg = dict(

@@ -121,7 +121,7 @@ def test_check_output_dir(tmp_path):
 
 @pytest.fixture(scope='module')
 def tiny_checkpoints(tmp_path_factory, repo_root):
-    """name -> checkpoint path: the tiny model's own weights, a 5-class head, keys of nothing."""
+    """Name -> checkpoint path: the tiny model's own weights, a 5-class head, keys of nothing."""
     import os
 
     from mmengine.config import Config

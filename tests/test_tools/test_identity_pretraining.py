@@ -1,5 +1,7 @@
-"""Identity pretraining (paper Eq. 3-4) with mmpretrain on generated identities, then units 1-5
-into RedNetEncoder through init_cfg, end to end."""
+"""Identity pretraining (paper Eq. 3-4) with mmpretrain, end to end.
+
+On generated identities, then units 1-5 into RedNetEncoder through init_cfg.
+"""
 
 import subprocess
 import sys

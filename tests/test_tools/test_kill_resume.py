@@ -1,5 +1,7 @@
-"""A training killed with SIGKILL and resumed with --resume ends with the same weights as an
-uninterrupted run (deterministic settings, data loading in the main process)."""
+"""A training killed with SIGKILL and resumed ends with the uninterrupted weights.
+
+Resumed with --resume, with deterministic settings and data loading in the main process.
+"""
 
 import signal
 import subprocess
@@ -81,8 +83,10 @@ def test_sigkill_then_resume_matches_uninterrupted(helen_converted, tmp_path, re
 
 
 def test_truncated_last_checkpoint_falls_back_to_the_previous(helen_converted, tmp_path, repo_root):
-    """A run killed while writing its last checkpoint: --resume warns, takes the previous one
-    and ends with the uninterrupted run's weights."""
+    """A run killed while writing its last checkpoint resumes from the previous one.
+
+    --resume warns, takes the previous checkpoint and ends with the uninterrupted run's weights.
+    """
     ref = tmp_path / 'uninterrupted'
     res = subprocess.run(
         _cmd(helen_converted, ref), cwd=repo_root, capture_output=True, text=True, timeout=600

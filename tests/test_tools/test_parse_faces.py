@@ -132,9 +132,12 @@ def paper_checkpoint(tmp_path_factory, repo_root):
 def test_real_photo_without_landmarks(
     config, paper_checkpoint, helen_converted, tmp_path, repo_root
 ):
-    """A real photograph (matplotlib's grace_hopper.jpg) and no landmark table: the
-    landmarks are detected, written to OUT/landmarks.txt and used, with and without the
-    prior; a named image without a face is an error naming it, and nothing is written."""
+    """A real photograph and no landmark table: the landmarks are detected and used.
+
+    The photograph is matplotlib's grace_hopper.jpg; the landmarks are written to OUT/landmarks.txt
+    and used, with and without the prior; a named image without a face is an error naming it, and
+    nothing is written.
+    """
     pytest.importorskip('dlib')
     from matplotlib.cbook import get_sample_data
 
@@ -380,8 +383,10 @@ def test_aligned_face_crops_need_no_detector(helen_converted, tiny_checkpoint, t
 
 
 def test_shipped_model_parses_a_real_photo(tmp_path, repo_root):
-    """No config, no checkpoint: the model in the package parses grace_hopper.jpg; the face
-    pixels are mostly skin, and hair, brows, eyes, nose and mouth are all found."""
+    """No config, no checkpoint: the model in the package parses grace_hopper.jpg.
+
+    The face pixels are mostly skin, and hair, brows, eyes, nose and mouth are all found.
+    """
     pytest.importorskip('dlib')
     from matplotlib.cbook import get_sample_data
 

@@ -1,5 +1,7 @@
-"""Training stops cleanly on a NaN loss; no checkpoint path (tools/test.py, load_from,
-init_cfg pretrained, resume from a foreign file) executes a malicious pickle."""
+"""Training stops cleanly on a NaN loss; no checkpoint path runs a malicious pickle.
+
+The paths: tools/test.py, load_from, init_cfg pretrained, resume from a foreign file.
+"""
 
 import os
 import re

@@ -1,6 +1,8 @@
-"""Checkpoint trust policy: weights-only loads keep metadata inert and refuse code; trusted
-loads unpickle fully; corrupt files are named. Loaded through mmengine's CheckpointLoader, as
-load_from / --checkpoint / init_cfg do."""
+"""Checkpoint trust policy: weights-only, trusted and corrupt loads.
+
+Weights-only loads keep metadata inert and refuse code; trusted loads unpickle fully; corrupt files
+are named. Loaded through mmengine's CheckpointLoader, as load_from / --checkpoint / init_cfg do.
+"""
 
 import os
 

@@ -1,5 +1,7 @@
-"""The upstream workarounds: compiled-op stand-in, mmengine pointed at our checkpoint policy,
-applied once."""
+"""The upstream workarounds, each applied once.
+
+The compiled-op stand-in and mmengine pointed at our checkpoint policy.
+"""
 
 import sys
 
@@ -34,8 +36,11 @@ def test_mmengine_loads_local_checkpoints_through_the_policy():
 
 
 def test_class_weighted_cross_entropy_with_ignored_pixels():
-    """mmseg 1.2.2's class-weighted loss failed on any ignored pixel (IndexError 255); patched,
-    it is the weighted mean over the labelled pixels (PyTorch's weighted cross-entropy)."""
+    """Mmseg 1.2.2's class-weighted loss with ignored pixels, patched.
+
+    Upstream failed on any ignored pixel (IndexError 255); patched, it is the weighted mean over the
+    labelled pixels (PyTorch's weighted cross-entropy).
+    """
     from mmseg.models.losses import CrossEntropyLoss
 
     torch.manual_seed(0)

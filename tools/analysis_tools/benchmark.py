@@ -1,5 +1,7 @@
-"""Compare models on this machine: size, FLOPs, inference and training speed, peak memory, and
-how much of the machine's own matrix-multiply rate each model achieves.
+"""Compare models on this machine: size, FLOPs, speed, memory.
+
+Inference and training speed, peak memory, and how much of the machine's own matrix-multiply rate
+each model achieves.
 
 Usage:
     python tools/analysis_tools/benchmark.py [CONFIG ...] [--shape 224 224] [--batch 8]
@@ -75,12 +77,14 @@ def _spread(xs):
 def gemm_flops(
     device: str, n: int = 2048, iters: int = 3, repeats: int = 7, dtype=torch.float32
 ) -> float:
-    """The machine's fp32 matrix-multiply rate in FLOP/s: the best of ``repeats`` for an
-    ``n x n`` ``torch.matmul`` (BLAS) and for the same GEMM run by the convolution library (a
-    1x1 convolution, ``n/2`` channels on 64x64 NHWC pixels; oneDNN on CPU, cuDNN on GPU), the
-    faster of the two. On AMD CPUs torch's BLAS reaches only about 2/3 of what oneDNN's GEMM
-    does (measured: 141 vs 210 GFLOP/s on 2 EPYC threads), so a BLAS-only reference would put
-    convolution networks above 100 %."""
+    """The machine's fp32 matrix-multiply rate in FLOP/s.
+
+    The best of ``repeats`` for an ``n x n`` ``torch.matmul`` (BLAS) and for the same GEMM run by
+    the convolution library (a 1x1 convolution, ``n/2`` channels on 64x64 NHWC pixels; oneDNN on
+    CPU, cuDNN on GPU), the faster of the two. On AMD CPUs torch's BLAS reaches only about 2/3 of
+    what oneDNN's GEMM does (measured: 141 vs 210 GFLOP/s on 2 EPYC threads), so a BLAS-only
+    reference would put convolution networks above 100 %.
+    """
     a = torch.rand(n, n, device=device, dtype=dtype)
     b = torch.rand(n, n, device=device, dtype=dtype)
     blas = 2 * n**3 / min(_timed(lambda: a @ b, iters, device, repeats))

@@ -1,7 +1,9 @@
-"""Is the data pipeline ever what the model waits for? Images per second of a config's
-training pipeline (the Helen prior pipeline by default: prior lookup + warp of 11 channels,
-face crop, random crop, flip) with 0, 1, 2 loader workers, against the model's own training
-throughput, plus where the pipeline's time goes (per transform, in the main process).
+"""Is the data pipeline ever what the model waits for?
+
+Images per second of a config's training pipeline (the Helen prior pipeline by default: prior lookup
++ warp of 11 channels, face crop, random crop, flip) with 0, 1, 2 loader workers, against the
+model's own training throughput, plus where the pipeline's time goes (per transform, in the main
+process).
 
 Usage:
     python tools/analysis_tools/benchmark_pipeline.py [CONFIG] [--data-root DIR]

@@ -20,8 +20,10 @@ from PIL import Image
 
 
 def class_weights(label_files, num_classes: int, power: float = 0.5):
-    """``(frequencies, weights)`` over ``label_files``; a class that never occurs gets the
-    largest weight of the others (it cannot be estimated)."""
+    """``(frequencies, weights)`` of the classes over ``label_files``.
+
+    A class that never occurs gets the largest weight of the others (it cannot be estimated).
+    """
     counts = np.zeros(num_classes, dtype=np.int64)
     for path in label_files:
         labels = np.asarray(Image.open(path))

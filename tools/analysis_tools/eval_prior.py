@@ -1,5 +1,6 @@
-"""Score the adaptive prior alone (argmax of the kNN prior of Eq. 5, no network) with a
-config's test data and evaluator: the baseline that RED-Net + prior must beat.
+"""Score the adaptive prior alone (argmax of the kNN prior of Eq. 5, no network).
+
+With a config's test data and evaluator: the baseline that RED-Net + prior must beat.
 
 Usage:
     python tools/analysis_tools/eval_prior.py CONFIG [--split test|val]

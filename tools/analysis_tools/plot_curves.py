@@ -1,5 +1,6 @@
-"""Plot training and validation curves of one or more runs into one PNG (after mmseg's
-``analyze_logs.py``, reading MMEngine's ``vis_data/scalars.json``).
+"""Plot training and validation curves of one or more runs into one PNG.
+
+After mmseg's ``analyze_logs.py``, reading MMEngine's ``vis_data/scalars.json``.
 
 Usage:
     python tools/analysis_tools/plot_curves.py WORK_DIR [WORK_DIR ...] -o curves.png

@@ -51,8 +51,10 @@ class ScoreError(ValueError):
 
 
 def parse_class_map(text, num_classes: int, what: str) -> np.ndarray:
-    """A ``(256,)`` uint8 lookup table from ``'a,b,c'`` or a file holding it (255 = ignore;
-    values not listed map to 254, which :func:`relabel` reports)."""
+    """A ``(256,)`` uint8 lookup table from ``'a,b,c'`` or a file holding it.
+
+    255 = ignore; values not listed map to 254, which :func:`relabel` reports.
+    """
     if text is None:
         return None
     if osp.isfile(text):

@@ -1,5 +1,6 @@
-"""Keep RE-Net units 1-5 of an identity-pretrained mmpretrain checkpoint (paper: "only the
-first five units are preserved ... the sixth unit is removed").
+"""Keep RE-Net units 1-5 of an identity-pretrained mmpretrain checkpoint.
+
+Paper: "only the first five units are preserved ... the sixth unit is removed".
 
 Usage: python tools/model_converters/identity_to_rednet.py PRETRAIN.pth OUT.pth
 

@@ -1,3 +1,5 @@
+"""Converters from the original releases to the mmseg layout (``docs/en/datasets.md``)."""
+
 from .celebamask_hq import convert_celebamask_hq
 from .common import ConversionError, atomic_output_dir
 from .helen import convert_helen

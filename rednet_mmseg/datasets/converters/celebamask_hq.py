@@ -41,6 +41,7 @@ def read_mapping(path: str) -> Dict[int, str]:
 
 
 def read_partition(path: str) -> Dict[str, str]:
+    """CelebA's ``list_eval_partition.txt``: image file name -> split name."""
     part = {}
     for lineno, line in read_text_lines(path):
         parts = line.split()

@@ -1,5 +1,7 @@
-"""Helpers shared by the dataset converters: the conversion loop, atomic output trees and
-clear errors."""
+"""Helpers shared by the dataset converters.
+
+The conversion loop, atomic output trees and clear errors.
+"""
 
 import contextlib
 import json
@@ -130,8 +132,10 @@ def read_text_lines(path: str):
 
 
 class SplitWriter:
-    """Writes the converted layout into a (temporary) root: ``images/<split>/<name>.jpg``,
-    ``annotations/<split>/<name>.png``, ``landmarks/<split>/<name>.txt``, ``splits/<split>.txt``.
+    """Writes the converted layout into a (temporary) root.
+
+    ``images/<split>/<name>.jpg``, ``annotations/<split>/<name>.png``,
+    ``landmarks/<split>/<name>.txt``, ``splits/<split>.txt``.
     """
 
     def __init__(self, root: str, splits, with_landmarks: bool = False):
@@ -177,8 +181,10 @@ class SplitWriter:
 
 
 def checked_points(points, image_shape, where: str):
-    """``points`` if they are finite and near the image (``landmark_table.check_points_in_image``),
-    else :class:`ConversionError` naming ``where``."""
+    """``points`` if they are finite and near the image, else an error naming ``where``.
+
+    The check is ``landmark_table.check_points_in_image``; the error a :class:`ConversionError`.
+    """
     from ..landmark_table import LandmarkError, check_points_in_image
 
     try:
@@ -209,15 +215,21 @@ def convert_splits(
     finish: Optional[Callable[[str], None]] = None,
     overwrite: bool = False,
 ) -> Dict[str, int]:
-    """The loop every converter runs: ``out`` appears atomically (``atomic_output_dir``), one
-    progress bar, each image written by :class:`SplitWriter`.
+    """The loop every converter runs.
+
+    ``out`` appears atomically (``atomic_output_dir``), with one progress bar, each image written by
+    :class:`SplitWriter`.
 
     Args:
+        src: the release folder (only read; ``out`` may not contain it).
+        out: the output folder.
         names: split -> image names, in output order.
         convert_one: ``(split, name) -> dict`` of :meth:`SplitWriter.add` arguments
             (``label``, ``image_src`` or ``image``, ``landmarks``); raises
             :class:`ConversionError` naming the bad file.
         desc: progress-bar label (also the data set named in the manifest).
+        with_landmarks: write ``landmarks/<split>/`` too.
+        progress: show a progress bar.
         finish: called with the temporary root before it becomes ``out``, for extra files.
         overwrite: replace an existing ``out`` that is not a previous conversion (never one
             that contains ``src``).

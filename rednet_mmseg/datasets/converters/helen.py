@@ -133,6 +133,7 @@ def read_label_map(src: str, name: str, image_shape) -> np.ndarray:
 
 
 def split_names(src: str, split: str) -> Dict[str, List[str]]:
+    """Image names of each output split (``smith`` or ``paper``) from the release's lists."""
     if split not in SPLITS:
         raise ValueError(f'unknown Helen split {split!r}; choose from {SPLITS}')
     smith = {k: read_split_file(osp.join(src, f)) for k, f in SPLIT_FILES.items()}
@@ -191,10 +192,18 @@ def convert_helen(
     """Convert a Helen release at ``src`` into ``out`` (see module docstring).
 
     Args:
+        src: the Helen release (``images/``, ``labels/``, the split lists); only read.
+        out: the output folder (replaced atomically).
+        split: ``'smith'`` (the release's 2000/230/100) or ``'paper'`` (train = all non-test,
+            val = tuning).
+        landmark_dir: 194-point landmark folder (default ``src/annotation``).
+        with_landmarks: write the 5-point landmarks (the adaptive prior needs them).
         original_images: folder of the release's original photos (searched recursively for
             ``<name>.jpg``); gives each image's landmark ratio exactly. Without it the ratio is
             fitted to the label maps.
+        progress: show a progress bar.
         landmark_report: filled with ``name -> dict(ratio=, error_px=, source=)``.
+        overwrite: replace an existing ``out`` that is not a previous conversion.
 
     Returns the number of images written per split. ``out`` is replaced atomically; ``src``
     is only read.

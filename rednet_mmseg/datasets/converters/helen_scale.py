@@ -59,8 +59,10 @@ def _outline_distance(label: np.ndarray, classes) -> Optional[np.ndarray]:
 
 
 def _distances(scaled: np.ndarray, fields) -> np.ndarray:
-    """Outline distances ``(R, P)`` of candidate scalings ``(R, 194, 2)`` (bilinear lookup;
-    a point outside the image adds its distance to the image)."""
+    """Outline distances ``(R, P)`` of candidate scalings ``(R, 194, 2)``.
+
+    Bilinear lookup; a point outside the image adds its distance to the image.
+    """
     dists = []
     for sl, dt in fields:
         h, w = dt.shape
@@ -85,8 +87,11 @@ def _cost(scaled: np.ndarray, fields) -> np.ndarray:
 
 
 def _objective(scaled: np.ndarray, fields) -> np.ndarray:
-    """The median outline distance (robust to contour points where the label disagrees), ties
-    broken by the mean of the best half (smooth in the ratio: sub-pixel on small images)."""
+    """The median outline distance, ties broken by the mean of the best half.
+
+    The median is robust to contour points where the label disagrees; the tie-break is smooth in the
+    ratio (sub-pixel on small images).
+    """
     d = np.sort(_distances(scaled, fields), axis=1)
     return np.median(d, axis=1) + 0.1 * d[:, : max(1, d.shape[1] // 2)].mean(1)
 
@@ -99,6 +104,7 @@ def fit_landmark_ratio(
     Args:
         points: ``(194, 2)`` Helen landmarks at an unknown resolution.
         label: ``(H, W)`` uint8 label map of the resized image.
+        ratio_range: ``(lo, hi)`` of the ratios searched.
 
     Returns:
         ``(ratio, error)``: the ratio and the median distance (resized pixels) of the scaled

@@ -29,14 +29,18 @@ NUM_CLASSES = 11
 
 
 def five_points_from_lapa106(points: np.ndarray) -> np.ndarray:
-    """``(106, 2)`` LaPa points -> 5 key points: the pupils 104 and 105 (eye centres, ordered
-    by x), nose tip 46, mouth corners 84 and 90 (ordered by x)."""
+    """``(106, 2)`` LaPa points -> 5 key points.
+
+    The pupils 104 and 105 (eye centres, ordered by x), nose tip 46, mouth corners 84 and 90
+    (ordered by x).
+    """
     eyes = sorted([points[104], points[105]], key=lambda p: p[0])
     mouth = sorted([points[84], points[90]], key=lambda p: p[0])
     return np.stack([eyes[0], eyes[1], points[46], mouth[0], mouth[1]]).astype(np.float32)
 
 
 def read_lapa_landmarks(path: str) -> np.ndarray:
+    """The ``(106, 2)`` points of a LaPa landmark file (a named error when malformed)."""
     lines = read_text_lines(path)
     if not lines or lines[0][1] != '106' or len(lines) != 107:
         raise ConversionError(f'{path}: expected a first line "106" and 106 "x y" lines')

@@ -26,6 +26,7 @@ COLOURS = {(0, 0, 255): 0, (0, 255, 0): 1, (255, 0, 0): 2}
 
 
 def read_lfw_split(path: str):
+    """Image names (``Name_NNNN``) of an LFW-PL split list of ``Name N`` lines."""
     names = []
     for lineno, line in read_text_lines(path):
         parts = line.split()
@@ -38,8 +39,11 @@ def read_lfw_split(path: str):
 
 
 def ppm_to_label(path: str, unknown: str = 'error') -> np.ndarray:
-    """RGB label image -> ``(H, W)`` uint8; a non-pure pixel is an error naming the file
-    and the pixel, or 255 (ignored) with ``unknown='ignore'``."""
+    """RGB label image -> ``(H, W)`` uint8 class indices.
+
+    A non-pure pixel is an error naming the file and the pixel, or 255 (ignored) with
+    ``unknown='ignore'``.
+    """
     bgr = cv2.imread(path, cv2.IMREAD_COLOR)
     if bgr is None:
         raise ConversionError(f'{path}: missing, unreadable or corrupt label image')

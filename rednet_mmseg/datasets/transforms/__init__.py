@@ -1,3 +1,5 @@
+"""Face-aware transforms: landmarks, the adaptive prior, face crops and mirroring."""
+
 from .face_augment import FaceCropResize, FaceRandomFlip
 from .formatting import PackFaceInputs
 from .loading import LoadFaceLandmarks, LoadFacePrior

@@ -1,5 +1,7 @@
-"""Face-aware geometric augmentation: the paper's face crops and mirroring with left/right
-swaps of labels, prior channels and landmarks."""
+"""Face-aware geometric augmentation: the paper's face crops and mirroring.
+
+Mirroring swaps left and right in labels, prior channels and landmarks.
+"""
 
 import cv2
 import numpy as np
@@ -28,9 +30,12 @@ def _warp(arr: np.ndarray, mat: np.ndarray, size, interp: int, border) -> np.nda
 
 
 def _resample(arr: np.ndarray, mat: np.ndarray, size, border) -> np.ndarray:
-    """Bilinear affine resampling that area-averages when it shrinks (no aliasing of thin
-    brows and lips): an axis-aligned shrink is done by ``cv2.resize(INTER_AREA)`` (half-pixel
-    centres, as ``half_pixel_scale``), the rest of ``mat`` (a shift) by ``cv2.warpAffine``."""
+    """Bilinear affine resampling that area-averages when it shrinks.
+
+    No aliasing of thin brows and lips: an axis-aligned shrink is done by ``cv2.resize(INTER_AREA)``
+    (half-pixel centres, as ``half_pixel_scale``), the rest of ``mat`` (a shift) by
+    ``cv2.warpAffine``.
+    """
     kx, ky = mat[0, 0], mat[1, 1]
     if mat[0, 1] == 0 and mat[1, 0] == 0 and kx < 1 and ky < 1:
         arr = _by4(lambda a: cv2.resize(a, (0, 0), fx=kx, fy=ky, interpolation=cv2.INTER_AREA), arr)
@@ -43,8 +48,10 @@ def _resample(arr: np.ndarray, mat: np.ndarray, size, border) -> np.ndarray:
 
 def _warp_fields(results: dict, mat: np.ndarray, size) -> None:
     """Apply the affine ``mat`` to the image, every map in ``seg_fields`` and the key points.
+
     Label maps: nearest, 255 (ignored) outside the image; the image and the prior (in its
-    ``prior_storage`` form): bilinear / area (``_resample``), 0 and no prior outside."""
+    ``prior_storage`` form): bilinear / area (``_resample``), 0 and no prior outside.
+    """
     w, h = size
     results['img'] = _resample(results['img'], mat, size, 0)
     for key in results.get('seg_fields', []):
@@ -61,8 +68,9 @@ def _warp_fields(results: dict, mat: np.ndarray, size) -> None:
 
 
 def half_pixel_scale(kx: float, ky: float) -> np.ndarray:
-    """``2 x 3`` affine that scales an image the way ``F.interpolate(align_corners=False)``
-    and ``cv2.resize`` do: pixel *edges* scale, so pixel ``x`` maps to ``(x + 0.5) k - 0.5``.
+    """``2 x 3`` affine that scales an image as ``F.interpolate`` and ``cv2.resize`` do.
+
+    With ``align_corners=False`` pixel *edges* scale, so pixel ``x`` maps to ``(x + 0.5) k - 0.5``.
 
     ``cv2.warpAffine`` puts pixel centres at integer coordinates; a plain ``diag(k)`` would
     land every pixel ``(1 - k) / (2 k)`` input pixels away from where mmseg's resize back
@@ -73,8 +81,9 @@ def half_pixel_scale(kx: float, ky: float) -> np.ndarray:
 
 @TRANSFORMS.register_module()
 class FaceCropResize(BaseTransform):
-    """The paper's Helen recipe: crop the face region and scale it to ``scale``, with the face
-    at one of several sizes ("four images with different face sizes").
+    """The paper's Helen recipe: crop the face region and scale it to ``scale``.
+
+    The face takes one of several sizes ("four images with different face sizes").
 
     The face box is the bounding box of the 5 key points (eye centres, nose tip, mouth
     corners), ``s`` its larger side. ``mode='crop'`` (training) cuts a square of side
@@ -109,6 +118,7 @@ class FaceCropResize(BaseTransform):
         return float(np.random.choice(self.face_ratios))
 
     def transform(self, results: dict) -> dict:
+        """Crop (or rescale) image, maps, prior and landmarks around the face."""
         if results.get('gt_keypoints') is None:
             raise ValueError(
                 f'{results.get("img_path", "<image>")}: FaceCropResize needs the '
@@ -132,6 +142,7 @@ class FaceCropResize(BaseTransform):
         return results
 
     def __repr__(self):
+        """The transform's arguments, as mmcv transforms print them."""
         return (
             f'{type(self).__name__}(scale={self.scale}, face_ratios={self.face_ratios}, '
             f'mode={self.mode!r})'
@@ -140,8 +151,10 @@ class FaceCropResize(BaseTransform):
 
 @TRANSFORMS.register_module()
 class FaceRandomFlip(RandomFlip):
-    """mmseg's ``RandomFlip`` (image and maps flipped, left/right labels swapped through
-    ``swap_seg_labels``) that also mirrors the face landmarks and swaps their identities.
+    """mmseg's ``RandomFlip`` that also mirrors the face landmarks.
+
+    Image and maps are flipped and left/right labels swapped through ``swap_seg_labels``; the
+    landmarks are mirrored and their identities swapped.
 
     mmseg 1.2.2's ``RandomFlip`` leaves ``gt_keypoints`` untouched, and mmcv's flips only the
     coordinates (as ``w - x``); here a point at pixel ``x`` goes to ``w - 1 - x``, where its

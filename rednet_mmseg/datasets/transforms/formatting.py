@@ -23,6 +23,7 @@ class PackFaceInputs(PackSegInputs):
     """
 
     def transform(self, results: dict) -> dict:
+        """Pack as mmseg does, plus the prior and the landmarks."""
         packed = super().transform(results)
         prior = results.get('gt_prior')
         if prior is not None:

@@ -32,9 +32,12 @@ def read_landmarks(path: str, num_points: int = 5) -> np.ndarray:
 def _find_landmarks(
     results: dict, landmarks_file: Optional[str], num_points: int = 5
 ) -> np.ndarray:
-    """The image's points: ``face_landmarks`` already in ``results`` (given in memory, e.g.
-    by ``FaceParsingInferencer``), else ``landmark_path``, else the ``landmarks_file`` table,
-    else an error. Points that are not finite or lie far outside the image are refused."""
+    """The image's 5 key points, from memory, a file or a table.
+
+    ``face_landmarks`` already in ``results`` (given in memory, e.g. by ``FaceParsingInferencer``),
+    else ``landmark_path``, else the ``landmarks_file`` table, else an error. Points that are not
+    finite or lie far outside the image are refused.
+    """
     img_path = results.get('img_path') or '<image>'
     if results.get('face_landmarks') is not None:
         pts, where = np.asarray(results['face_landmarks'], np.float32), f'{img_path}'
@@ -99,6 +102,7 @@ class LoadFaceLandmarks(BaseTransform):
         self.landmarks_file = landmarks_file
 
     def transform(self, results: dict) -> dict:
+        """Set ``gt_keypoints`` ``(1, P, 3)`` float32: the points, visibility 1."""
         given = results.get('face_landmarks') is not None or results.get('landmark_path')
         if not given and self.landmarks_file is None:
             raise ValueError(
@@ -111,6 +115,7 @@ class LoadFaceLandmarks(BaseTransform):
         return results
 
     def __repr__(self):
+        """The transform's arguments, as mmcv transforms print them."""
         return f'{type(self).__name__}(num_points={self.num_points})'
 
 
@@ -153,11 +158,13 @@ class LoadFacePrior(BaseTransform):
 
     @property
     def bank(self) -> PriorBank:
+        """The prior bank of ``bank_file``, read once per process."""
         if self.bank_file not in _BANKS:  # once per process, not per image
             _BANKS[self.bank_file] = PriorBank.load(self.bank_file)
         return _BANKS[self.bank_file]
 
     def transform(self, results: dict) -> dict:
+        """Set ``face_prior`` ``(H, W, K)`` float32 from the image's landmarks (Eq. 5)."""
         name = image_key(results['img_path']) if results.get('img_path') else None
         bank = self.bank  # a missing bank file is reported first
         points = _find_landmarks(results, self.landmarks_file)
@@ -169,6 +176,7 @@ class LoadFacePrior(BaseTransform):
         return results
 
     def __repr__(self):
+        """The transform's arguments, as mmcv transforms print them."""
         return (
             f'{type(self).__name__}(bank_file={self.bank_file!r}, '
             f'num_neighbors={self.num_neighbors})'

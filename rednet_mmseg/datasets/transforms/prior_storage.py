@@ -20,9 +20,11 @@ def store_prior(prior: np.ndarray) -> np.ndarray:
 
 
 def restore_prior(stored: np.ndarray) -> np.ndarray:
-    """The pipeline form -> the ``(H, W, K)`` prior, clipped to ``[0, 1]``: resampling the
-    stored form can overshoot ``-1`` by a rounding (-1.2e-7 seen after a crop and resize),
-    which restored is a negative probability, and its log in the refinement a NaN loss."""
+    """The pipeline form -> the ``(H, W, K)`` prior, clipped to ``[0, 1]``.
+
+    Resampling the stored form can overshoot ``-1`` by a rounding (-1.2e-7 seen after a crop and
+    resize), which restored is a negative probability, and its log in the refinement a NaN loss.
+    """
     return np.clip(stored - STORED_NO_PRIOR, 0.0, 1.0)
 
 

@@ -1,3 +1,5 @@
+"""Runner hooks: finite-loss and class-count checks, channels-last, BN folding."""
+
 from .channels_last_hook import ChannelsLastHook
 from .finite_loss_hook import FiniteLossHook, NonFiniteLossError
 from .fuse_conv_bn_hook import FuseConvBNHook

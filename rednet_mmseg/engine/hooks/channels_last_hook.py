@@ -8,9 +8,11 @@ from mmseg.registry import HOOKS
 
 @HOOKS.register_module()
 class ChannelsLastHook(Hook):
-    """Put the model's 4-D weights in channels-last (NHWC) memory format before training or
-    testing; convolutions then take the oneDNN / cuDNN NHWC paths and their outputs stay NHWC
-    (on in every config of this project; measured speed-up in docs/en/benchmarks.md).
+    """Put the model's 4-D weights in channels-last (NHWC) memory format.
+
+    Done before training or testing; convolutions then take the oneDNN / cuDNN NHWC paths and their
+    outputs stay NHWC (on in every config of this project; measured speed-up in
+    docs/en/benchmarks.md).
 
     Distributed runs: hooks run after the Runner has wrapped the model in
     DistributedDataParallel, and DDP (torch 2.14) reduces gradients wrongly when its parameters
@@ -32,10 +34,13 @@ class ChannelsLastHook(Hook):
             runner.model = runner.wrap_model(runner.cfg.get('model_wrapper_cfg'), model)
 
     def before_train(self, runner) -> None:
+        """Convert the model before training."""
         self._convert(runner)
 
     def before_test(self, runner) -> None:
+        """Convert the model before testing."""
         self._convert(runner)
 
     def before_val(self, runner) -> None:
+        """Convert the model before validation."""
         self._convert(runner)

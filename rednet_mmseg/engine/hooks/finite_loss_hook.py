@@ -31,6 +31,7 @@ class FiniteLossHook(Hook):
     priority = 'HIGHEST'  # before RuntimeInfoHook records the outputs for the logger
 
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
+        """Stop the run with a clear error when a logged loss is not finite (all ranks)."""
         if not outputs:
             return
         keys = sorted(

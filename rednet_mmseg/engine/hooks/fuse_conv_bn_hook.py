@@ -10,13 +10,17 @@ from ...deployment.fuse_conv_bn import fuse_conv_bn
 
 @HOOKS.register_module()
 class FuseConvBNHook(Hook):
-    """Before the test loop (the checkpoint is loaded by then) fold every conv -> BN pair of
-    the model, transposed convolutions included (``rednet_mmseg.deployment.fuse_conv_bn``).
-    Test only: the folded model cannot be trained further."""
+    """Fold every conv -> BN pair of the model before the test loop.
+
+    The checkpoint is loaded by then; transposed convolutions are folded too
+    (``rednet_mmseg.deployment.fuse_conv_bn``). Test only: the folded model cannot be trained
+    further.
+    """
 
     priority = 'LOW'  # after ChannelsLastHook, which may rebuild the model wrapper
 
     def before_test(self, runner) -> None:
+        """Fold BN into the convolutions of the loaded model."""
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         model.eval()
         _, count = fuse_conv_bn(model)

@@ -43,10 +43,13 @@ class NumClassCheckHook(Hook):
                     )
 
     def before_train(self, runner) -> None:
+        """Check the heads against the training data set."""
         self._check(runner, runner.train_loop.dataloader, 'training')
 
     def before_val(self, runner) -> None:
+        """Check the heads against the validation data set."""
         self._check(runner, runner.val_loop.dataloader, 'validation')
 
     def before_test(self, runner) -> None:
+        """Check the heads against the test data set."""
         self._check(runner, runner.test_loop.dataloader, 'test')

@@ -1,3 +1,5 @@
+"""The published face parsing scores (F1 per class and group)."""
+
 from .face_parsing_metric import (
     HELEN_GROUPS,
     PROTOCOLS,

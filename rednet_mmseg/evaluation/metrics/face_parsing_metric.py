@@ -44,6 +44,8 @@ def confusion_matrix(
     Args:
         pred (Tensor): ``(H, W)`` predicted class indices.
         label (Tensor): ``(H, W)`` ground truth; ``ignore_index`` pixels are skipped.
+        num_classes (int): ``K``.
+        ignore_index (int): label value that is not scored. Default: 255.
     """
     valid = label != ignore_index
     label, pred = label[valid].long(), pred[valid].long()
@@ -118,6 +120,7 @@ class FaceParsingMetric(BaseMetric):
         self.ignore_index = ignore_index
 
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
+        """Add each sample's confusion matrix at the ground truth's resolution."""
         num_classes = len(self.dataset_meta['classes'])
         for sample in data_samples:
             pred = sample['pred_sem_seg']['data'].squeeze(0)
@@ -141,6 +144,7 @@ class FaceParsingMetric(BaseMetric):
                 )
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
+        """Pixel accuracy, F1 per group and class, and mean F1 from the summed matrices."""
         conf = np.sum(results, axis=0).astype(np.float64)
         classes = self.dataset_meta['classes']
         metrics = OrderedDict()

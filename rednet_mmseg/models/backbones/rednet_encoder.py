@@ -145,6 +145,7 @@ class RedNetEncoder(BaseModule):
         )
 
     def train(self, mode: bool = True):
+        """Train mode; with ``norm_eval`` the BatchNorm layers stay in eval mode."""
         super().train(mode)
         if mode and self.norm_eval:
             for m in self.modules():

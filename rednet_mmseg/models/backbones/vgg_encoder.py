@@ -1,5 +1,8 @@
-"""VGG-16 encoder with pooling indices, the encoder of DeconvNet (Noh, Hong and Han, ICCV 2015),
-which the RED-Net paper reproduces as "VGG-Deconv" (Table 1)."""
+"""VGG-16 encoder with pooling indices, the encoder of DeconvNet.
+
+DeconvNet: Noh, Hong and Han, ICCV 2015, which the RED-Net paper reproduces as "VGG-Deconv" (Table
+1).
+"""
 
 from typing import Sequence
 
@@ -14,9 +17,10 @@ from ..utils.pooled_features import PooledFeatures
 
 @MODELS.register_module()
 class VGGEncoder(BaseModule):
-    """VGG conv blocks (3x3 conv + BN + ReLU), each followed by a 2x2 max-pooling that returns
-    its indices, as in DeconvNet; no fully connected layers (DeconvNet's fc6/fc7 live in
-    :class:`DeconvHead` as its centre). Outputs and indices as :class:`RedNetEncoder`.
+    """VGG conv blocks, each followed by a 2x2 max-pooling that returns its indices.
+
+    Blocks of 3x3 conv + BN + ReLU, as in DeconvNet; no fully connected layers (DeconvNet's fc6/fc7
+    live in :class:`DeconvHead` as its centre). Outputs and indices as :class:`RedNetEncoder`.
 
     Args:
         depth (int): 11, 13 or 16. Default: 16.
@@ -61,4 +65,5 @@ class VGGEncoder(BaseModule):
         self.pool = nn.MaxPool2d(kernel_size=2, stride=2, return_indices=True)
 
     def forward(self, x: Tensor) -> PooledFeatures:
+        """``(N, 3, H, W)`` -> :class:`PooledFeatures` of the ``out_indices`` blocks."""
         return PooledFeatures.collect(x, self.blocks, self.pool, self.out_indices)

@@ -1,3 +1,5 @@
+"""Data preprocessors."""
+
 from .implicit_prior_preprocessor import PriorConcatPreProcessor
 
 __all__ = ['PriorConcatPreProcessor']

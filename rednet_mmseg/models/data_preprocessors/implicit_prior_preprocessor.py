@@ -17,6 +17,7 @@ class PriorConcatPreProcessor(SegDataPreProcessor):
     """
 
     def forward(self, data: dict, training: bool = False) -> dict:
+        """Normalise as mmseg does, then concatenate the prior to the image channels."""
         out = super().forward(data, training)
         inputs, samples = out['inputs'], out['data_samples']
         for s in samples:  # without padding metadata (test time) inputs are not padded

@@ -1,3 +1,5 @@
+"""Decoders that unpool with the encoder's indices (RD-Net, DeconvNet's)."""
+
 from .deconv_head import DeconvHead
 from .rd_head import RDHead
 

@@ -1,5 +1,7 @@
-"""The plain deconvolution decoder of DeconvNet (Noh et al. 2015): "VGG-Deconv" and, on RE-Net,
-"Res-Deconv" of the RED-Net paper's Table 1."""
+"""The plain deconvolution decoder of DeconvNet (Noh et al. 2015).
+
+"VGG-Deconv" and, on RE-Net, "Res-Deconv" of the RED-Net paper's Table 1.
+"""
 
 from typing import Sequence
 
@@ -14,10 +16,12 @@ from .unpooling_head import UnpoolingHead
 
 @MODELS.register_module()
 class DeconvHead(UnpoolingHead):
-    """Mirror of a VGG encoder: per level, max-unpooling with the encoder's indices followed by
-    ``n`` 3x3 deconvolution + BN + ReLU layers (the last one changes the width), optionally
-    preceded by DeconvNet's centre (fc6 as a 7x7 conv, fc7 as a 1x1 conv, deconv-fc6 as a 7x7
-    deconv, all ``center_channels`` wide; padded to keep the size so any input size works).
+    """Mirror of a VGG encoder: max-unpooling and deconvolutions per level.
+
+    Per level, max-unpooling with the encoder's indices followed by ``n`` 3x3 deconvolution + BN +
+    ReLU layers (the last one changes the width), optionally preceded by DeconvNet's centre (fc6 as
+    a 7x7 conv, fc7 as a 1x1 conv, deconv-fc6 as a 7x7 deconv, all ``center_channels`` wide; padded
+    to keep the size so any input size works).
 
     Args:
         unit_channels (Sequence[int]): output widths of every level but the last, deep to
@@ -37,7 +41,7 @@ class DeconvHead(UnpoolingHead):
         convs_per_unit: Sequence[int] = (3, 3, 3, 2, 2),
         center_channels: int = 4096,
         fallback_mode: str = 'bilinear',
-        conv_cfg: dict = dict(type='deconv'),
+        conv_cfg: dict = dict(type='DeconvAsConv2d'),
         norm_cfg: dict = dict(type='BN', requires_grad=True),
         init_cfg=None,
         **kwargs,
@@ -84,6 +88,7 @@ class DeconvHead(UnpoolingHead):
             )
 
     def forward(self, inputs) -> Tensor:
+        """Encoder features (with indices) -> ``(N, num_classes, H, W)`` logits."""
         x = self._transform_inputs(inputs)
         indices = self.unpool_indices(inputs)
         if self.center is not None:

@@ -38,8 +38,8 @@ class RDHead(UnpoolingHead):
             to each RD-Unit's input channels. Default: 0.75.
         fallback_mode (str): interpolation of the no-indices fallback. Default: 'bilinear'.
         **kwargs: :class:`BaseDecodeHead` arguments (``in_channels``, ``channels``,
-            ``num_classes``, ``conv_cfg`` (default ``dict(type='deconv')``, the paper's
-            stride-1 deconvolutions), ``norm_cfg`` (default BN: the paper follows every
+            ``num_classes``, ``conv_cfg`` (default ``dict(type='DeconvAsConv2d')``, the
+            paper's stride-1 deconvolutions), ``norm_cfg`` (default BN: the paper follows every
             conv/deconv with BN and ReLU), ``loss_decode``, ...).
 
     Shapes: input ``inputs[in_index]`` ``(N, in_channels, h, w)`` -> logits
@@ -62,7 +62,7 @@ class RDHead(UnpoolingHead):
         variant: str = 'a',
         bottleneck_ratio: float = 0.75,
         fallback_mode: str = 'bilinear',
-        conv_cfg: dict = dict(type='deconv'),
+        conv_cfg: dict = dict(type='DeconvAsConv2d'),
         norm_cfg: dict = dict(type='BN', requires_grad=True),
         init_cfg=None,
         **kwargs,

@@ -12,7 +12,8 @@ class UnpoolingHead(BaseDecodeHead):
 
     Level ``k`` maps ``level_channels[k]`` = ``(in, out)`` channels, deep to shallow: the head's
     ``in_channels``, then ``unit_channels``, then ``channels`` (before ``cls_seg``). Defaults of
-    the paper: stride-1 deconvolutions (``conv_cfg=dict(type='deconv')``), BN + ReLU after every
+    the paper: stride-1 deconvolutions (``conv_cfg=dict(type='DeconvAsConv2d')``: mmcv's
+    ``'deconv'`` computed as the convolution it equals, faster on CPU), BN + ReLU after every
     layer, weights ~ N(0, 0.01).
 
     Args:
@@ -24,7 +25,7 @@ class UnpoolingHead(BaseDecodeHead):
     def __init__(
         self,
         unit_channels: Sequence[int],
-        conv_cfg: dict = dict(type='deconv'),
+        conv_cfg: dict = dict(type='DeconvAsConv2d'),
         norm_cfg: dict = dict(type='BN', requires_grad=True),
         init_cfg=None,
         **kwargs,

@@ -129,6 +129,7 @@ class PriorEncoderDecoder(EncoderDecoder):
         return losses
 
     def predict(self, inputs: Tensor, data_samples=None):
+        """Predict label maps, with the adaptive prior when ``prior_in_test`` (Eq. 5-8)."""
         if not self.prior_in_test and self.logit_offset is None:
             return super().predict(inputs, data_samples)
         if data_samples is None and self.prior_in_test:
@@ -153,12 +154,16 @@ class PriorEncoderDecoder(EncoderDecoder):
         """``(N, K, H, W)`` scores minus ``logit_adjust * log(w_c)`` (unchanged when off).
 
         Applied in :meth:`predict`, not in ``postprocess_result``: tools score other maps
-        with ``postprocess_result`` (``eval_prior.py``: the prior's probabilities)."""
+        with ``postprocess_result`` (``eval_prior.py``: the prior's probabilities).
+        """
         return seg_logits if self.logit_offset is None else seg_logits + self.logit_offset
 
     def refine_scores(self, seg_logits: Tensor, prior: Tensor) -> Tensor:
-        """The adaptive prior on decode-head scores (Eq. 6-8), in training, prediction and the
-        ONNX graph alike: ``(N, K, H, W)`` logits and prior -> log-probabilities."""
+        """The adaptive prior on decode-head scores (Eq. 6-8).
+
+        The same in training, prediction and the ONNX graph: ``(N, K, H, W)`` logits and prior ->
+        log-probabilities.
+        """
         return refine_with_prior(
             seg_logits,
             prior,

@@ -8,8 +8,9 @@ from torch import Tensor
 
 
 class DeconvBottleneck(nn.Module):
-    """1x1 -> 3x3 -> 1x1 (de)convolutions, each followed by a norm and an activation (BN and
-    ReLU by default), with an optional shortcut. It is the body of all three RD-Unit modules:
+    """1x1 -> 3x3 -> 1x1 (de)convolutions, each with a norm and an activation.
+
+    BN and ReLU by default, with an optional shortcut. It is the body of all three RD-Unit modules:
 
     - densification module: ``shortcut=None``;
     - detail-learning module: ``shortcut='identity'`` (output ``x + F(x)``);
@@ -23,8 +24,9 @@ class DeconvBottleneck(nn.Module):
         out_channels (int): output channels ``C_out`` (must equal ``C_in`` for identity).
         mid_channels (int): width of the bottleneck.
         shortcut (str, optional): ``None``, ``'identity'`` or ``'projection'``.
-        conv_cfg (dict, optional): layer type; ``dict(type='deconv')`` is the paper's
-            stride-1 deconvolution, ``None`` a convolution (the same function class).
+        conv_cfg (dict, optional): layer type; ``dict(type='DeconvAsConv2d')`` (or mmcv's
+            ``'deconv'``) is the paper's stride-1 deconvolution, ``None`` a convolution (the
+            same function class).
         norm_cfg (dict): norm layer config.
         act_cfg (dict): activation config.
 
@@ -69,6 +71,7 @@ class DeconvBottleneck(nn.Module):
             self.act = build_activation_layer(act_cfg)
 
     def forward(self, x: Tensor) -> Tensor:
+        """``(N, C_in, H, W)`` -> ``(N, C_out, H, W)``."""
         out = self.expand(self.conv(self.reduce(x)))
         if self.shortcut_type is None:
             return out

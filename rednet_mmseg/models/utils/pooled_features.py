@@ -1,5 +1,7 @@
-"""Container that carries max-pooling indices from RE-Net to RD-Net through mmseg's
-unchanged ``EncoderDecoder``."""
+"""Container that carries max-pooling indices from RE-Net to RD-Net.
+
+It passes through mmseg's unchanged ``EncoderDecoder``.
+"""
 
 import warnings
 from typing import Optional, Sequence, Tuple
@@ -29,6 +31,7 @@ class PooledFeatures(tuple):
         pool_indices: Sequence[Tensor] = (),
         pool_shapes: Sequence[tuple] = (),
     ):
+        """A tuple of ``outs`` that also carries the encoder's pooling indices."""
         obj = super().__new__(cls, feats)
         obj.pool_indices = tuple(pool_indices)
         obj.pool_shapes = tuple(tuple(s) for s in pool_shapes)
@@ -43,12 +46,18 @@ class PooledFeatures(tuple):
         out_indices: Sequence[int],
         num_pools: Optional[int] = None,
     ) -> 'PooledFeatures':
-        """Run an encoder: each stage, then (for the first ``num_pools``, default all) the
-        index-returning ``pool``, recording indices and the pool's input size; returns the
-        outputs of the stages in ``out_indices`` (after their pooling).
+        """Run an encoder, recording the pooling indices.
+
+        Each stage, then (for the first ``num_pools``, default all) the index-returning ``pool``,
+        recording indices and the pool's input size; returns the outputs of the stages in
+        ``out_indices`` (after their pooling).
 
         Args:
             x (Tensor): ``(N, C, H, W)`` input of the first stage.
+            stages (Sequence[nn.Module]): the encoder's stages, shallow to deep.
+            pool (nn.Module): max-pooling with ``return_indices=True``.
+            out_indices (Sequence[int]): stages whose outputs are returned.
+            num_pools (int, optional): pool after the first this many stages only.
         """
         num_pools = len(stages) if num_pools is None else num_pools
         outs, indices, shapes = [], [], []
@@ -68,9 +77,11 @@ _WARNED = set()
 
 
 class UnpoolIndices:
-    """The encoder's pooling indices handed to a decoder deep to shallow, one per level, each
-    checked against the map it unpools. Without ``PooledFeatures`` (a plain tuple: another
-    backbone, or a neck) every level gets ``(None, None)``: the decoder's upsampling fallback.
+    """The encoder's pooling indices handed to a decoder deep to shallow.
+
+    One per level, each checked against the map it unpools. Without ``PooledFeatures`` (a plain
+    tuple: another backbone, or a neck) every level gets ``(None, None)``: the decoder's upsampling
+    fallback.
 
     Args:
         inputs: the backbone's outputs. num_levels (int): the decoder's unpooling levels.
@@ -97,8 +108,10 @@ class UnpoolIndices:
             )
 
     def take(self, x: Tensor) -> Tuple[Optional[Tensor], Optional[tuple]]:
-        """``(indices, pool input size)`` of the deepest pooling not yet undone, for the
-        decoder map ``x`` ``(N, C, h, w)`` (which must have the indices' shape)."""
+        """``(indices, pool input size)`` of the deepest pooling not yet undone.
+
+        For the decoder map ``x`` ``(N, C, h, w)``, which must have the indices' shape.
+        """
         if not self._indices:
             return None, None
         idx, size = self._indices.pop(), self._shapes.pop()

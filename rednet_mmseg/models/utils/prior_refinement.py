@@ -1,5 +1,7 @@
-"""Adaptive prior refinement (paper "Adaptive prior", Eq. 6-8, Fig. 5), and the samples'
-priors batched for it."""
+"""Adaptive prior refinement (paper "Adaptive prior", Eq. 6-8, Fig. 5).
+
+And the samples' priors batched for it.
+"""
 
 import math
 from typing import List
@@ -13,11 +15,13 @@ _EPS = 1e-12
 
 
 def adaptive_scale(log_probs: Tensor) -> Tensor:
-    """Eq. 6: per-pixel entropy of the decoder's distribution, normalised to ``[0, 1]`` by
-    its maximum ``log K`` (1 for a uniform pixel, ~0 for a confident one).
+    """Eq. 6: per-pixel entropy of the decoder's distribution, normalised to ``[0, 1]``.
+
+    Divided by its maximum ``log K``: 1 for a uniform pixel, ~0 for a confident one.
 
     Args:
         log_probs (Tensor): ``(N, K, H, W)`` log-softmax of the decoder output.
+
     Returns:
         Tensor: ``(N, 1, H, W)``.
     """
@@ -55,6 +59,7 @@ def refine_with_prior(
             prior (all zero) are left to the network. Default: 'sum'.
         prior_eps (float): ``eps`` of ``'product'``: how far the network can overrule a zero
             prior entry (``log(eps)`` in logits). Default: 0.01.
+
     Returns:
         Tensor: ``(N, K, H, W)`` log of the final score map.
     """
@@ -75,8 +80,10 @@ def refine_with_prior(
 
 
 def stack_priors(data_samples: List, size) -> Tensor:
-    """``face_prior`` of each sample, padded like mmseg pads the inputs (right/bottom, to
-    ``pad_shape``) and with zeros (no prior) in the padding: ``(N, K, H, W)``."""
+    """``face_prior`` of each sample, padded as mmseg pads the inputs: ``(N, K, H, W)``.
+
+    Padded right and bottom to ``pad_shape``, with zeros (no prior) in the padding.
+    """
     priors = []
     for sample in data_samples:
         if 'face_prior' not in sample:

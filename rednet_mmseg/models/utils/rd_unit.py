@@ -21,8 +21,9 @@ VARIANTS = {
 
 
 class RDUnit(nn.Module):
-    """Max-unpooling, then the densification / detail-learning modules of the chosen variant,
-    then the dimension-reduction module.
+    """Max-unpooling, then the modules of the chosen variant.
+
+    The densification / detail-learning modules of the variant, then the dimension-reduction module.
 
     Args:
         in_channels (int): channels of the input and of the encoder pooling it reverses.
@@ -71,5 +72,6 @@ class RDUnit(nn.Module):
         indices: Optional[Tensor] = None,
         output_size: Optional[Tuple[int, int]] = None,
     ) -> Tensor:
+        """Unpool ``x`` with ``indices`` and refine it (see the class docstring for shapes)."""
         x = unpool2x(x, indices, output_size, self.fallback_mode)
         return self.reduction(self.body(x))

@@ -172,8 +172,10 @@ def test_cli(helen_release, tmp_path, repo_root):
 
 @pytest.fixture(scope='module')
 def release_at_original_scale(tmp_path_factory):
-    """A release whose 194-point files are at the original photos' resolution (ratios
-    1.2-3.5, as in real Helen), with those original photos."""
+    """A release whose 194-point files are at the original photos' resolution.
+
+    Ratios 1.2-3.5, as in real Helen, with those original photos.
+    """
     root = tmp_path_factory.mktemp('helen_orig_scale')
     src, originals = str(root / 'release'), str(root / 'originals')
     names, labels = make_synthetic_helen(
@@ -310,8 +312,10 @@ def test_annotation_files_round_trip(tmp_path, name, points):
 
 @given(st.text(st.characters(blacklist_categories=('Cs',)), max_size=400))
 def test_arbitrary_release_text_gives_a_named_error(tmp_path, text):
-    """Any text as a split file or an annotation file: names, or a ConversionError naming the
-    file, never another exception."""
+    """Any text as a split file or an annotation file: names, or a named error.
+
+    A ConversionError naming the file, never another exception.
+    """
     path = tmp_path / 'f.txt'
     path.write_text(text, encoding='utf-8')
     for read in (read_split_file, read_landmark_file):

@@ -1,5 +1,7 @@
-"""The landmark ratio of the real Helen release: fitted to the label outlines, or read from
-the original photo; fits of the wrong ratio are poor."""
+"""The landmark ratio of the real Helen release: fitted, or read from the photo.
+
+Fitted to the label outlines, or read from the original photo; fits of the wrong ratio are poor.
+"""
 
 import glob
 import os.path as osp

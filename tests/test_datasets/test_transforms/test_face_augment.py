@@ -74,8 +74,10 @@ def test_face_crop_pads_outside_with_ignore_and_rescale_mode_keeps_whole_image()
     'mode,ratio', [('crop', 0.5), ('crop', 0.1), ('rescale', 0.1), ('rescale', 0.5)]
 )
 def test_prior_channels_move_exactly_with_the_image(mode, ratio):
-    """An 11-channel float map (the prior) is resampled like the image, channel by channel,
-    shrinking (area averaging) or enlarging, whole image or crop."""
+    """An 11-channel float map (the prior) is resampled like the image.
+
+    Channel by channel, shrinking (area averaging) or enlarging, whole image or crop.
+    """
     rng = np.random.default_rng(0)
     results = _marked(240, 200)
     # a float image: both go through the same float32 interpolation (a uint8 image would add

@@ -21,8 +21,10 @@ def test_round_trip_and_no_prior_value():
 
 
 def test_label_swap_cannot_touch_a_stored_prior():
-    """RandomFlip swaps the *values* 2<->3 and 4<->5 in every seg field; stored prior values
-    (in [-1, 0]) are never class indices, so only the mirroring touches them."""
+    """RandomFlip swaps the *values* 2<->3 and 4<->5 in every seg field.
+
+    Stored prior values (in [-1, 0]) are never class indices, so only the mirroring touches them.
+    """
     prior = np.zeros((2, 3, 11), np.float32)
     prior[..., 2] = 1.0
     results = dict(
@@ -37,8 +39,11 @@ def test_label_swap_cannot_touch_a_stored_prior():
 
 
 def test_restore_never_gives_a_negative_probability():
-    """Resampling the stored form overshoots -1 by a rounding (seen: -1.2e-7 after a crop and
-    resize); restored it must stay a probability, else the refinement's log is NaN."""
+    """A stored prior that overshoots -1 by a rounding restores to a probability.
+
+    Resampling the stored form overshoots -1 by a rounding (seen: -1.2e-7 after a crop and resize);
+    restored it must stay a probability, else the refinement's log is NaN.
+    """
     overshoot = np.array([-1.0 - 2.0**-23, -0.5, 2.0**-23], dtype=np.float32)
     restored = restore_prior(overshoot)
     assert restored.min() == 0 and restored.max() <= 1

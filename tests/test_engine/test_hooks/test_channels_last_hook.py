@@ -76,10 +76,12 @@ if rank == 0:
 
 
 def test_ddp_is_rebuilt_on_channels_last_parameters(tmp_path):
-    """2 processes x batch 2 = 1 process accumulating the same two batches of 2. Converting
-    under an existing DDP gave 4e-3 here with torch 2.14 (gradients reduced wrongly);
-    re-wrapping gives identical weights (each half batch runs the same kernels in both runs,
-    and (g0 + g1) / 2 = g0 / 2 + g1 / 2 exactly in fp32), whatever the CPU."""
+    """2 processes x batch 2 = 1 process accumulating the same two batches of 2.
+
+    Converting under an existing DDP gave 4e-3 here with torch 2.14 (gradients reduced wrongly);
+    re-wrapping gives identical weights (each half batch runs the same kernels in both runs, and (g0
+    + g1) / 2 = g0 / 2 + g1 / 2 exactly in fp32), whatever the CPU.
+    """
     import os
     import subprocess
     import sys

@@ -23,8 +23,11 @@ def _runner(num_classes, aux_classes=None, classes=('bg', 'skin', 'hair')):
 
 
 def test_matching_heads_pass():
-    """Every head agrees with the data set: each stage's check passes; the same runner with
-    one auxiliary head off by one fails at each stage (so the pass is a real comparison)."""
+    """Every head agrees with the data set, and a head off by one fails.
+
+    Each stage's check passes; the same runner with one auxiliary head off by one fails at each
+    stage (so the pass is a real comparison).
+    """
     hook = NumClassCheckHook()
     stages = (hook.before_train, hook.before_val, hook.before_test)
     runner = _runner(3, aux_classes=(3, 3))

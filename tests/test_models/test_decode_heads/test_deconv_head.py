@@ -1,5 +1,8 @@
-"""DeconvHead: DeconvNet's decoder, unpooling with the encoder's indices (VGG-Deconv,
-Res-Deconv), the interpolation fallback without them, clear errors on mismatched encoders."""
+"""DeconvHead: DeconvNet's decoder, unpooling with the encoder's indices.
+
+VGG-Deconv and Res-Deconv, the interpolation fallback without indices, clear errors on mismatched
+encoders.
+"""
 
 import pytest
 import torch

@@ -62,7 +62,7 @@ def test_mismatched_unit_channels_give_clear_error():
     ],
 )
 def test_fallback_on_mmseg_backbones(backbone, in_channels, units):
-    """mmseg backbones return plain tuples: RDHead upsamples instead of unpooling."""
+    """Mmseg backbones return plain tuples: RDHead upsamples instead of unpooling."""
     net = backbone()
     net.eval()  # mmseg's ResNet.train() returns None, so no chaining
     head = RDHead(in_channels=in_channels, channels=16, unit_channels=units, num_classes=11).eval()
@@ -108,8 +108,11 @@ def test_mmseg_heads_on_rednet_features(head_cfg):
 
 
 def test_var_a_weights_initialise_c_and_d_by_name():
-    """Table 2 "-ft": modules keep their names across variants, so load_from a var-a
-    checkpoint fills every module of var c / d with the matching var-a weights."""
+    """Table 2 "-ft": a var-a checkpoint fills every module of var c / d.
+
+    Modules keep their names across variants, so load_from a var-a checkpoint fills every module of
+    var c / d with the matching var-a weights.
+    """
     sd = _tiny_head(variant='a').state_dict()
     for variant in 'cd':
         head = _tiny_head(variant=variant)

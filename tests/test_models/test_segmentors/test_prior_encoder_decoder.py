@@ -98,9 +98,11 @@ def test_inference_uses_prior_at_ground_truth_resolution(helen_converted, combin
 
 
 def _uniform_loss_and_priors(model, root):
-    """The decode loss of a 2-crop batch with a deterministic head, and per sample the
-    valid-pixel mask, the prior padded to the label (zeros = no prior) and Pr(label); and
-    the pixel count (the loss averages over all pixels, padding included)."""
+    """The decode loss of a 2-crop batch with a deterministic head, term by term.
+
+    Per sample the valid-pixel mask, the prior padded to the label (zeros = no prior) and Pr(label);
+    and the pixel count (the loss averages over all pixels, padding included).
+    """
     batch = pseudo_collate([_data(root, 'train', crop=(64, 64))[i] for i in range(2)])
     data = model.data_preprocessor(batch, True)
     model.decode_head.dropout = None  # deterministic head
@@ -133,9 +135,11 @@ def test_the_default_is_the_papers_sum():
 
 
 def test_training_loss_with_bayes_rule(helen_converted):
-    """combine='product' (this project's option): with uniform logits the loss is the
-    cross-entropy of the smoothed prior, -log((Pr(label) + eps) / (1 + K eps)); where there is
-    no prior (the padding) it is the network's own, log K."""
+    """combine='product' (this project's option): the loss with uniform logits.
+
+    With uniform logits the loss is the cross-entropy of the smoothed prior, -log((Pr(label) + eps)
+    / (1 + K eps)); where there is no prior (the padding) it is the network's own, log K.
+    """
     model = _model(combine='product').train()
     loss, per_sample, count = _uniform_loss_and_priors(model, helen_converted)
     total = 0.0
@@ -148,9 +152,12 @@ def test_training_loss_with_bayes_rule(helen_converted):
 
 
 def test_learned_temperature_is_trained_by_its_own_loss_only(helen_converted):
-    """calibrate=True: ``loss_calib`` (cross-entropy of softmax(logits / T), logits detached)
-    trains only T, the refined loss never touches T; an over-confident wrong decoder pushes T
-    up. scale_grad=False keeps the refined loss's gradient out of the entropy scale."""
+    """calibrate=True: ``loss_calib`` trains only T; the refined loss never touches T.
+
+    ``loss_calib`` is the cross-entropy of softmax(logits / T), logits detached; an over-confident
+    wrong decoder pushes T up. scale_grad=False keeps the refined loss's gradient out of the entropy
+    scale.
+    """
     cal = _model(calibrate=True, scale_grad=False)
     assert isinstance(cal.log_temperature, torch.nn.Parameter)
     torch.nn.init.constant_(cal.decode_head.conv_seg.bias, 0.0)

@@ -1,5 +1,7 @@
-"""PooledFeatures: a tuple for every mmseg head, plus the indices; UnpoolIndices hands them
-out deep to shallow, checked."""
+"""PooledFeatures: a tuple for every mmseg head, plus the indices.
+
+UnpoolIndices hands them out deep to shallow, checked.
+"""
 
 import pytest
 import torch

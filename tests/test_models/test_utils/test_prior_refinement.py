@@ -42,8 +42,10 @@ def test_numerically_safe_on_confident_pixels_and_zero_prior():
 
 
 def test_rounding_below_zero_in_the_prior_gives_no_nan():
-    """A prior entry of -1.2e-7 (fp32 rounding) is treated as 0, not log(negative) = NaN, in
-    the output and in the gradient."""
+    """A prior entry of -1.2e-7 (fp32 rounding) is treated as 0, not log(negative).
+
+    In the output and in the gradient: no NaN.
+    """
     logits = torch.randn(1, 3, 2, 2, requires_grad=True)
     prior = torch.tensor([0.7, 0.3, -1.2e-7]).view(1, 3, 1, 1).expand(1, 3, 2, 2)
     out = refine_with_prior(logits, prior)
@@ -59,8 +61,10 @@ def test_temperature_divides_the_logits():
 
 
 def test_stopped_scale_gradient_treats_the_scale_as_a_constant():
-    """scale_grad=False: the gradient is that of log N(P_net + c * Pr) with c = As held fixed;
-    with the gradient through As it differs."""
+    """scale_grad=False: the gradient of log N(P_net + c * Pr) with c = As held fixed.
+
+    With the gradient through As it differs.
+    """
     torch.manual_seed(0)
     prior = torch.rand(1, 4, 2, 2).softmax(1)
     weights = torch.randn(1, 4, 2, 2)
@@ -83,8 +87,11 @@ def test_stopped_scale_gradient_treats_the_scale_as_a_constant():
 
 
 def test_product_is_bayes_rule():
-    """combine='product': P_final = N(P_net * (Pr + eps)); a uniform network returns the
-    (smoothed) prior, a pixel without prior is the network's own distribution."""
+    """combine='product': P_final = N(P_net * (Pr + eps)).
+
+    A uniform network returns the (smoothed) prior, a pixel without prior is the network's own
+    distribution.
+    """
     torch.manual_seed(0)
     logits, prior = torch.randn(1, 4, 3, 3), torch.rand(1, 4, 3, 3).softmax(1)
     prior[..., 0, 0] = 0  # one pixel without a prior

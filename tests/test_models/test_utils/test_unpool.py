@@ -24,7 +24,7 @@ def test_scatter_unpool_equals_max_unpool(shape, channels_last):
 
 
 def test_deterministic_mode_uses_the_scatter():
-    """torch flags max_unpool2d as non-deterministic; RED-Net must still train."""
+    """Torch flags max_unpool2d as non-deterministic; RED-Net must still train."""
     x = torch.randn(2, 3, 8, 8)
     pooled, idx = F.max_pool2d(x, 2, 2, return_indices=True)
     expected = unpool2x(pooled, idx, (8, 8))
