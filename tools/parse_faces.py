@@ -3,7 +3,7 @@
 
     python tools/parse_faces.py [CONFIG CHECKPOINT] INPUT [INPUT ...] --out-dir OUT
         [--landmarks LANDMARKS.txt] [--prior-bank BANK.npz] [--device cpu] [--opacity 0.6]
-        [--fuse]
+        [--fuse] [--context 3.0] [--upsample 1] [--no-cnn]
 
 Without CONFIG and CHECKPOINT the model shipped with the package is used (a tiny RED-Net +
 adaptive prior trained on real photos, ``rednet_mmseg/model_zoo``). Writes
@@ -36,7 +36,12 @@ from rednet_mmseg.apis import (
     expand_inputs,
     shipped_model,
 )
-from rednet_mmseg.apis.landmark_detector import SELECTIONS, detect_faces
+from rednet_mmseg.apis.landmark_detector import (
+    SELECTIONS,
+    add_detector_arguments,
+    detect_faces,
+    detector_from_args,
+)
 from rednet_mmseg.apis.multi_face import CONTEXT, CONTEXT_HELP, Face, aligned_face
 from rednet_mmseg.datasets.landmark_table import (
     check_points_in_image,
@@ -95,6 +100,7 @@ def parse_args(argv=None):
     )
     parser.add_argument('--opacity', type=float, default=0.6, help='overlay opacity (0-1)')
     parser.add_argument('--context', type=float, default=CONTEXT, help=CONTEXT_HELP)
+    add_detector_arguments(parser)
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bars')
     parser.add_argument(
         '--allow-partial',
@@ -148,6 +154,7 @@ def faces_for(paths, from_patterns, args):
     faces = detect_faces(
         paths,
         may_skip=from_patterns,
+        detector=detector_from_args(args),
         progress=not args.no_progress,
         select=args.select,
         max_faces=args.max_faces,

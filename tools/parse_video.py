@@ -4,6 +4,7 @@
     python tools/parse_video.py [CONFIG CHECKPOINT] VIDEO --out OUT.mp4
         [--frames-dir DIR] [--detect-every 5] [--smooth 0.6] [--select all|largest|central]
         [--max-faces N] [--min-face-size PX] [--max-frames N] [--opacity 0.6] [--device cpu]
+        [--context 3.0] [--upsample 1] [--no-cnn]
 
 VIDEO is a file or a camera index (``0``). Without CONFIG and CHECKPOINT the model shipped with
 the package is used. Faces are detected every ``--detect-every`` frames and tracked between
@@ -28,7 +29,11 @@ import numpy as np
 
 import rednet_mmseg  # noqa: F401  (registers the components, applies upstream workarounds)
 from rednet_mmseg.apis import FaceParsingInferencer, shipped_model
-from rednet_mmseg.apis.landmark_detector import SELECTIONS
+from rednet_mmseg.apis.landmark_detector import (
+    SELECTIONS,
+    add_detector_arguments,
+    detector_from_args,
+)
 from rednet_mmseg.apis.multi_face import CONTEXT, CONTEXT_HELP
 from rednet_mmseg.utils.output_dir import probe_output_dir
 from rednet_mmseg.visualization import blend_labels
@@ -47,6 +52,7 @@ def parse_args(argv=None):
     parser.add_argument('--max-frames', type=int, help='stop after this many frames')
     parser.add_argument('--opacity', type=float, default=0.6)
     parser.add_argument('--context', type=float, default=CONTEXT, help=CONTEXT_HELP)
+    add_detector_arguments(parser)
     parser.add_argument('--prior-bank')
     parser.add_argument('--device', default=None)
     parser.add_argument('--no-progress', action='store_true')
@@ -98,10 +104,9 @@ def main(argv=None):
             args.config, args.checkpoint, prior_bank=args.prior_bank, device=args.device
         )
         from rednet_mmseg.apis.face_tracker import FaceTracker
-        from rednet_mmseg.apis.landmark_detector import FaceLandmarkDetector
 
         tracker = FaceTracker(
-            FaceLandmarkDetector(),
+            detector_from_args(args),
             args.detect_every,
             args.smooth,
             args.select,

@@ -41,3 +41,18 @@ def test_default_inferencer_is_the_shipped_model_and_it_fits():
     img = np.full((120, 100, 3), 128, np.uint8)
     labels, instances, faces = inferencer.parse_faces('grey.png', [aligned_face(img.shape)], img)
     assert labels.shape == instances.shape == (120, 100) and len(faces) == 1
+
+
+def test_context_sets_the_crop():
+    """``context``: the crop's half-size in units of the key points' extent."""
+    from rednet_mmseg.apis.multi_face import CONTEXT, Face, face_geometry
+
+    inferencer = FaceParsingInferencer(device='cpu')
+    img = np.full((400, 400, 3), 128, np.uint8)
+    points = np.array([[180, 180], [220, 180], [200, 205], [185, 225], [215, 225]], np.float32)
+    _, size = face_geometry(points)
+    for context in (CONTEXT, 2.0):
+        labels, _, (face,) = inferencer.parse_faces('grey.png', [Face(points)], img, context)
+        x0, y0, x1, y1 = face.crop
+        assert abs((x1 - x0) - 2 * context * size) <= 2 and abs((y1 - y0) - 2 * context * size) <= 2
+        assert labels.shape == (400, 400) and not labels[:y0].any() and not labels[:, x1:].any()

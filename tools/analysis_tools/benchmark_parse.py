@@ -2,7 +2,8 @@
 
 Usage:
     python tools/analysis_tools/benchmark_parse.py IMAGES... [--config C --checkpoint W]
-        [--threads 2] [--no-cnn] [--video-frames 60] [--detect-every 5]
+        [--threads 2] [--no-cnn] [--upsample 1] [--context 3.0] [--fuse]
+        [--video-frames 60] [--detect-every 5]
 
 Photos: runs what ``tools/parse_faces.py`` runs for each image (detection of every face, one
 crop per face through the pipeline and the model, compositing, drawing the overlay, writing
@@ -28,15 +29,16 @@ import rednet_mmseg  # noqa: E402,F401
 from rednet_mmseg.apis import FaceParsingInferencer, expand_inputs, shipped_model  # noqa: E402
 from rednet_mmseg.apis.face_tracker import FaceTracker  # noqa: E402
 from rednet_mmseg.apis.landmark_detector import FaceLandmarkDetector, NoFaceError  # noqa: E402
-from rednet_mmseg.apis.multi_face import Face  # noqa: E402
+from rednet_mmseg.apis.multi_face import CONTEXT, Face  # noqa: E402
 
 
 def _ms(values):
     return f'{1000 * float(np.median(values)):.1f}'
 
 
-def photos(inferencer, detector, paths, out_dir):
+def photos(inferencer, detector, paths, out_dir, context):
     stages = {k: [] for k in ('read', 'detect', 'model + paste', 'draw', 'write')}
+    detectors = []
     start = time.perf_counter()
     for path in paths:
         t = [time.perf_counter()]
@@ -46,9 +48,10 @@ def photos(inferencer, detector, paths, out_dir):
             found = detector.detect_all(img, path, 'all')
         except NoFaceError:
             found = []
+        detectors += [f.detector for f in found[:1]]
         faces = [Face(f.points, f.box, f.score) for f in found]
         t.append(time.perf_counter())
-        labels, instances, _ = inferencer.parse_faces(path, faces, img=img)
+        labels, instances, _ = inferencer.parse_faces(path, faces, img=img, context=context)
         t.append(time.perf_counter())
         inferencer.draw(img, labels, osp.join(out_dir, osp.basename(path)))
         t.append(time.perf_counter())
@@ -59,10 +62,12 @@ def photos(inferencer, detector, paths, out_dir):
             stages[k].append(b - a)
     took = time.perf_counter() - start
     print(f'{len(paths)} photos in {took:.1f} s: {len(paths) / took:.2f} photos/s')
+    cnn = detectors.count('cnn')
+    print(f'faces found by HOG in {detectors.count("hog")} photos, by the CNN fallback in {cnn}')
     print('median ms per photo: ' + ', '.join(f'{k} {_ms(v)}' for k, v in stages.items()))
 
 
-def video(inferencer, detector, first, frames, detect_every, max_shift):
+def video(inferencer, detector, first, frames, detect_every, max_shift, context):
     from rednet_mmseg.testing import make_steady_clip
 
     img = cv2.imread(first, cv2.IMREAD_COLOR)
@@ -78,7 +83,7 @@ def video(inferencer, detector, first, frames, detect_every, max_shift):
                 if not ok:
                     break
                 faces = tracker.update(frame)
-                labels = inferencer.parse_faces(clip, faces, img=frame)[0]
+                labels = inferencer.parse_faces(clip, faces, img=frame, context=context)[0]
                 dx, dy = shifts[n]
                 back = np.roll(labels, (-dy, -dx), axis=(0, 1))  # undo the known shift
                 if prev is not None:
@@ -102,6 +107,9 @@ def main():
     parser.add_argument('--prior-bank')
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--no-cnn', action='store_true')
+    parser.add_argument('--upsample', type=int, default=1, help='HOG upsampling (0, 1, 2)')
+    parser.add_argument('--context', type=float, default=CONTEXT, help='face crop half-size')
+    parser.add_argument('--fuse', action='store_true', help='fold BN into the convolutions')
     parser.add_argument('--video-frames', type=int, default=0)
     parser.add_argument('--detect-every', type=int, default=5)
     parser.add_argument('--video-shift', type=int, nargs='+', default=[0, 2])
@@ -112,15 +120,25 @@ def main():
         shipped = shipped_model()
         args.config, args.checkpoint = shipped['config'], shipped['weights']
         args.prior_bank = args.prior_bank or shipped['prior_bank']
-    inferencer = FaceParsingInferencer(args.config, args.checkpoint, prior_bank=args.prior_bank)
-    detector = FaceLandmarkDetector(cnn_fallback=not args.no_cnn)
+    inferencer = FaceParsingInferencer(
+        args.config, args.checkpoint, prior_bank=args.prior_bank, fuse=args.fuse
+    )
+    detector = FaceLandmarkDetector(upsample=args.upsample, cnn_fallback=not args.no_cnn)
     print(f'start-up (imports, model, detector): {time.perf_counter() - T0:.1f} s')
     paths, _ = expand_inputs(args.inputs)
     with tempfile.TemporaryDirectory() as out_dir:
-        photos(inferencer, detector, paths, out_dir)
+        photos(inferencer, detector, paths, out_dir, args.context)
     if args.video_frames:
         for shift in args.video_shift:
-            video(inferencer, detector, paths[0], args.video_frames, args.detect_every, shift)
+            video(
+                inferencer,
+                detector,
+                paths[0],
+                args.video_frames,
+                args.detect_every,
+                shift,
+                args.context,
+            )
 
 
 if __name__ == '__main__':

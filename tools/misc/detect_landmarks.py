@@ -2,7 +2,7 @@
 
 Usage:
     python tools/misc/detect_landmarks.py IMAGES_OR_DIRS_OR_GLOBS... -o TABLE
-        [--no-cnn] [--raw] [--select largest|central] [--no-progress]
+        [--upsample 1] [--no-cnn] [--raw] [--select largest|central] [--no-progress]
 
 TABLE gets one line per image: ``<image name> x1 y1 x2 y2 x3 y3 x4 y4 x5 y5`` (left and right
 eye centre, nose tip, left and right mouth corner, image-left first, in pixels, in the Helen
@@ -16,8 +16,12 @@ import argparse
 import os.path as osp
 import sys
 
-from rednet_mmseg.apis import FaceLandmarkDetector, expand_inputs
-from rednet_mmseg.apis.landmark_detector import detect_and_report
+from rednet_mmseg.apis import expand_inputs
+from rednet_mmseg.apis.landmark_detector import (
+    add_detector_arguments,
+    detect_and_report,
+    detector_from_args,
+)
 from rednet_mmseg.datasets.landmark_table import write_landmark_table
 from rednet_mmseg.datasets.sample_check import BadSampleError, check_sample
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
@@ -27,9 +31,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('inputs', nargs='+', help='image files, folders or quoted globs')
     parser.add_argument('-o', '--out', required=True, help='landmark table to write')
-    parser.add_argument(
-        '--no-cnn', action='store_true', help='HOG face detector only (no slower CNN fallback)'
-    )
+    add_detector_arguments(parser)
     parser.add_argument(
         '--raw', action='store_true', help="dlib's own points, without the Helen-convention offsets"
     )
@@ -49,7 +51,7 @@ def main(argv=None):
         if osp.isdir(args.out):
             raise OutputDirError(f'-o {args.out}: is a directory; give a file name')
         check_output_dir(osp.dirname(osp.abspath(args.out)), '-o')
-        detector = FaceLandmarkDetector(cnn_fallback=not args.no_cnn, helen_convention=not args.raw)
+        detector = detector_from_args(args, helen_convention=not args.raw)
         table = detect_and_report(
             paths, from_patterns, detector, not args.no_progress, select=args.select
         )
