@@ -9,6 +9,7 @@ from typing import Dict, List, Optional
 
 import mmengine
 import numpy as np
+import torch
 from mmengine.config import Config
 from mmseg.apis import MMSegInferencer
 from PIL import Image
@@ -53,6 +54,8 @@ class FaceParsingInferencer(MMSegInferencer):
         landmarks_file (str, optional): landmark table (default: detect the landmarks).
         prior_bank (str, optional): replaces ``bank_file`` of ``LoadFacePrior``.
         fuse (bool): fold BatchNorm into the convolutions (same outputs, faster).
+        channels_last (bool): keep the weights in channels-last (NHWC) memory format, as
+            ``ChannelsLastHook`` does in ``tools/test.py`` (faster on CPU). Default: True.
         allow_partial (bool): load a checkpoint that does not fit, with a warning (and a model
             without ``weights``). Default: False.
         **kwargs: :class:`MMSegInferencer` arguments (``device``, ``palette``, ...).
@@ -65,6 +68,7 @@ class FaceParsingInferencer(MMSegInferencer):
         landmarks_file: Optional[str] = None,
         prior_bank: Optional[str] = None,
         fuse: bool = False,
+        channels_last: bool = True,
         landmarks: Optional[Dict[str, np.ndarray]] = None,
         allow_partial: bool = False,
         **kwargs,
@@ -94,6 +98,8 @@ class FaceParsingInferencer(MMSegInferencer):
             from ..deployment.fuse_conv_bn import fuse_conv_bn
 
             fuse_conv_bn(self.model.eval())
+        if channels_last:  # as ChannelsLastHook does for tools/test.py: the NHWC conv paths
+            self.model.to(memory_format=torch.channels_last)
 
     def _load_weights_to_model(self, model, checkpoint, cfg) -> None:
         if checkpoint is not None:
