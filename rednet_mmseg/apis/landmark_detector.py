@@ -98,8 +98,9 @@ class FaceLandmarkDetector:
 
     Args:
         upsample (int): HOG detector upsampling (1 finds faces down to about 40 px).
-        cnn_fallback (bool): try dlib's CNN face detector when HOG finds nothing (slower,
-            about 2 s per 400 px photo on one core, but finds turned and dark faces).
+        cnn_fallback (bool): try dlib's CNN face detector when HOG finds nothing (slower, but
+            finds turned and dark faces): first without upsampling (0.4 s per 270x300 px photo
+            on 2 cores), then, if it finds nothing, at ``upsample`` (1.7 s).
         helen_convention (bool): apply ``HELEN_OFFSETS``. Default: True.
     """
 
@@ -114,8 +115,11 @@ class FaceLandmarkDetector:
         self.cnn_fallback = cnn_fallback
         self.helen_convention = helen_convention
 
-    def _boxes(self, rgb: np.ndarray, use_cnn: bool) -> List[Tuple[Tuple[int, ...], float]]:
+    def _boxes(
+        self, rgb: np.ndarray, use_cnn: bool, upsample: Optional[int] = None
+    ) -> List[Tuple[Tuple[int, ...], float]]:
         """``[(box (x0, y0, x1, y1), detector score)]`` at full resolution."""
+        upsample = self.upsample if upsample is None else upsample
         scale = min(1.0, MAX_SEARCH_SIDE / max(rgb.shape[:2]))
         small = (
             rgb
@@ -125,9 +129,9 @@ class FaceLandmarkDetector:
         if use_cnn:
             if self._cnn is None:
                 self._cnn = self._dlib.cnn_face_detection_model_v1(self._cnn_path)
-            found = [(d.rect, float(d.confidence)) for d in self._cnn(small, self.upsample)]
+            found = [(d.rect, float(d.confidence)) for d in self._cnn(small, upsample)]
         else:
-            rects, scores, _ = self._hog.run(small, self.upsample, 0.0)
+            rects, scores, _ = self._hog.run(small, upsample, 0.0)
             found = list(zip(rects, (float(s) for s in scores)))
         return [
             (tuple(int(round(c / scale)) for c in (r.left(), r.top(), r.right(), r.bottom())), sc)
@@ -163,7 +167,12 @@ class FaceLandmarkDetector:
         rgb = np.ascontiguousarray(img[..., ::-1])
         detector, boxes = 'hog', self._boxes(rgb, use_cnn=False)
         if not boxes and self.cnn_fallback:
-            detector, boxes = 'cnn', self._boxes(rgb, use_cnn=True)
+            # the CNN first without upsampling (faces from about 80 px: 0.40 s per photo
+            # instead of 1.71 s on the dev photos where HOG finds none, all 19 found), then
+            # at the requested upsampling only if that finds nothing
+            detector, boxes = 'cnn', self._boxes(rgb, use_cnn=True, upsample=0)
+            if not boxes and self.upsample > 0:
+                boxes = self._boxes(rgb, use_cnn=True)
         boxes = [b for b in boxes if min(b[0][2] - b[0][0], b[0][3] - b[0][1]) >= min_size]
         if not boxes:
             small = f' of at least {min_size} px' if min_size else ''
