@@ -21,6 +21,21 @@ import numpy as np
 #: tuning photos 2.0, 2.5 and 3.0 score alike (73.1 / 73.0 / 73.0 overall F1, converter
 #: landmarks); 2.5 has 31 % fewer pixels than 3.0.
 CONTEXT = 2.5
+
+
+def context_arg(text: str) -> float:
+    """``--context`` of the tools: a positive number (argparse reports anything else)."""
+    import argparse
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = float('nan')
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f'must be a positive number, got {text!r}')
+    return value
+
+
 #: The tools' ``--context`` help.
 CONTEXT_HELP = (
     "face crop half-size in units of the key points' extent (default %(default)s); smaller is "
@@ -72,6 +87,8 @@ def face_geometry(points: np.ndarray) -> Tuple[np.ndarray, float]:
 
 def crop_box(points: np.ndarray, image_shape, context: float = CONTEXT) -> Tuple[int, ...]:
     """``(x0, y0, x1, y1)`` of the face's crop, clipped to the image."""
+    if not context > 0:
+        raise ValueError(f'the crop context must be a positive number, got {context}')
     (cx, cy), size = face_geometry(points)
     half = context * size
     h, w = image_shape[:2]

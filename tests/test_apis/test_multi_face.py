@@ -55,3 +55,18 @@ def test_record_is_json_ready():
     face.crop = (0, 0, 9, 9)
     rec = json.loads(json.dumps(face.record()))
     assert rec == dict(box=[1, 2, 3, 4], points=[[1.23, 1.23]] * 5, score=0.8765, crop=[0, 0, 9, 9])
+
+
+def test_context_must_be_positive():
+    import argparse
+
+    from rednet_mmseg.apis.multi_face import context_arg
+
+    pts = np.array([[40, 40], [60, 40], [50, 50], [42, 60], [58, 60]], np.float32)
+    for bad in (0, -1.0, float('nan')):
+        with pytest.raises(ValueError, match='positive'):
+            crop_box(pts, (100, 100), context=bad)
+    for text in ('0', '-2', 'abc', 'nan'):
+        with pytest.raises(argparse.ArgumentTypeError, match='positive'):
+            context_arg(text)
+    assert context_arg('2.5') == 2.5
