@@ -42,7 +42,7 @@ from rednet_mmseg.apis.landmark_detector import (
     detect_faces,
     detector_from_args,
 )
-from rednet_mmseg.apis.multi_face import CONTEXT, CONTEXT_HELP, Face, aligned_face, context_arg
+from rednet_mmseg.apis.multi_face import Face, add_context_argument, aligned_face
 from rednet_mmseg.datasets.landmark_table import (
     check_points_in_image,
     image_key,
@@ -99,7 +99,7 @@ def parse_args(argv=None):
         '--fuse', action='store_true', help='fold BatchNorm into the convolutions (faster)'
     )
     parser.add_argument('--opacity', type=float, default=0.6, help='overlay opacity (0-1)')
-    parser.add_argument('--context', type=context_arg, default=CONTEXT, help=CONTEXT_HELP)
+    add_context_argument(parser)
     add_detector_arguments(parser)
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bars')
     parser.add_argument(

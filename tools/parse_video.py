@@ -34,7 +34,7 @@ from rednet_mmseg.apis.landmark_detector import (
     add_detector_arguments,
     detector_from_args,
 )
-from rednet_mmseg.apis.multi_face import CONTEXT, CONTEXT_HELP, context_arg
+from rednet_mmseg.apis.multi_face import add_context_argument
 from rednet_mmseg.utils.output_dir import probe_output_dir
 from rednet_mmseg.visualization import blend_labels
 
@@ -51,7 +51,7 @@ def parse_args(argv=None):
     parser.add_argument('--min-face-size', type=int, default=0)
     parser.add_argument('--max-frames', type=int, help='stop after this many frames')
     parser.add_argument('--opacity', type=float, default=0.6)
-    parser.add_argument('--context', type=context_arg, default=CONTEXT, help=CONTEXT_HELP)
+    add_context_argument(parser)
     add_detector_arguments(parser)
     parser.add_argument('--prior-bank')
     parser.add_argument('--device', default=None)

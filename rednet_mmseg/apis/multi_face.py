@@ -36,11 +36,6 @@ def context_arg(text: str) -> float:
     return value
 
 
-#: The tools' ``--context`` help.
-CONTEXT_HELP = (
-    "face crop half-size in units of the key points' extent (default %(default)s); smaller is "
-    'faster and may cut hair (docs/en/inference.md)'
-)
 #: Where the 5 key points of an aligned face crop lie, as fractions of the image's width and
 #: height (left eye, right eye, nose tip, left and right mouth corner; Helen's convention, where
 #: the nose point is the bottom of the nose): a face-centred crop whose eyes sit at 46 % of
@@ -133,3 +128,14 @@ def aligned_face(image_shape, template: Optional[np.ndarray] = None) -> Face:
 def faces_from_points(points: Sequence[np.ndarray]) -> List[Face]:
     """One :class:`Face` per ``(5, 2)`` array of points."""
     return [Face(np.asarray(p, np.float32)) for p in points]
+
+
+def add_context_argument(parser) -> None:
+    """The tools' ``--context`` option (:data:`CONTEXT`, docs/en/inference.md)."""
+    parser.add_argument(
+        '--context',
+        type=context_arg,
+        default=CONTEXT,
+        help="face crop half-size in units of the key points' extent (default %(default)s); "
+        'smaller is faster and may cut hair',
+    )
