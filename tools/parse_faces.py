@@ -3,18 +3,20 @@
 
     python tools/parse_faces.py [CONFIG CHECKPOINT] INPUT [INPUT ...] --out-dir OUT
         [--landmarks LANDMARKS.txt] [--prior-bank BANK.npz] [--device cpu] [--opacity 0.6]
-        [--fuse] [--context 3.0] [--upsample 1] [--no-cnn]
+        [--fuse] [--context 2.5] [--no-flip] [--upsample 1] [--no-cnn]
 
 Without CONFIG and CHECKPOINT the model shipped with the package is used (a tiny RED-Net +
 adaptive prior trained on real photos, ``rednet_mmseg/model_zoo``). Writes
 ``OUT/pred/<image>.png`` (uint8 class indices at the image's resolution), ``OUT/vis/<image
 file>`` (prediction drawn over the image) and ``OUT/legend.png``. Configs that need the 5 face
 landmarks (Helen face crops, the adaptive prior) read them from ``--landmarks`` (lines ``<image>
-x1 y1 ... x5 y5``: eye centres, nose tip, mouth corners, in pixels) or detect them (the largest
-face of each image; the table used is written to ``OUT/landmarks.txt``): a named image without a
-face is an error, images of a folder or glob without a face are skipped with a warning that
-lists them. Every input (images, landmarks, the checkpoint, which must fit the config's model
-unless --allow-partial) is checked before any output is written; outputs appear only when every
+x1 y1 ... x5 y5``: eye centres, nose tip, mouth corners, in pixels) or detect them (every face
+by default, ``--select``; the first face's points are written to ``OUT/landmarks.txt``): a named
+image without a face is an error, images of a folder or glob without a face are skipped with a
+warning that lists them. Each face is also parsed mirrored (with the mirror face's own prior)
+and the two averaged, unless ``--no-flip`` (twice as fast a model step, docs/en/inference.md).
+Every input (images, landmarks, the checkpoint, which must fit the config's model unless
+--allow-partial) is checked before any output is written; outputs appear only when every
 image is parsed, and a reused OUT loses the previous run's outputs (listed in
 OUT/parse_faces.json), never files this tool did not write.
 """
@@ -42,7 +44,12 @@ from rednet_mmseg.apis.landmark_detector import (
     detect_faces,
     detector_from_args,
 )
-from rednet_mmseg.apis.multi_face import Face, add_context_argument, aligned_face
+from rednet_mmseg.apis.multi_face import (
+    Face,
+    add_context_argument,
+    add_flip_argument,
+    aligned_face,
+)
 from rednet_mmseg.datasets.landmark_table import (
     check_points_in_image,
     image_key,
@@ -100,6 +107,7 @@ def parse_args(argv=None):
     )
     parser.add_argument('--opacity', type=float, default=0.6, help='overlay opacity (0-1)')
     add_context_argument(parser)
+    add_flip_argument(parser, default=True)
     add_detector_arguments(parser)
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bars')
     parser.add_argument(
@@ -205,6 +213,7 @@ def main(argv=None):
             prior_bank=args.prior_bank,
             device=args.device,
             fuse=args.fuse,
+            flip=args.flip,
             allow_partial=args.allow_partial,
         )
     except (

@@ -4,12 +4,13 @@
     python tools/parse_video.py [CONFIG CHECKPOINT] VIDEO --out OUT.mp4
         [--frames-dir DIR] [--detect-every 5] [--smooth 0.6] [--select all|largest|central]
         [--max-faces N] [--min-face-size PX] [--max-frames N] [--opacity 0.6] [--device cpu]
-        [--context 3.0] [--upsample 1] [--no-cnn]
+        [--context 2.5] [--flip] [--upsample 1] [--no-cnn]
 
 VIDEO is a file or a camera index (``0``). Without CONFIG and CHECKPOINT the model shipped with
 the package is used. Faces are detected every ``--detect-every`` frames and tracked between
 (optical flow), their key points smoothed over time (``--smooth``, 0 = off), and every face is
-parsed in its own crop (``FaceParsingInferencer.parse_faces``). OUT gets the label maps drawn
+parsed in its own crop (``FaceParsingInferencer.parse_faces``; ``--flip`` also parses its
+mirror image, at twice the model time). OUT gets the label maps drawn
 over the frames; ``--frames-dir`` also gets each frame's label map (``000000.png``, ...). A
 progress bar shows the frames per second, and the end prints the mean share of pixels whose
 label changed from one frame to the next (flicker). A file that cannot be read, a codec that
@@ -34,7 +35,7 @@ from rednet_mmseg.apis.landmark_detector import (
     add_detector_arguments,
     detector_from_args,
 )
-from rednet_mmseg.apis.multi_face import add_context_argument
+from rednet_mmseg.apis.multi_face import add_context_argument, add_flip_argument
 from rednet_mmseg.utils.output_dir import probe_output_dir
 from rednet_mmseg.visualization import blend_labels
 
@@ -52,6 +53,7 @@ def parse_args(argv=None):
     parser.add_argument('--max-frames', type=int, help='stop after this many frames')
     parser.add_argument('--opacity', type=float, default=0.6)
     add_context_argument(parser)
+    add_flip_argument(parser, default=False)
     add_detector_arguments(parser)
     parser.add_argument('--prior-bank')
     parser.add_argument('--device', default=None)
@@ -101,7 +103,11 @@ def main(argv=None):
             args.config, args.checkpoint = shipped['config'], shipped['weights']
             args.prior_bank = args.prior_bank or shipped['prior_bank']
         inferencer = FaceParsingInferencer(
-            args.config, args.checkpoint, prior_bank=args.prior_bank, device=args.device
+            args.config,
+            args.checkpoint,
+            prior_bank=args.prior_bank,
+            device=args.device,
+            flip=args.flip,
         )
         from rednet_mmseg.apis.face_tracker import FaceTracker
 

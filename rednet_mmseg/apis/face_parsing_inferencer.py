@@ -15,9 +15,12 @@ from mmseg.apis import MMSegInferencer
 from PIL import Image
 
 from ..datasets.landmark_table import image_key
+from ..datasets.transforms.face_augment import mirror_landmarks
+from ..models.segmentors.face_tta_model import FaceSegTTAModel, mirror_batch
 from ..utils.checkpoint_fit import check_checkpoint_fits
 
 _PRIOR_TRANSFORMS = ('LoadFaceLandmarks', 'LoadFacePrior')
+
 #: Test-pipeline transforms that need the 5 key points of every image.
 LANDMARK_TRANSFORMS = ('LoadFaceLandmarks', 'LoadFacePrior', 'FaceCropResize')
 
@@ -28,6 +31,18 @@ def config_needs_landmarks(cfg: Config) -> bool:
     Face crops and the adaptive prior need them.
     """
     return any(t['type'] in LANDMARK_TRANSFORMS for t in cfg.test_dataloader.dataset.pipeline)
+
+
+def config_flip_pairs(cfg: Config, pairs: Optional[List[tuple]] = None) -> List[tuple]:
+    """Left/right class pairs of a config: ``pairs`` if given, else its training flip's.
+
+    The ``swap_seg_labels`` of the first training transform that has them (``[]`` if none).
+    """
+    if pairs is not None:
+        return [tuple(p) for p in pairs]
+    pipeline = cfg.get('train_dataloader', {}).get('dataset', {}).get('pipeline', [])
+    found = [t['swap_seg_labels'] for t in pipeline if t.get('swap_seg_labels')]
+    return [tuple(p) for p in found[0]] if found else []
 
 
 class FaceParsingInferencer(MMSegInferencer):
@@ -58,6 +73,12 @@ class FaceParsingInferencer(MMSegInferencer):
             ``ChannelsLastHook`` does in ``tools/test.py`` (faster on CPU). Default: True.
         allow_partial (bool): load a checkpoint that does not fit, with a warning (and a model
             without ``weights``). Default: False.
+        flip (bool): average every prediction with that of its mirror image (left/right
+            classes swapped back, :class:`~rednet_mmseg.models.segmentors.FaceSegTTAModel`):
+            more accurate, twice the model time. Default: False (``tools/parse_faces.py``
+            turns it on).
+        flip_pairs (list, optional): left/right class pairs for ``flip``. Default: the
+            ``swap_seg_labels`` of the config's training flip.
         **kwargs: :class:`MMSegInferencer` arguments (``device``, ``palette``, ...).
     """
 
@@ -71,6 +92,8 @@ class FaceParsingInferencer(MMSegInferencer):
         channels_last: bool = True,
         landmarks: Optional[Dict[str, np.ndarray]] = None,
         allow_partial: bool = False,
+        flip: bool = False,
+        flip_pairs: Optional[List[tuple]] = None,
         **kwargs,
     ):
         if model is None:  # the shipped real-face model; explicit arguments still win
@@ -82,6 +105,7 @@ class FaceParsingInferencer(MMSegInferencer):
         self.landmarks_file = landmarks_file
         self.prior_bank = prior_bank
         self.allow_partial = allow_partial
+        self.flip = flip
         self._weights = weights
         self._landmarks = None
         self._detector = None
@@ -94,12 +118,31 @@ class FaceParsingInferencer(MMSegInferencer):
             )
         super().__init__(model, weights=weights, **kwargs)
         self.set_landmarks(landmarks)
+        self._tta = FaceSegTTAModel(self.model, config_flip_pairs(self.cfg, flip_pairs))
         if fuse:
             from ..deployment.fuse_conv_bn import fuse_conv_bn
 
             fuse_conv_bn(self.model.eval())
         if channels_last:  # as ChannelsLastHook does for tools/test.py: the NHWC conv paths
             self.model.to(memory_format=torch.channels_last)
+
+    def forward(self, inputs: dict, flip: Optional[bool] = None, **kwargs) -> list:
+        """Predict a packed batch, mirrored too with ``flip`` (default: the inferencer's).
+
+        Mirrored, each image and its mirror image (the prior mirrored with it) are predicted in
+        one batch and merged by :class:`~rednet_mmseg.models.segmentors.FaceSegTTAModel`.
+        :meth:`parse_faces` mirrors the face crops itself, with the mirror face's own prior.
+        """
+        if not (self.flip if flip is None else flip):
+            return super().forward(inputs, **kwargs)
+        return self._predict_with_mirror(inputs, mirror_batch(inputs, self._tta.flip_pairs))
+
+    def _predict_with_mirror(self, batch: dict, mirrored: dict) -> list:
+        """Predict ``batch`` and its ``mirrored`` copy in one forward pass and merge them."""
+        n = len(batch['inputs'])
+        both = {k: list(batch[k]) + list(mirrored[k]) for k in ('inputs', 'data_samples')}
+        preds = super().forward(both)
+        return self._tta.merge_preds([[a, b] for a, b in zip(preds[:n], preds[n:])])
 
     def _load_weights_to_model(self, model, checkpoint, cfg) -> None:
         if checkpoint is not None:
@@ -151,7 +194,12 @@ class FaceParsingInferencer(MMSegInferencer):
             self.set_landmarks(None)
 
     def parse_faces(
-        self, path: str, faces, img: Optional[np.ndarray] = None, context: Optional[float] = None
+        self,
+        path: str,
+        faces,
+        img: Optional[np.ndarray] = None,
+        context: Optional[float] = None,
+        flip: Optional[bool] = None,
     ):
         """Parse every face of one photo and composite them into one label map.
 
@@ -165,6 +213,8 @@ class FaceParsingInferencer(MMSegInferencer):
             context (float, optional): crop half-size in units of the key points' extent
                 (default :data:`~rednet_mmseg.apis.multi_face.CONTEXT`); smaller is faster
                 and cuts more of the hair (docs/en/inference.md gives both).
+            flip (bool, optional): average each face with its mirror image (default: the
+                inferencer's ``flip``).
 
         Returns:
             ``(labels, instances, faces)``: ``(H, W)`` uint8 class indices, ``(H, W)`` uint8
@@ -184,13 +234,21 @@ class FaceParsingInferencer(MMSegInferencer):
             face.crop = x0, y0, x1, y1 = crop_box(
                 face.points, img.shape, CONTEXT if context is None else context
             )
-            data = self.pipeline(
-                dict(
-                    img=np.ascontiguousarray(img[y0:y1, x0:x1]),
-                    face_landmarks=face.points - np.array([x0, y0], np.float32),
+            crop = np.ascontiguousarray(img[y0:y1, x0:x1])
+            points = face.points - np.array([x0, y0], np.float32)
+            batch = self.collate_fn([self.pipeline(dict(img=crop, face_landmarks=points))])
+            if self.flip if flip is None else flip:
+                # the mirror face through the whole pipeline: its own prior from the bank
+                mirrored = self.pipeline(
+                    dict(
+                        img=np.ascontiguousarray(crop[:, ::-1]),
+                        face_landmarks=mirror_landmarks(points, crop.shape[1]),
+                    )
                 )
-            )
-            (pred,) = self.forward(self.collate_fn([data]))
+                mirrored['data_samples'].set_metainfo(dict(flip=True, flip_direction='horizontal'))
+                (pred,) = self._predict_with_mirror(batch, self.collate_fn([mirrored]))
+            else:
+                (pred,) = self.forward(batch, flip=False)
             crops.append(pred.pred_sem_seg.data[0].cpu().numpy().astype(np.uint8))
         labels, instances = composite(img.shape, faces, crops)
         return labels, instances, faces

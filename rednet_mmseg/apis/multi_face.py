@@ -139,3 +139,20 @@ def add_context_argument(parser) -> None:
         help="face crop half-size in units of the key points' extent (default %(default)s); "
         'smaller is faster and may cut hair',
     )
+
+
+def add_flip_argument(parser, default: bool) -> None:
+    """The tools' ``--flip`` / ``--no-flip``: each face averaged with its mirror image.
+
+    More accurate, about twice the model time (docs/en/inference.md gives both).
+    """
+    import argparse
+
+    parser.add_argument(
+        '--flip',
+        action=argparse.BooleanOptionalAction,
+        default=default,
+        help='also parse the mirror image of each face (with its own prior; left/right classes '
+        'swapped back) and average the two: more accurate, about twice the model time '
+        '(default: %(default)s)',
+    )

@@ -80,3 +80,36 @@ def test_landmarks_detected_when_not_given(helen_converted, tmp_path, repo_root)
     assert out['predictions'].shape == (600, 512)
     assert os.listdir(tmp_path / 'out' / 'pred') == ['grace_hopper.png']
     assert inferencer.landmarks_file is None  # the temporary table is gone again
+
+
+def test_flip_is_mirror_equivariant():
+    """Parsing the mirror photo with ``flip`` gives the mirrored label map, left and right swapped.
+
+    Both photos are parsed from the same two views (the photo and its mirror image, each with
+    its own prior), so the merged maps must agree exactly when left/right classes are swapped
+    back, and disagree on every left/right pixel when they are not.
+    """
+    import cv2
+    from matplotlib.cbook import get_sample_data
+
+    from rednet_mmseg.apis.multi_face import Face
+    from rednet_mmseg.datasets.transforms.face_augment import mirror_landmarks
+
+    photo = cv2.imread(get_sample_data('grace_hopper.jpg', asfileobj=False), cv2.IMREAD_COLOR)
+    img = np.ascontiguousarray(cv2.resize(photo[130:350, 156:376], (110, 110)))
+    # the detector's 5 points on the photo (FaceLandmarkDetector), in the half-size crop
+    points = np.array([[225, 191], [305, 188], [268, 253], [235, 281], [299, 277]], np.float32)
+    face = Face((points - [156, 130]) / 2)
+    inferencer = FaceParsingInferencer(device='cpu', flip=True)
+    mirror = np.ascontiguousarray(img[:, ::-1])
+    mirror_face = Face(mirror_landmarks(face.points, img.shape[1]))
+    labels, _, (f,) = inferencer.parse_faces('a.png', [face], img, context=4.0)
+    mirrored, _, (g,) = inferencer.parse_faces('b.png', [mirror_face], mirror, context=4.0)
+    assert f.crop == g.crop == (0, 0, 110, 110)  # the whole photo: the two crops mirror exactly
+    swap = np.array([0, 1, 3, 2, 5, 4, 6, 7, 8, 9, 10], np.uint8)
+    sided = np.isin(labels, [2, 3, 4, 5])
+    assert sided.sum() > 20  # brows and eyes found: the check below can fail
+    np.testing.assert_array_equal(mirrored, swap[labels][:, ::-1])
+    assert not np.array_equal(mirrored, labels[:, ::-1])  # the classes really are swapped
+    plain, _, _ = inferencer.parse_faces('a.png', [face], img, context=4.0, flip=False)
+    assert plain.shape == labels.shape and not np.array_equal(plain, labels)  # flip is applied

@@ -402,3 +402,9 @@ def test_shipped_model_parses_a_real_photo(tmp_path, repo_root):
     assert (out / 'vis' / 'grace_hopper.jpg').is_file() and (
         out / 'faces' / 'grace_hopper.json'
     ).is_file()
+    # each face is also parsed mirrored by default; --no-flip parses it once
+    plain = tmp_path / 'plain'
+    res = _run(photo, '--out-dir', str(plain), '--no-flip', repo_root=repo_root)
+    assert res.returncode == 0, res.stderr[-3000:]
+    once = cv2.imread(str(plain / 'pred' / 'grace_hopper.png'), cv2.IMREAD_UNCHANGED)
+    assert not np.array_equal(once, labels) and (once == labels).mean() > 0.9

@@ -2,14 +2,15 @@
 
 Usage:
     python tools/analysis_tools/benchmark_parse.py IMAGES... [--config C --checkpoint W]
-        [--threads 2] [--no-cnn] [--upsample 1] [--context 3.0] [--fuse]
+        [--threads 2] [--no-cnn] [--upsample 1] [--context 2.5] [--fuse] [--no-flip]
         [--video-frames 60] [--detect-every 5]
 
 Photos: runs what ``tools/parse_faces.py`` runs for each image (detection of every face, one
 crop per face through the pipeline and the model, compositing, drawing the overlay, writing
 the PNGs) and prints the photos per second and the median milliseconds of each stage.
 Video (``--video-frames N``): a steady clip made from the first image (small shifts and noise,
-``rednet_mmseg.testing.make_steady_clip``) parsed as ``tools/parse_video.py`` does, with and
+``rednet_mmseg.testing.make_steady_clip``) parsed as ``tools/parse_video.py`` does (no
+mirroring, its default), with and
 without key-point smoothing: fps and the flicker, the share of pixels whose label changed
 between consecutive frames after undoing each frame's known shift.
 Start-up (imports, model and detector loading) is timed separately.
@@ -29,7 +30,7 @@ import rednet_mmseg  # noqa: E402,F401
 from rednet_mmseg.apis import FaceParsingInferencer, expand_inputs, shipped_model  # noqa: E402
 from rednet_mmseg.apis.face_tracker import FaceTracker  # noqa: E402
 from rednet_mmseg.apis.landmark_detector import FaceLandmarkDetector, NoFaceError  # noqa: E402
-from rednet_mmseg.apis.multi_face import CONTEXT, Face  # noqa: E402
+from rednet_mmseg.apis.multi_face import CONTEXT, Face, add_flip_argument  # noqa: E402
 
 
 def _ms(values):
@@ -83,7 +84,9 @@ def video(inferencer, detector, first, frames, detect_every, max_shift, context)
                 if not ok:
                     break
                 faces = tracker.update(frame)
-                labels = inferencer.parse_faces(clip, faces, img=frame, context=context)[0]
+                labels = inferencer.parse_faces(
+                    clip, faces, img=frame, context=context, flip=False
+                )[0]
                 dx, dy = shifts[n]
                 back = np.roll(labels, (-dy, -dx), axis=(0, 1))  # undo the known shift
                 if prev is not None:
@@ -110,6 +113,7 @@ def main():
     parser.add_argument('--upsample', type=int, default=1, help='HOG upsampling (0, 1, 2)')
     parser.add_argument('--context', type=float, default=CONTEXT, help='face crop half-size')
     parser.add_argument('--fuse', action='store_true', help='fold BN into the convolutions')
+    add_flip_argument(parser, default=True)
     parser.add_argument('--video-frames', type=int, default=0)
     parser.add_argument('--detect-every', type=int, default=5)
     parser.add_argument('--video-shift', type=int, nargs='+', default=[0, 2])
@@ -121,7 +125,7 @@ def main():
         args.config, args.checkpoint = shipped['config'], shipped['weights']
         args.prior_bank = args.prior_bank or shipped['prior_bank']
     inferencer = FaceParsingInferencer(
-        args.config, args.checkpoint, prior_bank=args.prior_bank, fuse=args.fuse
+        args.config, args.checkpoint, prior_bank=args.prior_bank, fuse=args.fuse, flip=args.flip
     )
     detector = FaceLandmarkDetector(upsample=args.upsample, cnn_fallback=not args.no_cnn)
     print(f'start-up (imports, model, detector): {time.perf_counter() - T0:.1f} s')

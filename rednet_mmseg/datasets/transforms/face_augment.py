@@ -149,6 +149,20 @@ class FaceCropResize(BaseTransform):
         )
 
 
+def mirror_landmarks(points: np.ndarray, width: int, swap=((0, 1), (3, 4))) -> np.ndarray:
+    """Landmarks ``(..., K, 2)`` of the horizontally mirrored image, identities swapped.
+
+    A point at pixel ``x`` goes to ``width - 1 - x``, where its pixel goes; the index pairs in
+    ``swap`` (default: left/right eye and mouth corner of the 5 points) exchange places.
+    """
+    out = np.array(points, copy=True)
+    out[..., 0] = width - 1 - out[..., 0]
+    order = np.arange(out.shape[-2])
+    for a, b in swap:
+        order[a], order[b] = b, a
+    return out[..., order, :]
+
+
 @TRANSFORMS.register_module()
 class FaceRandomFlip(RandomFlip):
     """mmseg's ``RandomFlip`` that also mirrors the face landmarks.
@@ -178,9 +192,4 @@ class FaceRandomFlip(RandomFlip):
         kp = results.get('gt_keypoints')
         if kp is None or results['flip_direction'] != 'horizontal':
             return
-        kp = kp.copy()
-        kp[..., 0] = results['img'].shape[1] - 1 - kp[..., 0]
-        order = np.arange(kp.shape[1])
-        for a, b in self.swap_keypoints:
-            order[a], order[b] = b, a
-        results['gt_keypoints'] = kp[:, order]
+        results['gt_keypoints'] = mirror_landmarks(kp, results['img'].shape[1], self.swap_keypoints)

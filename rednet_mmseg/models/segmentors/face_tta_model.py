@@ -1,0 +1,98 @@
+"""Test-time mirroring for faces: mmseg's ``SegTTAModel`` with left and right swapped back.
+
+A face's mirror image is another face, with its left eye where the right one was. mmseg
+1.2.2's ``EncoderDecoder.postprocess_result`` flips a mirrored prediction's scores back, but
+their left/right class channels stay exchanged, so ``SegTTAModel`` would average the left eye's
+score with the right eye's. :class:`FaceSegTTAModel` swaps those channels back first.
+:func:`mirror_batch` builds the mirrored copy of a packed test batch (the inferencer's path,
+``FaceParsingInferencer(flip=True)``); ``tools/test.py --tta`` gets the same mirrored samples
+from the test pipeline (``TestTimeAug`` with ``FaceRandomFlip``).
+"""
+
+from typing import List, Optional, Sequence
+
+import torch
+from mmengine.structures import PixelData
+from mmseg.models import SegTTAModel
+from mmseg.registry import MODELS
+
+
+def mirror_order(flip_pairs: Sequence[Sequence[int]], num_classes: int) -> List[int]:
+    """Class order of a mirrored prediction: ``range(num_classes)`` with each pair exchanged."""
+    order = list(range(num_classes))
+    for a, b in flip_pairs:
+        order[a], order[b] = b, a
+    return order
+
+
+def is_mirrored(sample) -> bool:
+    """Whether a data sample was flipped horizontally (its metainfo says so)."""
+    return bool(sample.metainfo.get('flip')) and sample.metainfo.get('flip_direction') == (
+        'horizontal'
+    )
+
+
+def mirror_batch(data: dict, flip_pairs: Sequence[Sequence[int]]) -> dict:
+    """The horizontally mirrored copy of a packed test batch.
+
+    Args:
+        data (dict): ``inputs`` (list of ``(C, H, W)`` tensors) and ``data_samples`` (list of
+            ``SegDataSample``, optionally with ``face_prior`` ``(K, H, W)``), as the test
+            pipeline and ``pseudo_collate`` make them.
+        flip_pairs (Sequence): left/right class pairs, e.g. ``[(2, 3), (4, 5)]``.
+
+    Returns:
+        dict: the same structure: inputs flipped along the width, each prior flipped with its
+        left/right channels swapped (the prior of the mirrored face), samples marked
+        ``flip=True, flip_direction='horizontal'`` so that ``postprocess_result`` flips the
+        scores back.
+    """
+    samples = []
+    for sample in data['data_samples']:
+        sample = sample.clone()
+        if 'face_prior' in sample:
+            prior = sample.face_prior.data
+            order = mirror_order(flip_pairs, prior.shape[0])
+            sample.face_prior = PixelData(data=prior.flip(-1)[order])
+        sample.set_metainfo(dict(flip=True, flip_direction='horizontal'))
+        samples.append(sample)
+    return dict(inputs=[x.flip(-1) for x in data['inputs']], data_samples=samples)
+
+
+@MODELS.register_module()
+class FaceSegTTAModel(SegTTAModel):
+    """``SegTTAModel`` that swaps left/right classes back in mirrored predictions.
+
+    The merged prediction averages the class probabilities of all augmentations (as
+    ``SegTTAModel``), with the channels of every horizontally flipped one reordered by
+    ``flip_pairs`` first. It is returned on the first augmentation's sample (its metainfo and
+    ground truth), with ``pred_sem_seg`` ``(1, H, W)`` and ``seg_logits`` the log of the mean
+    probabilities ``(K, H, W)``.
+
+    Args:
+        module (dict | nn.Module): the segmentor.
+        flip_pairs (Sequence): left/right class pairs (the ``swap_seg_labels`` of the training
+            flip, e.g. ``[(2, 3), (4, 5)]`` for Helen). Default: none (plain averaging).
+        data_preprocessor (dict, optional): as ``BaseTTAModel``.
+    """
+
+    def __init__(self, module, flip_pairs: Sequence = (), data_preprocessor: Optional[dict] = None):
+        super().__init__(module, data_preprocessor)
+        self.flip_pairs = [tuple(p) for p in flip_pairs]
+
+    def merge_preds(self, data_samples_list: List[list]) -> list:
+        """One prediction per image from its augmentations' predictions."""
+        merged = []
+        for samples in data_samples_list:
+            probs = 0
+            for sample in samples:
+                logits = sample.seg_logits.data
+                if is_mirrored(sample):
+                    logits = logits[mirror_order(self.flip_pairs, logits.shape[0])]
+                probs = probs + logits.softmax(dim=0)
+            probs = probs / len(samples)
+            out = samples[0]
+            out.seg_logits = PixelData(data=torch.log(probs))
+            out.pred_sem_seg = PixelData(data=probs.argmax(dim=0, keepdim=True))
+            merged.append(out)
+        return merged

@@ -1,0 +1,78 @@
+"""Test-time mirroring: left/right classes swapped back before the average."""
+
+import torch
+from mmengine.structures import PixelData
+from mmseg.structures import SegDataSample
+
+from rednet_mmseg.models.segmentors import FaceSegTTAModel
+from rednet_mmseg.models.segmentors.face_tta_model import mirror_batch, mirror_order
+
+PAIRS = [(2, 3), (4, 5)]
+
+
+def test_mirror_order():
+    assert mirror_order(PAIRS, 7) == [0, 1, 3, 2, 5, 4, 6]
+    assert mirror_order([], 3) == [0, 1, 2]
+
+
+def _side_model(img):
+    """A "face parser" that labels the image's left half class 2, its right half class 3.
+
+    What a parser does for a left and a right eye: the mirror image's left half is the
+    original's right half, so only swapping the classes back makes the two views agree.
+    """
+    k, w = 6, img.shape[-1]
+    logits = torch.zeros(k, img.shape[-2], w)
+    logits[2, :, : w // 2] = 4.0
+    logits[3, :, w // 2 :] = 4.0
+    return logits
+
+
+class _Segmentor(torch.nn.Module):
+    """BaseTTAModel only checks that the module it wraps can test."""
+
+    def test_step(self, data):
+        raise NotImplementedError
+
+
+def _sample(logits, flipped):
+    sample = SegDataSample(metainfo=dict(flip=flipped, flip_direction='horizontal'))
+    sample.seg_logits = PixelData(data=logits)
+    return sample
+
+
+def test_merge_swaps_left_and_right_back():
+    img = torch.rand(3, 4, 8)
+    plain = _sample(_side_model(img), False)
+    # postprocess_result flips a mirrored prediction's scores back (mmseg), not its classes
+    mirrored = _sample(_side_model(img.flip(-1)).flip(-1), True)
+    tta = FaceSegTTAModel(_Segmentor(), flip_pairs=PAIRS)
+    (merged,) = tta.merge_preds([[plain, mirrored]])
+    assert merged is plain and merged.pred_sem_seg.data.shape == (1, 4, 8)
+    expected = torch.tensor([2] * 4 + [3] * 4).expand(1, 4, 8)
+    assert torch.equal(merged.pred_sem_seg.data, expected)
+    # without the swap the two views contradict each other on every pixel: a tie
+    (unswapped,) = FaceSegTTAModel(tta.module).merge_preds(
+        [[_sample(_side_model(img), False), _sample(_side_model(img.flip(-1)).flip(-1), True)]]
+    )
+    assert not torch.equal(unswapped.pred_sem_seg.data, expected)
+    probs = merged.seg_logits.data.exp()
+    torch.testing.assert_close(probs.sum(0), torch.ones(4, 8))
+
+
+def test_mirror_batch_flips_inputs_and_priors():
+    x = torch.arange(2 * 3 * 5, dtype=torch.uint8).reshape(2, 3, 5)
+    prior = torch.rand(6, 3, 5)
+    sample = SegDataSample(metainfo=dict(img_shape=(3, 5)))
+    sample.face_prior = PixelData(data=prior)
+    data = dict(inputs=[x], data_samples=[sample])
+    out = mirror_batch(data, PAIRS)
+    assert torch.equal(out['inputs'][0], x.flip(-1))
+    mirrored_prior = out['data_samples'][0].face_prior.data
+    assert torch.equal(mirrored_prior[2], prior[3].flip(-1))
+    assert torch.equal(mirrored_prior[5], prior[4].flip(-1))
+    assert torch.equal(mirrored_prior[0], prior[0].flip(-1))
+    meta = out['data_samples'][0].metainfo
+    assert meta['flip'] and meta['flip_direction'] == 'horizontal' and meta['img_shape'] == (3, 5)
+    # the original batch is left as it was
+    assert 'flip' not in sample.metainfo and torch.equal(sample.face_prior.data, prior)
