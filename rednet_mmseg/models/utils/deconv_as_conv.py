@@ -31,6 +31,17 @@ def deconv_weight_as_conv(weight: Tensor, groups: int = 1) -> Tensor:
     return w.reshape(groups * c_out_g, c_in // groups, kh, kw).flip(-2, -1)
 
 
+def _tracing() -> bool:
+    """Whether a graph is being captured (then the weight must be computed, not cached)."""
+    exporting = getattr(torch.compiler, 'is_exporting', lambda: False)
+    return (
+        torch.jit.is_tracing()
+        or torch.jit.is_scripting()
+        or torch.compiler.is_compiling()
+        or exporting()
+    )
+
+
 # registered in mmengine's root registry (like mmcv's own 'deconv'), so that mmcv's
 # build_conv_layer finds it from any scope; a new name, so no other model changes
 @MODELS.register_module()
@@ -58,15 +69,19 @@ class DeconvAsConv2d(ConvTranspose2d):
     def conv_weight(self) -> Tensor:
         """The equivalent ``Conv2d`` weight, in the memory format of ``self.weight``.
 
-        Recomputed (with autograd) whenever gradients flow to the weight; otherwise (inference)
-        cached until the weight changes: another tensor, device or dtype, or an in-place update
+        Recomputed (with autograd) whenever gradients flow to the weight, and inside graph
+        capture (TorchScript, torch.compile / export, ONNX); otherwise (inference) cached until
+        the weight changes: another tensor, device or dtype, or an in-place update
         (``load_state_dict``, an optimiser step, BN folding), which bumps the tensor's version.
         Rebuilding it cost 3 of the shipped model's 30 ms per face.
         """
         w = self.weight
-        if w.requires_grad and torch.is_grad_enabled():
+        if (w.requires_grad and torch.is_grad_enabled()) or _tracing():
             return deconv_weight_as_conv(w, self.groups)
-        key = (w.data_ptr(), w._version, w.dtype, w.device, torch.is_inference_mode_enabled())
+        try:
+            key = (w.data_ptr(), w._version, w.dtype, w.device, torch.is_inference_mode_enabled())
+        except RuntimeError:  # a tensor without storage (fake tensors of an export)
+            return deconv_weight_as_conv(w, self.groups)
         if getattr(self, '_conv_weight_key', None) != key:
             fmt = (
                 torch.channels_last
