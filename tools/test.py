@@ -63,7 +63,11 @@ def parse_args():
         default='none',
         help='job launcher',
     )
-    parser.add_argument('--tta', action='store_true', help='Test time augmentation')
+    parser.add_argument(
+        '--tta',
+        action='store_true',
+        help='test-time augmentation: each image also mirrored (left/right classes swapped back)',
+    )
     parser.add_argument(
         '--fuse', action='store_true', help='fold BatchNorm into the convolutions (faster)'
     )
@@ -103,6 +107,29 @@ def trigger_visualization_hook(cfg, args):
             '"visualization=dict(type=\'VisualizationHook\')"'
         )
 
+    return cfg
+
+
+def face_tta_config(cfg):
+    """``--tta``: the config's ``tta_pipeline`` / ``tta_model``, or the mirroring for faces.
+
+    Without a ``tta_pipeline`` the test pipeline is mirrored (``face_tta_pipeline``); mmseg's
+    default ``SegTTAModel`` becomes ``FaceSegTTAModel`` with the config's left/right pairs
+    (mmseg's would average a mirrored left eye with the right one).
+    """
+    from rednet_mmseg.models.segmentors.face_tta_model import config_flip_pairs, face_tta_pipeline
+
+    pairs = config_flip_pairs(cfg)
+    tta_model = dict(cfg.get('tta_model') or dict(type='FaceSegTTAModel'))
+    if tta_model['type'] in ('SegTTAModel', 'mmseg.SegTTAModel', 'FaceSegTTAModel'):
+        tta_model = dict(type='FaceSegTTAModel', flip_pairs=tta_model.get('flip_pairs', pairs))
+    if 'tta_pipeline' in cfg:
+        pipeline = cfg.tta_pipeline
+    else:
+        pipeline = face_tta_pipeline(cfg.test_dataloader.dataset.pipeline, pairs)
+    cfg.test_dataloader.dataset.pipeline = pipeline
+    tta_model['module'] = cfg.model
+    cfg.model = tta_model
     return cfg
 
 
@@ -164,10 +191,8 @@ def main():
     if args.show or args.show_dir:
         cfg = trigger_visualization_hook(cfg, args)
 
-    if args.tta:
-        cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
-        cfg.tta_model.module = cfg.model
-        cfg.model = cfg.tta_model
+    if args.tta:  # each image also mirrored, left/right classes swapped back (FaceSegTTAModel)
+        cfg = face_tta_config(cfg)
 
     if args.fuse:
         cfg.custom_hooks = [*cfg.get('custom_hooks', []), dict(type='FuseConvBNHook')]

@@ -9,3 +9,7 @@ custom_hooks = [
     dict(type='NumClassCheckHook'),
     dict(type='ChannelsLastHook'),
 ]
+# tools/test.py --tta: each image also mirrored, left/right classes swapped back before the
+# average (mmseg's SegTTAModel would average a mirrored left eye with the right one); the
+# left/right pairs come from the training flip, the pipeline from the test pipeline
+tta_model = dict(type='FaceSegTTAModel')

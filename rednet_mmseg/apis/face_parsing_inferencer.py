@@ -16,7 +16,7 @@ from PIL import Image
 
 from ..datasets.landmark_table import image_key
 from ..datasets.transforms.face_augment import mirror_landmarks
-from ..models.segmentors.face_tta_model import FaceSegTTAModel, mirror_batch
+from ..models.segmentors.face_tta_model import FaceSegTTAModel, config_flip_pairs, mirror_batch
 from ..utils.checkpoint_fit import check_checkpoint_fits
 
 _PRIOR_TRANSFORMS = ('LoadFaceLandmarks', 'LoadFacePrior')
@@ -31,18 +31,6 @@ def config_needs_landmarks(cfg: Config) -> bool:
     Face crops and the adaptive prior need them.
     """
     return any(t['type'] in LANDMARK_TRANSFORMS for t in cfg.test_dataloader.dataset.pipeline)
-
-
-def config_flip_pairs(cfg: Config, pairs: Optional[List[tuple]] = None) -> List[tuple]:
-    """Left/right class pairs of a config: ``pairs`` if given, else its training flip's.
-
-    The ``swap_seg_labels`` of the first training transform that has them (``[]`` if none).
-    """
-    if pairs is not None:
-        return [tuple(p) for p in pairs]
-    pipeline = cfg.get('train_dataloader', {}).get('dataset', {}).get('pipeline', [])
-    found = [t['swap_seg_labels'] for t in pipeline if t.get('swap_seg_labels')]
-    return [tuple(p) for p in found[0]] if found else []
 
 
 class FaceParsingInferencer(MMSegInferencer):

@@ -313,7 +313,7 @@ train_pipeline = [
         type='FaceRandomFlip'),
     dict(type='PackFaceInputs'),
 ]
-tta_model = dict(_scope_='mmseg', type='SegTTAModel')
+tta_model = dict(_scope_='mmseg', type='FaceSegTTAModel')
 val_cfg = dict(type='ValLoop')
 val_dataloader = dict(
     batch_size=1,

@@ -138,6 +138,29 @@ def test_train_checkpoint_resume_test(helen_converted, tmp_path, repo_root):
         same, total = same + int((a == b).sum()), total + a.size
     assert same >= 0.999 * total, (same, total)
 
+    # --tta: each image also mirrored (FaceSegTTAModel with the config's left/right pairs;
+    # the config has no tta_pipeline, so the test pipeline is mirrored)
+    mirrored = tmp_path / 'preds_tta'
+    log = _run(
+        [
+            'tools/test.py',
+            CONFIG,
+            osp.join(work, 'iter_6.pth'),
+            '--work-dir',
+            str(tmp_path / 'test_tta'),
+            '--out',
+            str(mirrored),
+            '--tta',
+            *opts,
+        ],
+        repo_root,
+    )
+    assert 'F1 per group' in log and 'overall' in log
+    for name in gts:
+        pred = cv2.imread(str(mirrored / name), cv2.IMREAD_UNCHANGED)
+        gt = cv2.imread(osp.join(helen_converted, 'annotations', 'test', name), 0)
+        assert pred.shape == gt.shape and pred.max() <= 10
+
 
 def test_auto_scale_lr(helen_converted, tmp_path, repo_root):
     """--auto-scale-lr: the learning rate set for batch 64 is scaled to the run's batch."""

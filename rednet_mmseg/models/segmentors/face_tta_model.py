@@ -6,7 +6,7 @@ their left/right class channels stay exchanged, so ``SegTTAModel`` would average
 score with the right eye's. :class:`FaceSegTTAModel` swaps those channels back first.
 :func:`mirror_batch` builds the mirrored copy of a packed test batch (the inferencer's path,
 ``FaceParsingInferencer(flip=True)``); ``tools/test.py --tta`` gets the same mirrored samples
-from the test pipeline (``TestTimeAug`` with ``FaceRandomFlip``).
+from the test pipeline (:func:`face_tta_pipeline`: ``TestTimeAug`` with ``FaceRandomFlip``).
 """
 
 from typing import List, Optional, Sequence
@@ -15,6 +15,44 @@ import torch
 from mmengine.structures import PixelData
 from mmseg.models import SegTTAModel
 from mmseg.registry import MODELS
+
+#: Transforms of a test pipeline that come after the mirroring in :func:`face_tta_pipeline`:
+#: the ground truth stays as it is (the merged prediction is scored against the original).
+_AFTER_FLIP = ('LoadAnnotations', 'PackSegInputs', 'PackFaceInputs')
+
+
+def config_flip_pairs(cfg, pairs: Optional[Sequence] = None) -> List[tuple]:
+    """Left/right class pairs of a config: ``pairs`` if given, else its training flip's.
+
+    The ``swap_seg_labels`` of the first training transform that has them (``[]`` if none).
+    """
+    if pairs is not None:
+        return [tuple(p) for p in pairs]
+    pipeline = cfg.get('train_dataloader', {}).get('dataset', {}).get('pipeline', [])
+    found = [t['swap_seg_labels'] for t in pipeline if t.get('swap_seg_labels')]
+    return [tuple(p) for p in found[0]] if found else []
+
+
+def face_tta_pipeline(test_pipeline: Sequence[dict], flip_pairs: Sequence) -> List[dict]:
+    """The test pipeline with each image also mirrored: mmseg's ``tta_pipeline`` for faces.
+
+    Everything up to the ground truth's loading and packing runs once (image, landmarks,
+    prior, geometry); then ``TestTimeAug`` makes two samples, as is and mirrored
+    (``FaceRandomFlip``: image and prior flipped, the prior's left/right channels swapped by
+    ``PackFaceInputs``), each packed with the unflipped ground truth.
+    """
+    types = [t['type'] for t in test_pipeline]
+    at = next((i for i, t in enumerate(types) if t in _AFTER_FLIP), len(types))
+    flips = [
+        dict(
+            type='FaceRandomFlip', prob=p, direction='horizontal', swap_seg_labels=list(flip_pairs)
+        )
+        for p in (0.0, 1.0)
+    ]
+    tail = [[dict(t)] for t in test_pipeline[at:]]
+    return [dict(t) for t in test_pipeline[:at]] + [
+        dict(type='TestTimeAug', transforms=[flips, *tail])
+    ]
 
 
 def mirror_order(flip_pairs: Sequence[Sequence[int]], num_classes: int) -> List[int]:

@@ -76,3 +76,39 @@ def test_mirror_batch_flips_inputs_and_priors():
     assert meta['flip'] and meta['flip_direction'] == 'horizontal' and meta['img_shape'] == (3, 5)
     # the original batch is left as it was
     assert 'flip' not in sample.metainfo and torch.equal(sample.face_prior.data, prior)
+
+
+def test_face_tta_pipeline_mirrors_image_and_prior(helen_converted, repo_root):
+    """``tools/test.py --tta``'s pipeline: the sample as is and mirrored, ground truth as is."""
+    import os.path as osp
+
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmseg.registry import DATASETS
+
+    from rednet_mmseg.models.segmentors.face_tta_model import config_flip_pairs, face_tta_pipeline
+
+    init_default_scope('mmseg')
+    cfg = Config.fromfile(
+        osp.join(
+            repo_root, 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-prior-1k_synthhelen-128x128.py'
+        )
+    )
+    assert config_flip_pairs(cfg) == PAIRS
+    dataset = cfg.test_dataloader.dataset
+    dataset.data_root = helen_converted
+    for t in dataset.pipeline:
+        if t['type'] == 'LoadFacePrior':
+            t['bank_file'] = osp.join(helen_converted, 'prior_bank.npz')
+    plain = DATASETS.build(dataset)[0]
+    dataset.pipeline = face_tta_pipeline(dataset.pipeline, PAIRS)
+    assert [t['type'] for t in dataset.pipeline][-1] == 'TestTimeAug'
+    both = DATASETS.build(dataset)[0]
+    (x, mx), (s, ms) = both['inputs'], both['data_samples']
+    assert torch.equal(x, plain['inputs']) and torch.equal(mx, x.flip(-1))
+    assert not s.metainfo['flip'] and ms.metainfo['flip']
+    order = mirror_order(PAIRS, s.face_prior.data.shape[0])
+    torch.testing.assert_close(ms.face_prior.data, s.face_prior.data.flip(-1)[order])
+    # both views are scored against the ground truth as it is
+    assert torch.equal(ms.gt_sem_seg.data, s.gt_sem_seg.data)
+    assert torch.equal(s.gt_sem_seg.data, plain['data_samples'].gt_sem_seg.data)
