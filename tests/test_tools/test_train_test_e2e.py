@@ -73,24 +73,15 @@ def test_train_checkpoint_resume_test(helen_converted, tmp_path, repo_root):
         repo_root,
     )
     assert 'resumed' in log.lower() and osp.isfile(osp.join(work, 'iter_6.pth'))
+
+    def test(name, *extra):
+        args = ['tools/test.py', CONFIG, osp.join(work, 'iter_6.pth'), '--work-dir']
+        return _run([*args, str(tmp_path / name), *extra, *opts], repo_root)
+
     # test through the weights-only path, with painted predictions next to ground truth
     show = str(tmp_path / 'show')
     preds = tmp_path / 'preds'
-    log = _run(
-        [
-            'tools/test.py',
-            CONFIG,
-            osp.join(work, 'iter_6.pth'),
-            '--work-dir',
-            str(tmp_path / 'test'),
-            '--show-dir',
-            show,
-            '--out',
-            str(preds),
-            *opts,
-        ],
-        repo_root,
-    )
+    log = test('test', '--show-dir', show, '--out', str(preds))
     assert 'F1 per group' in log and 'overall' in log
     results = glob.glob(osp.join(tmp_path, 'test', '*', '*.json'))
     metrics = json.load(open(results[0]))
@@ -117,20 +108,7 @@ def test_train_checkpoint_resume_test(helen_converted, tmp_path, repo_root):
     # --fuse: BatchNorm folded into the convolutions, the same predictions (fp32 rounding may
     # flip a pixel whose two best scores tie)
     fused = tmp_path / 'preds_fused'
-    _run(
-        [
-            'tools/test.py',
-            CONFIG,
-            osp.join(work, 'iter_6.pth'),
-            '--work-dir',
-            str(tmp_path / 'test_fused'),
-            '--out',
-            str(fused),
-            '--fuse',
-            *opts,
-        ],
-        repo_root,
-    )
+    test('test_fused', '--out', str(fused), '--fuse')
     same = total = 0
     for name in gts:
         a = cv2.imread(str(preds / name), cv2.IMREAD_UNCHANGED)
@@ -141,20 +119,7 @@ def test_train_checkpoint_resume_test(helen_converted, tmp_path, repo_root):
     # --tta: each image also mirrored (FaceSegTTAModel with the config's left/right pairs;
     # the config has no tta_pipeline, so the test pipeline is mirrored)
     mirrored = tmp_path / 'preds_tta'
-    log = _run(
-        [
-            'tools/test.py',
-            CONFIG,
-            osp.join(work, 'iter_6.pth'),
-            '--work-dir',
-            str(tmp_path / 'test_tta'),
-            '--out',
-            str(mirrored),
-            '--tta',
-            *opts,
-        ],
-        repo_root,
-    )
+    log = test('test_tta', '--out', str(mirrored), '--tta')
     assert 'F1 per group' in log and 'overall' in log
     for name in gts:
         pred = cv2.imread(str(mirrored / name), cv2.IMREAD_UNCHANGED)
