@@ -3,6 +3,8 @@
 Mirroring swaps left and right in labels, prior channels and landmarks.
 """
 
+from typing import List, Sequence
+
 import cv2
 import numpy as np
 from mmcv.transforms import BaseTransform
@@ -149,6 +151,19 @@ class FaceCropResize(BaseTransform):
         )
 
 
+def mirror_order(pairs: Sequence[Sequence[int]], n: int) -> List[int]:
+    """``range(n)`` with each index pair exchanged: the order of classes or points in a mirror.
+
+    Examples:
+        >>> mirror_order([(2, 3), (4, 5)], 7)
+        [0, 1, 3, 2, 5, 4, 6]
+    """
+    order = list(range(n))
+    for a, b in pairs:
+        order[a], order[b] = b, a
+    return order
+
+
 def mirror_landmarks(points: np.ndarray, width: int, swap=((0, 1), (3, 4))) -> np.ndarray:
     """Landmarks ``(..., K, 2)`` of the horizontally mirrored image, identities swapped.
 
@@ -157,10 +172,7 @@ def mirror_landmarks(points: np.ndarray, width: int, swap=((0, 1), (3, 4))) -> n
     """
     out = np.array(points, copy=True)
     out[..., 0] = width - 1 - out[..., 0]
-    order = np.arange(out.shape[-2])
-    for a, b in swap:
-        order[a], order[b] = b, a
-    return out[..., order, :]
+    return out[..., mirror_order(swap, out.shape[-2]), :]
 
 
 @TRANSFORMS.register_module()

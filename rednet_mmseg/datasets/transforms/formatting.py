@@ -6,6 +6,7 @@ from mmengine.structures import PixelData
 from mmseg.datasets.transforms import PackSegInputs
 from mmseg.registry import TRANSFORMS
 
+from .face_augment import mirror_order
 from .prior_storage import restore_prior
 
 
@@ -29,10 +30,9 @@ class PackFaceInputs(PackSegInputs):
         if prior is not None:
             prior = restore_prior(prior)
             if results.get('flip') and results.get('flip_direction') == 'horizontal':
-                order = np.arange(prior.shape[-1])
-                for a, b in results.get('swap_seg_labels') or ():
-                    order[a], order[b] = b, a
-                prior = prior[..., order]
+                prior = prior[
+                    ..., mirror_order(results.get('swap_seg_labels') or (), prior.shape[-1])
+                ]
             packed['data_samples'].set_field(
                 PixelData(data=torch.from_numpy(np.ascontiguousarray(prior.transpose(2, 0, 1)))),
                 'face_prior',

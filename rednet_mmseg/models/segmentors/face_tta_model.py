@@ -16,6 +16,8 @@ from mmengine.structures import PixelData
 from mmseg.models import SegTTAModel
 from mmseg.registry import MODELS
 
+from ...datasets.transforms.face_augment import mirror_order
+
 #: Transforms of a test pipeline that come after the mirroring in :func:`face_tta_pipeline`:
 #: the ground truth stays as it is (the merged prediction is scored against the original).
 _AFTER_FLIP = ('LoadAnnotations', 'PackSegInputs', 'PackFaceInputs')
@@ -53,14 +55,6 @@ def face_tta_pipeline(test_pipeline: Sequence[dict], flip_pairs: Sequence) -> Li
     return [dict(t) for t in test_pipeline[:at]] + [
         dict(type='TestTimeAug', transforms=[flips, *tail])
     ]
-
-
-def mirror_order(flip_pairs: Sequence[Sequence[int]], num_classes: int) -> List[int]:
-    """Class order of a mirrored prediction: ``range(num_classes)`` with each pair exchanged."""
-    order = list(range(num_classes))
-    for a, b in flip_pairs:
-        order[a], order[b] = b, a
-    return order
 
 
 def is_mirrored(sample) -> bool:

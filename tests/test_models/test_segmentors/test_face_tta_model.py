@@ -4,8 +4,9 @@ import torch
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
+from rednet_mmseg.datasets.transforms.face_augment import mirror_order
 from rednet_mmseg.models.segmentors import FaceSegTTAModel
-from rednet_mmseg.models.segmentors.face_tta_model import mirror_batch, mirror_order
+from rednet_mmseg.models.segmentors.face_tta_model import mirror_batch
 
 PAIRS = [(2, 3), (4, 5)]
 
