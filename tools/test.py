@@ -117,9 +117,12 @@ def face_tta_config(cfg):
     default ``SegTTAModel`` becomes ``FaceSegTTAModel`` with the config's left/right pairs
     (mmseg's would average a mirrored left eye with the right one).
     """
+    from mmseg.registry import DATASETS
+
     from rednet_mmseg.models.segmentors.face_tta_model import config_flip_pairs, face_tta_pipeline
 
-    pairs = config_flip_pairs(cfg)
+    dataset = DATASETS.get(cfg.test_dataloader.dataset.get('type', ''))
+    pairs = config_flip_pairs(cfg, classes=getattr(dataset, 'METAINFO', {}).get('classes'))
     tta_model = dict(cfg.get('tta_model') or dict(type='FaceSegTTAModel'))
     if tta_model['type'] in ('SegTTAModel', 'mmseg.SegTTAModel', 'FaceSegTTAModel'):
         tta_model = dict(type='FaceSegTTAModel', flip_pairs=tta_model.get('flip_pairs', pairs))

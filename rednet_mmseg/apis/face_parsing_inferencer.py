@@ -66,7 +66,8 @@ class FaceParsingInferencer(MMSegInferencer):
             more accurate, twice the model time. Default: False (``tools/parse_faces.py``
             turns it on).
         flip_pairs (list, optional): left/right class pairs for ``flip``. Default: the
-            ``swap_seg_labels`` of the config's training flip.
+            ``swap_seg_labels`` of the config's training flip, else the pairs in the class
+            names (``left_eye`` / ``right_eye``, ``l_eye`` / ``r_eye``).
         **kwargs: :class:`MMSegInferencer` arguments (``device``, ``palette``, ...).
     """
 
@@ -106,7 +107,8 @@ class FaceParsingInferencer(MMSegInferencer):
             )
         super().__init__(model, weights=weights, **kwargs)
         self.set_landmarks(landmarks)
-        self._tta = FaceSegTTAModel(self.model, config_flip_pairs(self.cfg, flip_pairs))
+        classes = (self.model.dataset_meta or {}).get('classes')
+        self._tta = FaceSegTTAModel(self.model, config_flip_pairs(self.cfg, flip_pairs, classes))
         if fuse:
             from ..deployment.fuse_conv_bn import fuse_conv_bn
 

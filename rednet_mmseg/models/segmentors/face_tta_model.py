@@ -23,16 +23,37 @@ from ...datasets.transforms.face_augment import mirror_order
 _AFTER_FLIP = ('LoadAnnotations', 'PackSegInputs', 'PackFaceInputs')
 
 
-def config_flip_pairs(cfg, pairs: Optional[Sequence] = None) -> List[tuple]:
+def pairs_from_names(classes: Sequence[str]) -> List[tuple]:
+    """Left/right pairs read from class names (``left_eye`` / ``right_eye``, ``l_eye`` / ``r_eye``).
+
+    Examples:
+        >>> pairs_from_names(['background', 'l_brow', 'r_brow', 'left_eye', 'right_eye', 'nose'])
+        [(1, 2), (3, 4)]
+    """
+    index = {name: i for i, name in enumerate(classes)}
+    pairs = []
+    for i, name in enumerate(classes):
+        for left, right in (('left', 'right'), ('l_', 'r_')):
+            if name.startswith(left) and index.get(right + name[len(left) :], -1) > i:
+                pairs.append((i, index[right + name[len(left) :]]))
+    return pairs
+
+
+def config_flip_pairs(
+    cfg, pairs: Optional[Sequence] = None, classes: Optional[Sequence[str]] = None
+) -> List[tuple]:
     """Left/right class pairs of a config: ``pairs`` if given, else its training flip's.
 
-    The ``swap_seg_labels`` of the first training transform that has them (``[]`` if none).
+    The ``swap_seg_labels`` of the first training transform that has them; without one, the
+    pairs named in ``classes`` (:func:`pairs_from_names`; ``[]`` if none).
     """
     if pairs is not None:
         return [tuple(p) for p in pairs]
     pipeline = cfg.get('train_dataloader', {}).get('dataset', {}).get('pipeline', [])
     found = [t['swap_seg_labels'] for t in pipeline if t.get('swap_seg_labels')]
-    return [tuple(p) for p in found[0]] if found else []
+    if found:
+        return [tuple(p) for p in found[0]]
+    return pairs_from_names(classes or ())
 
 
 def face_tta_pipeline(test_pipeline: Sequence[dict], flip_pairs: Sequence) -> List[dict]:

@@ -113,3 +113,29 @@ def test_face_tta_pipeline_mirrors_image_and_prior(helen_converted, repo_root):
     # both views are scored against the ground truth as it is
     assert torch.equal(ms.gt_sem_seg.data, s.gt_sem_seg.data)
     assert torch.equal(s.gt_sem_seg.data, plain['data_samples'].gt_sem_seg.data)
+
+
+def test_class_names_give_the_configs_pairs(repo_root):
+    """Every data set's left/right class names pair up exactly as its configs' flips swap."""
+    import os.path as osp
+
+    from mmengine.config import Config
+
+    from rednet_mmseg.datasets import (
+        CelebAMaskHQDataset,
+        HelenDataset,
+        LaPaDataset,
+        LFWPartLabelsDataset,
+    )
+    from rednet_mmseg.models.segmentors.face_tta_model import config_flip_pairs, pairs_from_names
+
+    for dataset, base in [
+        (HelenDataset, 'helen.py'),
+        (LaPaDataset, 'lapa.py'),
+        (CelebAMaskHQDataset, 'celebamask_hq.py'),
+        (LFWPartLabelsDataset, 'lfw.py'),
+    ]:
+        cfg = Config.fromfile(osp.join(repo_root, 'configs/_base_/datasets', base))
+        named = pairs_from_names(dataset.METAINFO['classes'])
+        assert config_flip_pairs(cfg) == named, base
+        assert config_flip_pairs(Config(), classes=dataset.METAINFO['classes']) == named
