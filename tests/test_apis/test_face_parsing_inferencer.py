@@ -151,7 +151,7 @@ def test_flip_in_mmseg_inference_path(tmp_path, repo_root):
         top2 = sample.seg_logits.data.exp().topk(2, dim=0).values  # merged probabilities
         return sample.pred_sem_seg.data[0].numpy(), (top2[0] - top2[1]).numpy()
 
-    (plain, margin), (mirrored, _) = predict(img), predict(np.ascontiguousarray(img[:, ::-1]))
+    (plain, margin), (mirrored, mirrored_margin) = predict(img), predict(img[:, ::-1].copy())
     swap = np.array([0, 1, 3, 2, 5, 4, 6, 7, 8, 9, 10])
     assert np.isin(plain, [2, 3, 4, 5]).sum() > 20  # left/right classes present
     # the same two views in another order: equal up to float rounding, so pixels whose two best
@@ -159,3 +159,10 @@ def test_flip_in_mmseg_inference_path(tmp_path, repo_root):
     clear = margin > 1e-4
     assert clear.mean() > 0.99
     np.testing.assert_array_equal(mirrored[clear[:, ::-1]], swap[plain][:, ::-1][clear[:, ::-1]])
+    # a batch of two: each image merged with its own mirror image, not with its neighbour's
+    batch = inferencer(
+        [img, np.ascontiguousarray(img[:, ::-1])], batch_size=2, return_datasamples=True
+    )
+    for sample, single, gap in zip(batch, (plain, mirrored), (margin, mirrored_margin)):
+        labels = sample.pred_sem_seg.data[0].numpy()
+        np.testing.assert_array_equal(labels[gap > 1e-4], single[gap > 1e-4])
