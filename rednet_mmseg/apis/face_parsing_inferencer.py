@@ -16,7 +16,12 @@ from PIL import Image
 
 from ..datasets.landmark_table import image_key
 from ..datasets.transforms.face_augment import mirror_landmarks
-from ..models.segmentors.face_tta_model import FaceSegTTAModel, config_flip_pairs, mirror_batch
+from ..models.segmentors.face_tta_model import (
+    FaceSegTTAModel,
+    config_flip_pairs,
+    mark_mirrored,
+    mirror_batch,
+)
 from ..utils.checkpoint_fit import check_checkpoint_fits
 
 _PRIOR_TRANSFORMS = ('LoadFaceLandmarks', 'LoadFacePrior')
@@ -123,9 +128,13 @@ class FaceParsingInferencer(MMSegInferencer):
         one batch and merged by :class:`~rednet_mmseg.models.segmentors.FaceSegTTAModel`.
         :meth:`parse_faces` mirrors the face crops itself, with the mirror face's own prior.
         """
-        if not (self.flip if flip is None else flip):
+        if not self._flips(flip):
             return super().forward(inputs, **kwargs)
         return self._predict_with_mirror(inputs, mirror_batch(inputs, self._tta.flip_pairs))
+
+    def _flips(self, flip: Optional[bool]) -> bool:
+        """A call's ``flip``, the inferencer's where the call gives none."""
+        return self.flip if flip is None else flip
 
     def _predict_with_mirror(self, batch: dict, mirrored: dict) -> list:
         """Predict ``batch`` and its ``mirrored`` copy in one forward pass and merge them."""
@@ -227,7 +236,7 @@ class FaceParsingInferencer(MMSegInferencer):
             crop = np.ascontiguousarray(img[y0:y1, x0:x1])
             points = face.points - np.array([x0, y0], np.float32)
             batch = self.collate_fn([self.pipeline(dict(img=crop, face_landmarks=points))])
-            if self.flip if flip is None else flip:
+            if self._flips(flip):
                 # the mirror face through the whole pipeline: its own prior from the bank
                 mirrored = self.pipeline(
                     dict(
@@ -235,7 +244,7 @@ class FaceParsingInferencer(MMSegInferencer):
                         face_landmarks=mirror_landmarks(points, crop.shape[1]),
                     )
                 )
-                mirrored['data_samples'].set_metainfo(dict(flip=True, flip_direction='horizontal'))
+                mark_mirrored(mirrored['data_samples'])
                 (pred,) = self._predict_with_mirror(batch, self.collate_fn([mirrored]))
             else:
                 (pred,) = self.forward(batch, flip=False)

@@ -78,11 +78,19 @@ def face_tta_pipeline(test_pipeline: Sequence[dict], flip_pairs: Sequence) -> Li
     ]
 
 
+def mark_mirrored(sample) -> None:
+    """Mark a data sample as flipped horizontally, as ``RandomFlip`` records it.
+
+    ``postprocess_result`` then flips its scores back and :class:`FaceSegTTAModel` swaps its
+    left/right classes back.
+    """
+    sample.set_metainfo(dict(flip=True, flip_direction='horizontal'))
+
+
 def is_mirrored(sample) -> bool:
     """Whether a data sample was flipped horizontally (its metainfo says so)."""
-    return bool(sample.metainfo.get('flip')) and sample.metainfo.get('flip_direction') == (
-        'horizontal'
-    )
+    meta = sample.metainfo
+    return bool(meta.get('flip')) and meta.get('flip_direction') == 'horizontal'
 
 
 def mirror_batch(data: dict, flip_pairs: Sequence[Sequence[int]]) -> dict:
@@ -107,7 +115,7 @@ def mirror_batch(data: dict, flip_pairs: Sequence[Sequence[int]]) -> dict:
             prior = sample.face_prior.data
             order = mirror_order(flip_pairs, prior.shape[0])
             sample.face_prior = PixelData(data=prior.flip(-1)[order])
-        sample.set_metainfo(dict(flip=True, flip_direction='horizontal'))
+        mark_mirrored(sample)
         samples.append(sample)
     return dict(inputs=[x.flip(-1) for x in data['inputs']], data_samples=samples)
 

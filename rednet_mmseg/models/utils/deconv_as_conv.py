@@ -88,8 +88,11 @@ class DeconvAsConv2d(ConvTranspose2d):
                 if w.dim() == 4 and w.is_contiguous(memory_format=torch.channels_last)
                 else torch.contiguous_format
             )
-            conv = deconv_weight_as_conv(w.detach(), self.groups).contiguous(memory_format=fmt)
-            self._conv_weight, self._conv_weight_key = conv, key
+            src = w.detach()  # shares storage and version counter with the weight
+            conv = deconv_weight_as_conv(src, self.groups).contiguous(memory_format=fmt)
+            # holding the source keeps its storage alive, so a new weight never reuses its
+            # address (a stale key could otherwise match)
+            self._conv_weight, self._conv_weight_key, self._conv_weight_src = conv, key, src
         return self._conv_weight
 
 
