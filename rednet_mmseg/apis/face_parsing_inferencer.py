@@ -23,6 +23,9 @@ from ..models.segmentors.face_tta_model import (
     mirror_batch,
 )
 from ..utils.checkpoint_fit import check_checkpoint_fits
+from ..utils.quiet import quiet_upstream
+from .image_inputs import read_image
+from .multi_face import CONTEXT, MAX_CROP_SIDE, Face, as_faces, check_face_options
 
 _PRIOR_TRANSFORMS = ('LoadFaceLandmarks', 'LoadFacePrior')
 
@@ -41,13 +44,20 @@ def config_needs_landmarks(cfg: Config) -> bool:
 class FaceParsingInferencer(MMSegInferencer):
     """``MMSegInferencer`` with the face-parsing extras; call it exactly like its parent.
 
-    - Configs whose test pipeline needs landmarks (face crops, the adaptive prior) take the 5
-      points of each image from ``landmarks`` (in memory: image name -> ``(5, 2)``), from
+    - Configs whose test pipeline needs landmarks (face crops, the adaptive prior) parse by the
+      one path that ``tools/parse_faces.py`` and ``tools/parse_video.py`` use
+      (:meth:`parse_image`): every face (``select``, ``max_faces``, ``min_face_size``) in its own
+      crop (``context``) with its own prior, mirrored too (``flip``), composited into one label
+      map at the image's resolution. The same image, model and options give the same label map
+      through the API, the photo tool and the video tool. The 5 points of each face come from
+      ``landmarks`` (in memory: image name -> ``(5, 2)``, one face per image), from
       ``landmarks_file`` (a table, ``rednet_mmseg.datasets.landmark_table``) or, without
-      either, detect them (``FaceLandmarkDetector``: the largest face of each image; an
-      image without a face is an error naming it). The points travel with each image through
-      the pipeline (``results['face_landmarks']``); no file is written. Prior configs may take
-      another ``prior_bank``.
+      either, from the ``detector`` (default: ``FaceLandmarkDetector()``, as the tools'
+      defaults); an image without a face is an error naming it. Prior configs may take another
+      ``prior_bank``. What differs from ``MMSegInferencer`` on these configs: overlays are
+      drawn as the tools draw them (colours blended over the face pixels; class names in
+      ``draw_legend``), not by mmseg's visualizer; ``batch_size`` does not batch images; arrays
+      are ``(H, W, 3)`` uint8 BGR, as for mmseg.
     - The checkpoint must fit the model: weights it leaves unloaded or of another shape are an
       error naming the file (``rednet_mmseg.utils.checkpoint_fit``), unless ``allow_partial``.
     - ``pred_out_dir`` label maps are written as ``<image name>.png`` (uint8 class indices at
@@ -68,11 +78,19 @@ class FaceParsingInferencer(MMSegInferencer):
             without ``weights``). Default: False.
         flip (bool): average every prediction with that of its mirror image (left/right
             classes swapped back, :class:`~rednet_mmseg.models.segmentors.FaceSegTTAModel`):
-            more accurate, twice the model time. Default: False (``tools/parse_faces.py``
-            turns it on).
+            more accurate, twice the model time. Default: True, as ``tools/parse_faces.py``
+            (mmseg's inferencer has no mirroring; ``tools/parse_video.py`` turns it off by
+            default for speed).
         flip_pairs (list, optional): left/right class pairs for ``flip``. Default: the
             ``swap_seg_labels`` of the config's training flip, else the pairs in the class
             names (``left_eye`` / ``right_eye``, ``l_eye`` / ``r_eye``).
+        select (str): ``'all'`` faces (default), the ``'largest'`` or the ``'central'`` one.
+        max_faces (int, optional): parse at most this many (the largest).
+        min_face_size (int): ignore detected faces smaller than this (px).
+        context (float): crop half-size in units of the key points' extent
+            (:data:`~rednet_mmseg.apis.multi_face.CONTEXT`).
+        detector (FaceLandmarkDetector, optional): the face detector (default: created on the
+            first image that needs it, with the tools' default options).
         **kwargs: :class:`MMSegInferencer` arguments (``device``, ``palette``, ...).
     """
 
@@ -86,8 +104,13 @@ class FaceParsingInferencer(MMSegInferencer):
         channels_last: bool = True,
         landmarks: Optional[Dict[str, np.ndarray]] = None,
         allow_partial: bool = False,
-        flip: bool = False,
+        flip: bool = True,
         flip_pairs: Optional[List[tuple]] = None,
+        select: str = 'all',
+        max_faces: Optional[int] = None,
+        min_face_size: int = 0,
+        context: float = CONTEXT,
+        detector=None,
         **kwargs,
     ):
         if model is None:  # the shipped real-face model; explicit arguments still win
@@ -100,9 +123,12 @@ class FaceParsingInferencer(MMSegInferencer):
         self.prior_bank = prior_bank
         self.allow_partial = allow_partial
         self.flip = flip
+        check_face_options(select, max_faces, min_face_size, context)
+        self.select, self.max_faces, self.min_face_size = select, max_faces, min_face_size
+        self.context = context
         self._weights = weights
         self._landmarks = None
-        self._detector = None
+        self._detector = detector
         if isinstance(model, str) and osp.isfile(model):
             model = Config.fromfile(model)
         if weights is None and not allow_partial:
@@ -110,7 +136,8 @@ class FaceParsingInferencer(MMSegInferencer):
                 'FaceParsingInferencer: no weights given; a model at its random initialisation '
                 'would parse nothing meaningful (pass allow_partial=True to do so anyway)'
             )
-        super().__init__(model, weights=weights, **kwargs)
+        with quiet_upstream():  # upstream lines that read like errors (utils/quiet.py)
+            super().__init__(model, weights=weights, **kwargs)
         self.set_landmarks(landmarks)
         classes = (self.model.dataset_meta or {}).get('classes')
         self._tta = FaceSegTTAModel(self.model, config_flip_pairs(self.cfg, flip_pairs, classes))
@@ -169,28 +196,133 @@ class FaceParsingInferencer(MMSegInferencer):
             else {image_key(k): np.asarray(v, np.float32) for k, v in landmarks.items()}
         )
 
-    def __call__(self, inputs, *args, **kwargs) -> dict:
-        """Parse ``inputs`` as mmseg's inferencer does, detecting landmarks where needed."""
-        if not self.needs_landmarks or self._landmarks is not None or self.landmarks_file:
-            return super().__call__(inputs, *args, **kwargs)
-        from .landmark_detector import detect_landmark_table
-
-        paths = self._inputs_to_list(inputs)
-        if not all(isinstance(p, str) for p in paths):
-            raise ValueError(
-                'images given as arrays need landmarks=... or landmarks_file=...: the '
-                'landmarks are looked up by image name'
-            )
-        if self._detector is None:  # loading dlib's models takes about a second: once
+    @property
+    def detector(self):
+        """The face detector (created on first use: loading dlib's models takes a second)."""
+        if self._detector is None:
             from .landmark_detector import FaceLandmarkDetector
 
             self._detector = FaceLandmarkDetector()
-        table, _, _ = detect_landmark_table(paths, self._detector, progress=self.show_progress)
-        self.set_landmarks(table)
-        try:
-            return super().__call__(paths, *args, **kwargs)
-        finally:
-            self.set_landmarks(None)
+        return self._detector
+
+    def find_faces(self, img: np.ndarray, name: str = '<image>') -> List[Face]:
+        """The faces to parse in ``img``: from the given landmarks, else detected.
+
+        Given points (``landmarks`` / ``landmarks_file``, looked up by ``name``) are one face;
+        detection returns the faces the inferencer's ``select`` / ``max_faces`` /
+        ``min_face_size`` ask for.
+
+        Raises:
+            NoFaceError: no face found (the message names ``name``). ValueError: points
+                outside the image, or ``name`` missing from the given landmarks.
+        """
+        from ..datasets.landmark_table import check_points_in_image, read_landmark_table
+
+        table = self._landmarks
+        if table is None and self.landmarks_file:
+            table = {k: np.asarray(v, np.float32) for k, v in read_landmark_table(
+                self.landmarks_file).items()}
+        if table is not None:
+            key = image_key(name)
+            if key not in table:
+                raise ValueError(f'{name}: no landmarks for this image in the given table')
+            check_points_in_image(table[key], img.shape, self.landmarks_file or 'landmarks',
+                                  image=name)
+            return [Face(np.asarray(table[key], np.float32))]
+        found = self.detector.detect_all(
+            img, name, self.select, self.max_faces, self.min_face_size
+        )
+        for f in found:
+            check_points_in_image(f.points, img.shape, name)
+        return as_faces(found)
+
+    def parse_image(self, image, faces=None, name: Optional[str] = None):
+        """Parse every face of one image: the one path of the API and the tools.
+
+        Args:
+            image (str | np.ndarray): a file (decoded by
+                :func:`~rednet_mmseg.apis.image_inputs.read_image`, EXIF orientation applied)
+                or an ``(H, W, 3)`` uint8 BGR array.
+            faces (list, optional): the faces (``Face``, ``FaceLandmarks`` or ``(5, 2)``
+                points); default :meth:`find_faces`.
+            name (str, optional): the image's name (messages, landmark look-up).
+
+        Returns:
+            ``(labels, instances, faces)`` as :meth:`parse_faces`.
+        """
+        if name is None:
+            name = image if isinstance(image, str) else '<image>'
+        img = read_image(image) if isinstance(image, str) else image
+        if faces is None:
+            faces = self.find_faces(img, name)
+        return self.parse_faces(name, faces, img=img)
+
+    def __call__(
+        self,
+        inputs,
+        return_datasamples: bool = False,
+        batch_size: int = 1,
+        return_vis: bool = False,
+        show: bool = False,
+        wait_time: int = 0,
+        out_dir: str = '',
+        img_out_dir: str = 'vis',
+        pred_out_dir: str = 'pred',
+        **kwargs,
+    ) -> dict:
+        """Parse ``inputs`` as mmseg's inferencer does; face configs by :meth:`parse_image`.
+
+        Returns mmseg's ``dict(predictions=..., visualization=...)`` (one image: the arrays
+        themselves; ``return_datasamples``: ``SegDataSample`` with ``pred_sem_seg``).
+        ``out_dir`` gets ``pred/<image>.png`` and ``vis/<image file>`` as the tools write them.
+        """
+        if not self.needs_landmarks:
+            return super().__call__(
+                inputs,
+                return_datasamples=return_datasamples,
+                batch_size=batch_size,
+                return_vis=return_vis,
+                show=show,
+                wait_time=wait_time,
+                out_dir=out_dir,
+                img_out_dir=img_out_dir,
+                pred_out_dir=pred_out_dir,
+                **kwargs,
+            )
+        from mmengine.structures import PixelData
+        from mmseg.structures import SegDataSample
+
+        from ..visualization import blend_labels
+
+        palette = np.asarray(self.model.dataset_meta['palette'], np.uint8)
+        samples, vis = [], []
+        for item in self._inputs_to_list(inputs):
+            name = item if isinstance(item, str) else f'{self.num_pred_imgs:08d}'
+            img = read_image(item) if isinstance(item, str) else np.asarray(item)
+            labels, _, faces = self.parse_image(img, name=name)
+            sample = SegDataSample(metainfo=dict(img_path=name, faces=faces))
+            sample.pred_sem_seg = PixelData(data=torch.from_numpy(labels)[None])
+            samples.append(sample)
+            overlay = None
+            if return_vis or out_dir:
+                overlay = blend_labels(img, labels, palette)
+                vis.append(overlay[..., ::-1])
+            if out_dir:
+                import cv2
+
+                stem = osp.basename(name) if isinstance(item, str) else name + '.png'
+                mmengine.mkdir_or_exist(osp.join(out_dir, img_out_dir))
+                cv2.imwrite(osp.join(out_dir, img_out_dir, stem), overlay)
+        if return_datasamples:
+            return samples[0] if len(samples) == 1 else samples
+        results = self.postprocess(
+            samples,
+            vis if return_vis else None,
+            pred_out_dir=osp.join(out_dir, pred_out_dir) if out_dir else '',
+        )
+        if not return_vis:
+            results.pop('visualization', None)
+        return results
 
     def parse_faces(
         self,
@@ -207,10 +339,11 @@ class FaceParsingInferencer(MMSegInferencer):
 
         Args:
             path (str): the photo (named in errors; read unless ``img`` is given).
-            faces (list): :class:`~rednet_mmseg.apis.multi_face.Face` (or ``(5, 2)`` points).
+            faces (list): :class:`~rednet_mmseg.apis.multi_face.Face`, the detector's
+                ``FaceLandmarks`` or ``(5, 2)`` points.
             img (np.ndarray, optional): the photo, ``(H, W, 3)`` uint8 BGR.
             context (float, optional): crop half-size in units of the key points' extent
-                (default :data:`~rednet_mmseg.apis.multi_face.CONTEXT`); smaller is faster
+                (default: the inferencer's ``context``); smaller is faster
                 and cuts more of the hair (docs/en/inference.md gives both).
             flip (bool, optional): average each face with its mirror image (default: the
                 inferencer's ``flip``).
@@ -219,38 +352,57 @@ class FaceParsingInferencer(MMSegInferencer):
             ``(labels, instances, faces)``: ``(H, W)`` uint8 class indices, ``(H, W)`` uint8
             face numbers (0 = none), and the faces with their crops set.
         """
-        import cv2
-
-        from .multi_face import CONTEXT, Face, composite, crop_box
+        from .multi_face import composite, crop_box
 
         if img is None:
-            img = cv2.imread(path, cv2.IMREAD_COLOR)
-            if img is None:
-                raise ValueError(f'{path}: missing, unreadable or corrupt image')
-        faces = [f if isinstance(f, Face) else Face(np.asarray(f, np.float32)) for f in faces]
+            img = read_image(path)
+        faces = as_faces(faces)
         crops = []
         for face in faces:
             face.crop = x0, y0, x1, y1 = crop_box(
-                face.points, img.shape, CONTEXT if context is None else context
+                face.points, img.shape, self.context if context is None else context
             )
-            crop = np.ascontiguousarray(img[y0:y1, x0:x1])
-            points = face.points - np.array([x0, y0], np.float32)
-            batch = self.collate_fn([self.pipeline(dict(img=crop, face_landmarks=points))])
-            if self._flips(flip):
-                # the mirror face through the whole pipeline: its own prior from the bank
-                mirrored = self.pipeline(
-                    dict(
-                        img=np.ascontiguousarray(crop[:, ::-1]),
-                        face_landmarks=mirror_landmarks(points, crop.shape[1]),
-                    )
-                )
-                mark_mirrored(mirrored['data_samples'])
-                (pred,) = self._predict_with_mirror(batch, self.collate_fn([mirrored]))
-            else:
-                (pred,) = self.forward(batch, flip=False)
-            crops.append(pred.pred_sem_seg.data[0].cpu().numpy().astype(np.uint8))
+            crops.append(
+                self._parse_crop(img[y0:y1, x0:x1], face.points - np.array([x0, y0], np.float32), flip)
+            )
         labels, instances = composite(img.shape, faces, crops)
         return labels, instances, faces
+
+    def _parse_crop(self, crop: np.ndarray, points: np.ndarray, flip: Optional[bool]):
+        """``(h, w)`` uint8 labels of one face crop (``(h, w, 3)`` BGR, points in it).
+
+        A crop larger than :data:`~rednet_mmseg.apis.multi_face.MAX_CROP_SIDE` (a face of a
+        large phone photo) is parsed scaled down to it and its labels scaled back (nearest):
+        the network sees a 128-224 px face either way, and no tensor of the photo's resolution
+        is made (memory stays bounded).
+        """
+        import cv2
+
+        h, w = crop.shape[:2]
+        scale = min(1.0, MAX_CROP_SIDE / max(h, w))
+        points = np.asarray(points, np.float32)
+        if scale < 1.0:
+            size = (max(1, round(w * scale)), max(1, round(h * scale)))
+            crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
+            points = points * np.array([size[0] / w, size[1] / h], np.float32)
+        crop = np.ascontiguousarray(crop)
+        batch = self.collate_fn([self.pipeline(dict(img=crop, face_landmarks=points))])
+        if self._flips(flip):
+            # the mirror face through the whole pipeline: its own prior from the bank
+            mirrored = self.pipeline(
+                dict(
+                    img=np.ascontiguousarray(crop[:, ::-1]),
+                    face_landmarks=mirror_landmarks(points, crop.shape[1]),
+                )
+            )
+            mark_mirrored(mirrored['data_samples'])
+            (pred,) = self._predict_with_mirror(batch, self.collate_fn([mirrored]))
+        else:
+            (pred,) = self.forward(batch, flip=False)
+        labels = pred.pred_sem_seg.data[0].cpu().numpy().astype(np.uint8)
+        if scale < 1.0:
+            labels = cv2.resize(labels, (w, h), interpolation=cv2.INTER_NEAREST)
+        return labels
 
     def draw(self, img_bgr: np.ndarray, labels: np.ndarray, out_file: str, opacity: float = 0.6):
         """Blend the label map's colours over the face pixels of the photo into ``out_file``.
@@ -283,6 +435,15 @@ class FaceParsingInferencer(MMSegInferencer):
             return self.pipeline(item)
 
         yield from map(self.collate_fn, self._get_chunk_data(map(load, inputs), batch_size))
+
+    def _init_collate(self, cfg):
+        """mmengine's lookup, without its warning: mmseg has no ``FUNCTIONS`` registry."""
+        from mmengine.dataset import pseudo_collate
+
+        name = cfg.test_dataloader.get('collate_fn', dict(type='pseudo_collate'))
+        if isinstance(name, dict) and name.get('type') in ('pseudo_collate', None):
+            return pseudo_collate
+        return super()._init_collate(cfg)
 
     def _init_pipeline(self, cfg):
         cfg = copy.deepcopy(cfg)  # mmseg edits the pipeline in place

@@ -31,6 +31,10 @@ HELEN_OFFSETS = np.array(
 #: Photos are searched for faces at this size at most (larger ones are scaled down for the
 #: search only; the points are predicted at full resolution).
 MAX_SEARCH_SIDE = 1024
+#: Images with a side shorter than this (pixels) hold no face the detectors can find (HOG's
+#: smallest face is about 40 px upsampled once); dlib's CNN crashes on images under 12 px
+#: (and corrupts memory at 9 px), so they are reported as "no face" without running it.
+MIN_SEARCH_SIDE = 20
 INSTALL_HINT = (
     'the landmark detector needs dlib-bin and face-recognition-models: '
     'pip install -c requirements/constraints.txt -e ".[landmarks]"'
@@ -159,11 +163,25 @@ class FaceLandmarkDetector:
 
         Raises:
             NoFaceError: no face (of at least ``min_size``) found; the message names ``name``.
+
+        The documented pair: detect, then parse every face found.
+
+        >>> import cv2
+        >>> from matplotlib.cbook import get_sample_data
+        >>> from rednet_mmseg.apis import FaceParsingInferencer
+        >>> path = get_sample_data('grace_hopper.jpg', asfileobj=False)
+        >>> faces = FaceLandmarkDetector().detect_all(cv2.imread(path))
+        >>> labels, instances, faces = FaceParsingInferencer().parse_faces(path, faces)
+        >>> labels.shape, len(faces), int(instances.max())
+        ((600, 512), 1, 1)
         """
         if select not in SELECTIONS:
             raise ValueError(f'select must be one of {SELECTIONS}, got {select!r}')
         if img is None or img.ndim != 3 or img.dtype != np.uint8:
             raise ValueError(f'{name}: expected an (H, W, 3) uint8 BGR image')
+        if min(img.shape[:2]) < MIN_SEARCH_SIDE:
+            h, w = img.shape[:2]
+            raise NoFaceError(f'{name}: no face found ({w}x{h} px is too small to hold one)')
         rgb = np.ascontiguousarray(img[..., ::-1])
         detector, boxes = 'hog', self._boxes(rgb, use_cnn=False)
         if not boxes and self.cnn_fallback:
@@ -218,9 +236,9 @@ class FaceLandmarkDetector:
 
     def detect_file(self, path: str, select: str = 'largest') -> FaceLandmarks:
         """Landmarks of one face in the image file ``path`` (the error names the file)."""
-        img = cv2.imread(path, cv2.IMREAD_COLOR)
-        if img is None:
-            raise ValueError(f'{path}: missing, unreadable or corrupt image')
+        from .image_inputs import read_image
+
+        img = read_image(path)
         found = self.detect(img, name=path, select=select)
         check_points_in_image(found.points, img.shape, path)
         return found
@@ -236,10 +254,10 @@ def _detect_images(paths, detector, may_skip, progress, select, max_faces=None, 
     detector = detector or FaceLandmarkDetector()
     may_skip = set(may_skip)
     found, skipped, notes = {}, [], []
+    from .image_inputs import read_image
+
     for path in tqdm(paths, desc='faces', unit='img', disable=not progress):
-        img = cv2.imread(path, cv2.IMREAD_COLOR)
-        if img is None:
-            raise ValueError(f'{path}: missing, unreadable or corrupt image')
+        img = read_image(path)
         try:
             faces = detector.detect_all(img, path, select, max_faces, min_size)
         except NoFaceError:
@@ -338,13 +356,13 @@ def detect_faces(
     Raises:
         NoFaceError: a path not in ``may_skip`` has no face, or no input has one.
     """
-    from .multi_face import Face
+    from .multi_face import as_faces
 
     found, skipped, notes = _detect_images(
         paths, detector, may_skip, progress, select, max_faces, min_size
     )
     _report(found, skipped, notes)
-    return {p: [Face(f.points, f.box, f.score) for f in faces] for p, faces in found.items()}
+    return {p: as_faces(faces) for p, faces in found.items()}
 
 
 def add_detector_arguments(parser) -> None:

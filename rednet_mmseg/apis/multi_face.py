@@ -23,6 +23,12 @@ import numpy as np
 CONTEXT = 2.5
 
 
+#: Face crops larger than this (pixels, the longer side) are parsed scaled down to it and their
+#: labels scaled back: the network sees a 128-224 px face either way, and a face of a 50 MP
+#: photo needs no tensor at the photo's resolution.
+MAX_CROP_SIDE = 1024
+
+
 def context_arg(text: str) -> float:
     """``--context`` of the tools: a positive number (argparse reports anything else)."""
     import argparse
@@ -94,24 +100,74 @@ def crop_box(points: np.ndarray, image_shape, context: float = CONTEXT) -> Tuple
     return x0, y0, x1, y1
 
 
+def _distance(face: Face, box) -> np.ndarray:
+    """``(y1 - y0, x1 - x0)`` distance of ``box``'s pixels to the face's centre, in face sizes."""
+    x0, y0, x1, y1 = box
+    (cx, cy), size = face_geometry(face.points)
+    xs, ys = np.arange(x0, x1) - cx, np.arange(y0, y1) - cy
+    return np.hypot(ys[:, None], xs[None, :]) / size
+
+
 def composite(
     image_shape, faces: Sequence[Face], crops_labels: Sequence[np.ndarray]
 ) -> Tuple[np.ndarray, np.ndarray]:
-    """Paste each face's crop labels into ``(H, W)`` ``labels`` and ``instances`` (uint8)."""
+    """Paste each face's crop labels into ``(H, W)`` ``labels`` and ``instances`` (uint8).
+
+    Memory beyond the two outputs is of the crops' size, never the photo's.
+    """
     h, w = image_shape[:2]
     labels = np.zeros((h, w), np.uint8)
     instances = np.zeros((h, w), np.uint8)
-    best = np.full((h, w), np.inf)
-    ys, xs = np.mgrid[0:h, 0:w]
     for i, (face, crop_labels) in enumerate(zip(faces, crops_labels)):
         x0, y0, x1, y1 = face.crop
-        (cx, cy), size = face_geometry(face.points)
-        dist = np.hypot(xs[y0:y1, x0:x1] - cx, ys[y0:y1, x0:x1] - cy) / size
-        win = dist < best[y0:y1, x0:x1]
-        best[y0:y1, x0:x1][win] = dist[win]
+        win = np.ones((y1 - y0, x1 - x0), bool)
+        for j, other in enumerate(faces):  # a pixel goes to the nearest face (earlier on ties)
+            if j == i:
+                continue
+            ox0, oy0, ox1, oy1 = other.crop
+            bx0, by0, bx1, by1 = max(x0, ox0), max(y0, oy0), min(x1, ox1), min(y1, oy1)
+            if bx1 <= bx0 or by1 <= by0:
+                continue
+            theirs = _distance(other, (bx0, by0, bx1, by1))
+            mine = _distance(face, (bx0, by0, bx1, by1))
+            lost = theirs <= mine if j < i else theirs < mine
+            win[by0 - y0 : by1 - y0, bx0 - x0 : bx1 - x0] &= ~lost
         labels[y0:y1, x0:x1][win] = crop_labels[win]
         instances[y0:y1, x0:x1][win] = np.where(crop_labels[win] > 0, min(i + 1, 255), 0)
     return labels, instances
+
+
+def as_faces(faces) -> List[Face]:
+    """:class:`Face` objects from ``Face``, the detector's ``FaceLandmarks`` or ``(5, 2)`` points.
+
+    >>> from rednet_mmseg.apis.landmark_detector import FaceLandmarks
+    >>> pts = np.zeros((5, 2), np.float32)
+    >>> [type(f).__name__ for f in as_faces([pts, FaceLandmarks(pts, (0, 0, 9, 9), 1, 'hog', 1.5)])]
+    ['Face', 'Face']
+    """
+    out = []
+    for f in faces:
+        if isinstance(f, Face):
+            out.append(f)
+        elif hasattr(f, 'points'):  # FaceLandmarks of FaceLandmarkDetector.detect_all
+            out.append(Face(np.asarray(f.points, np.float32), f.box, getattr(f, 'score', None)))
+        else:
+            out.append(Face(np.asarray(f, np.float32).reshape(5, 2)))
+    return out
+
+
+def check_face_options(select='all', max_faces=None, min_face_size=0, context=CONTEXT) -> None:
+    """Raise ``ValueError`` for a face option out of range (the tools check at parse time)."""
+    from .landmark_detector import SELECTIONS
+
+    if select not in SELECTIONS:
+        raise ValueError(f'select must be one of {SELECTIONS}, got {select!r}')
+    if max_faces is not None and not (isinstance(max_faces, int) and max_faces >= 1):
+        raise ValueError(f'max_faces must be a whole number >= 1, got {max_faces!r}')
+    if not (isinstance(min_face_size, int) and min_face_size >= 0):
+        raise ValueError(f'min_face_size must be a whole number >= 0, got {min_face_size!r}')
+    if not context > 0:
+        raise ValueError(f'the crop context must be a positive number, got {context}')
 
 
 def aligned_face(image_shape, template: Optional[np.ndarray] = None) -> Face:
