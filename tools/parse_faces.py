@@ -10,7 +10,8 @@ adaptive prior trained on real photos, ``rednet_mmseg/model_zoo``). Writes
 ``OUT/pred/<image>.png`` (uint8 class indices at the image's resolution), ``OUT/vis/<image
 file>`` (prediction drawn over the image) and ``OUT/legend.png``. Configs that need the 5 face
 landmarks (Helen face crops, the adaptive prior) read them from ``--landmarks`` (lines ``<image>
-x1 y1 ... x5 y5``: eye centres, nose tip, mouth corners, in pixels) or detect them (every face
+x1 y1 ... x5 y5``: eye centres, nose tip, mouth corners, in pixels, each pair image-left first)
+or detect them (every face
 by default, ``--select``; the first face's points are written to ``OUT/landmarks.txt``): a named
 image without a face is an error, images of a folder or glob without a face are skipped with a
 warning that lists them. Each face is also parsed mirrored (with the mirror face's own prior)
@@ -18,7 +19,10 @@ and the two averaged, unless ``--no-flip`` (twice as fast a model step, docs/en/
 Every input (images, landmarks, the checkpoint, which must fit the config's model unless
 --allow-partial) is checked before any output is written; outputs appear only when every
 image is parsed, and a reused OUT loses the previous run's outputs (listed in
-OUT/parse_faces.json), never files this tool did not write.
+OUT/parse_faces.json), never files this tool did not write, and never an input (a landmark table
+edited in OUT and passed back with --landmarks stays as it is). Every face is parsed by the
+one path of ``FaceParsingInferencer`` (its ``parse_image``): the API and ``parse_video.py``
+give the same label map for the same image, model and options.
 """
 
 import argparse
@@ -29,8 +33,6 @@ import sys
 
 import cv2
 from mmengine.config import Config
-from PIL import Image
-
 import rednet_mmseg  # noqa: F401  (registers the components, applies upstream workarounds)
 from rednet_mmseg.apis import (
     FaceParsingInferencer,
@@ -38,6 +40,7 @@ from rednet_mmseg.apis import (
     expand_inputs,
     shipped_model,
 )
+from rednet_mmseg.apis.image_inputs import read_image
 from rednet_mmseg.apis.landmark_detector import (
     SELECTIONS,
     add_detector_arguments,
@@ -57,6 +60,7 @@ from rednet_mmseg.datasets.landmark_table import (
     write_landmark_table,
 )
 from rednet_mmseg.datasets.sample_check import BadSampleError, check_sample
+from rednet_mmseg.utils.cli_args import float_in, int_at_least, tool_warnings
 from rednet_mmseg.utils.output_dir import OutputDirError, StagedOutput
 from rednet_mmseg.visualization import draw_legend
 
@@ -81,7 +85,9 @@ def parse_args(argv=None):
         help='which detected faces to parse: all (default), the largest, or the central one '
         "(nearest the image centre, for photos cut around one face as Helen's are)",
     )
-    parser.add_argument('--max-faces', type=int, help='parse at most this many (the largest)')
+    parser.add_argument(
+        '--max-faces', type=int_at_least(1), help='parse at most this many (the largest)'
+    )
     parser.add_argument(
         '--aligned',
         action='store_true',
@@ -91,21 +97,26 @@ def parse_args(argv=None):
     parser.add_argument(
         '--aligned-template',
         nargs=10,
-        type=float,
+        type=float_in(0, 1),
         metavar='F',
         help='x1 y1 ... x5 y5 of the key points as fractions of width and height (default: '
         'eyes at 46 %% height, 25 %% of the width apart, see multi_face.ALIGNED_TEMPLATE)',
     )
     parser.add_argument(
-        '--min-face-size', type=int, default=0, help='ignore detected faces smaller than this (px)'
+        '--min-face-size',
+        type=int_at_least(0),
+        default=0,
+        help='ignore detected faces smaller than this (px)',
     )
     parser.add_argument('--prior-bank', help="prior bank .npz (default: the config's)")
     parser.add_argument('--device', default=None, help='cpu, cuda or cuda:N (default: auto)')
-    parser.add_argument('--batch-size', type=int, default=1)
+    parser.add_argument('--batch-size', type=int_at_least(1), default=1)
     parser.add_argument(
         '--fuse', action='store_true', help='fold BatchNorm into the convolutions (faster)'
     )
-    parser.add_argument('--opacity', type=float, default=0.6, help='overlay opacity (0-1)')
+    parser.add_argument(
+        '--opacity', type=float_in(0, 1), default=0.6, help='overlay opacity (0-1)'
+    )
     add_context_argument(parser)
     add_flip_argument(parser, default=True)
     add_detector_arguments(parser)
@@ -118,9 +129,10 @@ def parse_args(argv=None):
     )
     args = parser.parse_args(argv)
     first = args.inputs
-    if args.config is None and len(first) >= 3 and first[0].endswith('.py'):
-        if first[1].endswith(('.pth', '.pt', '.ckpt')) or not osp.splitext(first[1])[1]:
-            args.config, args.checkpoint, args.inputs = first[0], first[1], first[2:]
+    if args.config is None and first[0].endswith('.py'):  # a config is never an image
+        if len(first) < 3:
+            parser.error(f'{first[0]} is a config: give CONFIG CHECKPOINT INPUT [INPUT ...]')
+        args.config, args.checkpoint, args.inputs = first[0], first[1], first[2:]
     if args.aligned and args.landmarks:
         parser.error('--aligned and --landmarks exclude each other')
     if (args.config is None) != (args.checkpoint is None):
@@ -139,13 +151,8 @@ def faces_for(paths, from_patterns, args):
     (folder / glob members without a face are dropped with a warning). Every face's points are
     checked against its image.
     """
-    if args.aligned:
-        faces = {}
-        for p in paths:
-            with Image.open(p) as img:
-                w, h = img.size
-            faces[p] = [aligned_face((h, w), args.aligned_template)]
-        return faces, False
+    if args.aligned:  # the template in the decoded image's frame (EXIF orientation applied)
+        return {p: [aligned_face(read_image(p).shape, args.aligned_template)] for p in paths}, False
     if args.landmarks:
         table = read_landmark_table(args.landmarks)
         missing = [p for p in paths if image_key(p) not in table]
@@ -155,9 +162,7 @@ def faces_for(paths, from_patterns, args):
             )
         faces = {p: [Face(table[image_key(p)])] for p in paths}
         for p in paths:  # the detector checks its own points
-            with Image.open(p) as img:
-                w, h = img.size
-            check_points_in_image(faces[p][0].points, (h, w), args.landmarks, image=p)
+            check_points_in_image(faces[p][0].points, read_image(p).shape, args.landmarks, image=p)
         return faces, False
     faces = detect_faces(
         paths,
@@ -172,16 +177,14 @@ def faces_for(paths, from_patterns, args):
 
 
 def parse_every_face(inferencer, faces, root, args):
-    """Label map, instance map, face list and overlay of every image (``multi_face``)."""
+    """Label map, instance map, face list and overlay of every image (the inferencer's one path)."""
     from tqdm import tqdm
 
     for sub in ('pred', 'instances', 'faces', 'vis'):
         os.makedirs(osp.join(root, sub))
     for path, found in tqdm(faces.items(), desc='parse', unit='img', disable=args.no_progress):
-        img = cv2.imread(path, cv2.IMREAD_COLOR)
-        labels, instances, found = inferencer.parse_faces(
-            path, found, img=img, context=args.context
-        )
+        img = read_image(path)
+        labels, instances, found = inferencer.parse_image(img, faces=found, name=path)
         key = image_key(path)
         cv2.imwrite(osp.join(root, 'pred', f'{key}.png'), labels)
         cv2.imwrite(osp.join(root, 'instances', f'{key}.png'), instances)
@@ -192,10 +195,20 @@ def parse_every_face(inferencer, faces, root, args):
 
 def main(argv=None):
     args = parse_args(argv)
-    output = StagedOutput(args.out_dir, 'parse_faces.json', OWNED)
+    tool_warnings()
+    inputs = [args.landmarks, args.prior_bank, args.config, args.checkpoint]
+    output = StagedOutput(args.out_dir, 'parse_faces.json', OWNED, keep=inputs)
     try:
         output.check()  # a bad or foreign --out-dir fails first, before detection or loading
         paths, from_patterns = expand_inputs(args.inputs)
+        # a folder input that is --out-dir: the previous run's outputs (legend.png) are no inputs
+        outputs = [p for p in paths if p in from_patterns and output.is_output(p)]
+        paths = [p for p in paths if p not in outputs]
+        if not paths:
+            raise FileNotFoundError(
+                f'no input image: the only images found are outputs of an earlier run ({outputs[0]})'
+            )
+        output = StagedOutput(args.out_dir, 'parse_faces.json', OWNED, keep=inputs + paths)
         for p in paths:  # corrupt or truncated images fail here, before anything is written
             check_sample(p, None, num_classes=0)
         if args.config is None:  # the model shipped with the package
@@ -204,7 +217,7 @@ def main(argv=None):
             args.prior_bank = args.prior_bank or shipped['prior_bank']
         cfg = Config.fromfile(args.config)
         faces, detected = None, False
-        if args.landmarks or args.aligned or config_needs_landmarks(cfg):
+        if args.landmarks or args.aligned or config_needs_landmarks(cfg):  # faces before the model
             faces, detected = faces_for(paths, from_patterns, args)
             paths = list(faces)
         inferencer = FaceParsingInferencer(
@@ -215,6 +228,10 @@ def main(argv=None):
             fuse=args.fuse,
             flip=args.flip,
             allow_partial=args.allow_partial,
+            select=args.select,
+            max_faces=args.max_faces,
+            min_face_size=args.min_face_size,
+            context=args.context,
         )
     except (
         FileNotFoundError,

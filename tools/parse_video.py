@@ -14,15 +14,19 @@ mirror image, at twice the model time). OUT gets the label maps drawn
 over the frames; ``--frames-dir`` also gets each frame's label map (``000000.png``, ...). A
 progress bar shows the frames per second, and the end prints the mean share of pixels whose
 label changed from one frame to the next (flicker). A file that cannot be read, a codec that
-cannot be opened or a missing camera stops the tool with an error naming it; OUT appears only
-when the whole video is written.
+cannot be opened or a missing camera stops the tool with an error naming it. Outputs follow the
+photo tool's rules, checked before any work: OUT must end in a container OpenCV writes (.mp4,
+.m4v, .mov, .mkv: MPEG-4; .avi: Motion JPEG) and appears only when the whole video is written;
+an existing OUT is replaced only if this tool wrote it (listed in the folder's
+``.parse_video.json``); a reused ``--frames-dir`` may hold only an earlier run's frames (listed
+in its ``parse_video.json``, replaced as a whole); a killed run's staging files are removed by
+the next run. Every face is parsed by ``FaceParsingInferencer.parse_image``'s path: a frame
+gives the label map the API and ``parse_faces.py`` give for it with the same options.
 """
 
 import argparse
-import os
 import os.path as osp
 import sys
-import tempfile
 import time
 
 import cv2
@@ -36,22 +40,37 @@ from rednet_mmseg.apis.landmark_detector import (
     detector_from_args,
 )
 from rednet_mmseg.apis.multi_face import add_context_argument, add_flip_argument
-from rednet_mmseg.utils.output_dir import probe_output_dir
+from rednet_mmseg.utils.cli_args import float_in, int_at_least, tool_warnings
+from rednet_mmseg.utils.output_dir import OutputDirError, StagedFile, StagedOutput
+
+#: Containers by extension of --out, and the codec written into each.
+CONTAINERS = {'.mp4': 'mp4v', '.m4v': 'mp4v', '.mov': 'mp4v', '.mkv': 'mp4v', '.avi': 'MJPG'}
 from rednet_mmseg.visualization import blend_labels
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('inputs', nargs='+', metavar='[CONFIG CHECKPOINT] VIDEO')
-    parser.add_argument('--out', required=True, help='overlay video to write (.mp4)')
+    parser.add_argument(
+        '--out', required=True, help=f'overlay video to write ({", ".join(CONTAINERS)})'
+    )
     parser.add_argument('--frames-dir', help="also write each frame's label map here")
-    parser.add_argument('--detect-every', type=int, default=5, help='detect faces every k frames')
-    parser.add_argument('--smooth', type=float, default=0.6, help='key-point smoothing, 0 = off')
+    parser.add_argument(
+        '--detect-every', type=int_at_least(1), default=5, help='detect faces every k frames'
+    )
+    parser.add_argument(
+        '--smooth',
+        type=float_in(0, 1, high_open=True),
+        default=0.6,
+        help='key-point smoothing in [0, 1), 0 = off',
+    )
     parser.add_argument('--select', choices=SELECTIONS, default='all')
-    parser.add_argument('--max-faces', type=int)
-    parser.add_argument('--min-face-size', type=int, default=0)
-    parser.add_argument('--max-frames', type=int, help='stop after this many frames')
-    parser.add_argument('--opacity', type=float, default=0.6)
+    parser.add_argument('--max-faces', type=int_at_least(1))
+    parser.add_argument('--min-face-size', type=int_at_least(0), default=0)
+    parser.add_argument(
+        '--max-frames', type=int_at_least(1), help='stop after this many frames'
+    )
+    parser.add_argument('--opacity', type=float_in(0, 1), default=0.6)
     add_context_argument(parser)
     add_flip_argument(parser, default=False)
     add_detector_arguments(parser)
@@ -66,6 +85,12 @@ def parse_args(argv=None):
         (args.video,) = args.inputs
     else:
         parser.error('give VIDEO, or CONFIG CHECKPOINT VIDEO')
+    ext = osp.splitext(args.out)[1].lower()
+    if ext not in CONTAINERS:
+        parser.error(
+            f'--out {args.out}: OpenCV writes {", ".join(CONTAINERS)} videos; '
+            f'{ext or "no extension"} is not one of them'
+        )
     return args
 
 
@@ -84,14 +109,21 @@ def open_video(source: str) -> cv2.VideoCapture:
     return cap
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    tmp = None
+def prepare(args):
+    """Check the outputs, open the video, load the model: everything before the first frame.
+
+    Returns ``(out, frames, cap, first frame, inferencer, tracker)``; any problem is a
+    ``SystemExit`` with one line naming the file, before anything is written.
+    """
     try:
-        out = osp.abspath(args.out)
-        probe_output_dir(osp.dirname(out), '--out folder')
+        out = StagedFile(args.out, '.parse_video.json')
+        out.check()
+        frames = None
         if args.frames_dir:
-            probe_output_dir(args.frames_dir, '--frames-dir')
+            frames = StagedOutput(
+                args.frames_dir, 'parse_video.json', owned=None, what='--frames-dir'
+            )
+            frames.check()
         cap = open_video(args.video)
         ok, frame = cap.read()
         if not ok:
@@ -102,75 +134,93 @@ def main(argv=None):
             shipped = shipped_model()
             args.config, args.checkpoint = shipped['config'], shipped['weights']
             args.prior_bank = args.prior_bank or shipped['prior_bank']
+        detector = detector_from_args(args)
         inferencer = FaceParsingInferencer(
             args.config,
             args.checkpoint,
             prior_bank=args.prior_bank,
             device=args.device,
             flip=args.flip,
+            select=args.select,
+            max_faces=args.max_faces,
+            min_face_size=args.min_face_size,
+            context=args.context,
+            detector=detector,
         )
         from rednet_mmseg.apis.face_tracker import FaceTracker
 
         tracker = FaceTracker(
-            detector_from_args(args),
+            detector,
             args.detect_every,
             args.smooth,
             args.select,
             args.max_faces,
             args.min_face_size,
         )
-    except (ValueError, OSError, RuntimeError, ImportError) as err:
+    except (ValueError, OSError, RuntimeError, ImportError, OutputDirError) as err:
         raise SystemExit(f'error: {err}')
+    return out, frames, cap, frame, inferencer, tracker
+
+
+def parse_frames(cap, frame, inferencer, tracker, writer, frames_root, args):
+    """Parse, draw and write every frame; ``(frames, flicker share)``."""
     from tqdm import tqdm
 
     palette = np.array(inferencer.model.dataset_meta['palette'], np.uint8)
-    fps = cap.get(cv2.CAP_PROP_FPS) or 25.0
     total = int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) or None
     if args.max_frames:
         total = min(total or args.max_frames, args.max_frames)
     h, w = frame.shape[:2]
-    fd, tmp = tempfile.mkstemp(prefix='.partial-', suffix='.mp4', dir=osp.dirname(out))
-    os.close(fd)
-    writer = cv2.VideoWriter(tmp, cv2.VideoWriter_fourcc(*'mp4v'), fps, (w, h))
-    if not writer.isOpened():
-        os.remove(tmp)
-        raise SystemExit(f'error: {out}: OpenCV cannot write an mp4v video here')
-    if args.frames_dir:
-        os.makedirs(args.frames_dir, exist_ok=True)
-    changes, previous, n, start = [], None, 0, time.perf_counter()
-    bar = tqdm(total=total, desc='frames', unit='frame', disable=args.no_progress)
-    try:
+    changes, previous, n, ok = [], None, 0, True
+    with tqdm(total=total, desc='frames', unit='frame', disable=args.no_progress) as bar:
         while ok and (args.max_frames is None or n < args.max_frames):
             faces = tracker.update(frame)
             if faces:
-                labels, _, _ = inferencer.parse_faces(
-                    args.video, faces, img=frame, context=args.context
-                )
+                labels, _, _ = inferencer.parse_image(frame, faces=faces, name=args.video)
             else:
                 labels = np.zeros((h, w), np.uint8)
             writer.write(blend_labels(frame, labels, palette, args.opacity))
-            if args.frames_dir:
-                cv2.imwrite(osp.join(args.frames_dir, f'{n:06d}.png'), labels)
+            if frames_root:
+                cv2.imwrite(osp.join(frames_root, f'{n:06d}.png'), labels)
             if previous is not None:
                 changes.append(float((labels != previous).mean()))
             previous, n = labels, n + 1
             bar.update(1)
             ok, frame = cap.read()
+    return n, float(np.mean(changes)) if changes else 0.0
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    tool_warnings()
+    out, frames, cap, frame, inferencer, tracker = prepare(args)
+    fps = cap.get(cv2.CAP_PROP_FPS) or 25.0
+    h, w = frame.shape[:2]
+    staging = out.start()
+    codec = CONTAINERS[osp.splitext(args.out)[1].lower()]
+    writer = cv2.VideoWriter(staging, cv2.VideoWriter_fourcc(*codec), fps, (w, h))
+    if not writer.isOpened():
+        out.discard()
+        raise SystemExit(f'error: {out.path}: OpenCV cannot write a {codec} video here')
+    start = time.perf_counter()
+    try:
+        if frames is None:
+            n, flicker = parse_frames(cap, frame, inferencer, tracker, writer, None, args)
+        else:
+            with frames as root:  # the frames appear with the video, or not at all
+                n, flicker = parse_frames(cap, frame, inferencer, tracker, writer, root, args)
         writer.release()
-        os.replace(tmp, out)
+        out.commit()
     except BaseException:
         writer.release()
-        if osp.exists(tmp):
-            os.remove(tmp)
+        out.discard()
         raise
     finally:
-        bar.close()
         cap.release()
     took = time.perf_counter() - start
-    flicker = 100 * float(np.mean(changes)) if changes else 0.0
     print(
-        f'{n} frame(s) in {took:.1f} s ({n / took:.1f} fps) written to {out}; flicker (pixels '
-        f'whose label changed between frames): {flicker:.2f} %'
+        f'{n} frame(s) in {took:.1f} s ({n / took:.1f} fps) written to {out.path}; flicker '
+        f'(pixels whose label changed between frames): {100 * flicker:.2f} %'
     )
 
 

@@ -52,6 +52,18 @@ ALIGNED_TEMPLATE = np.array(
 )
 
 
+#: The 5 key points in order, as tables, JSON records and the detector give them: sides are
+#: the image's (the "left eye" point is on the image's left, i.e. the subject's right eye),
+#: while the label classes ``left_eye`` / ``left_brow`` are the subject's.
+POINT_NAMES = (
+    'eye centre, image left',
+    'eye centre, image right',
+    'nose tip',
+    'mouth corner, image left',
+    'mouth corner, image right',
+)
+
+
 @dataclass
 class Face:
     """One face to parse: its key points and, when detected, its box and score.
@@ -66,10 +78,11 @@ class Face:
     crop: Tuple[int, int, int, int] = field(default=(0, 0, 0, 0))
 
     def record(self) -> dict:
-        """The JSON record of the face (box, 5 points, score, crop used)."""
+        """The JSON record of the face (box, 5 points and their names, score, crop used)."""
         return dict(
             box=None if self.box is None else [int(v) for v in self.box],
             points=[[round(float(x), 2), round(float(y), 2)] for x, y in self.points],
+            point_names=list(POINT_NAMES),
             score=None if self.score is None else round(float(self.score), 4),
             crop=[int(v) for v in self.crop],
         )

@@ -125,10 +125,11 @@ class StagedOutput:
         out_dir (str): the output folder. manifest (str): file name of the run's list.
         owned (tuple | None): sub-folders and file names the tool writes (checked for
             strangers); ``None``: the whole folder is the tool's (e.g. a folder of frames).
-        keep (list): paths of the run's inputs.
+        keep (list): paths of the run's inputs. what (str): the option, for messages.
     """
 
-    def __init__(self, out_dir: str, manifest: str, owned=(), keep=()):
+    def __init__(self, out_dir: str, manifest: str, owned=(), keep=(), what='--out-dir'):
+        self.what = what
         self.out_dir = osp.abspath(out_dir)
         self.manifest = osp.join(self.out_dir, manifest)
         self.owned = None if owned is None else tuple(owned)
@@ -174,7 +175,7 @@ class StagedOutput:
 
         Such files would be mixed with this run's.
         """
-        probe_output_dir(self.out_dir, '--out-dir')
+        probe_output_dir(self.out_dir, self.what)
         ours = set(self.previous())
         strangers = []
         for item in self._items():
@@ -191,9 +192,9 @@ class StagedOutput:
                 strangers.append(item)
         if strangers:
             raise OutputDirError(
-                f'--out-dir {self.out_dir}: holds {len(strangers)} file(s) that this tool did not '
-                f'write in an earlier run (e.g. {strangers[0]}); they would be mixed with the new '
-                'outputs. Choose another --out-dir or move them.'
+                f'{self.what} {self.out_dir}: holds {len(strangers)} file(s) that this tool did '
+                f'not write in an earlier run (e.g. {strangers[0]}); they would be mixed with the '
+                f'new outputs. Choose another {self.what} or move them.'
             )
 
     def __enter__(self):

@@ -18,11 +18,25 @@ def draw_legend(
         width: image width in pixels.
 
     Returns:
-        np.ndarray: ``(len(classes) * (swatch + 4) + 4, width, 3)`` uint8 BGR image (write it
-        with ``cv2.imwrite``).
+        np.ndarray: ``(rows * (swatch + 4) + 4, width, 3)`` uint8 BGR image (write it with
+        ``cv2.imwrite``): one row per class and, when classes have sides (``left_*`` /
+        ``right_*``, ``l_*`` / ``r_*``), a last row saying that left and right are the
+        subject's (``left_eye`` lies on the image's right).
     """
     row = swatch + 4
-    img = np.full((len(classes) * row + 4, width, 3), 255, np.uint8)
+    sided = any(str(n).lower().startswith(('left', 'right', 'l_', 'r_')) for n in classes)
+    img = np.full(((len(classes) + sided) * row + 4, width, 3), 255, np.uint8)
+    if sided:
+        cv2.putText(
+            img,
+            "left/right: the subject's",
+            (8, 4 + len(classes) * row + swatch - 6),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            0.5,
+            (0, 0, 0),
+            1,
+            cv2.LINE_AA,
+        )
     for i, (name, rgb) in enumerate(zip(classes, palette)):
         y = 4 + i * row
         cv2.rectangle(

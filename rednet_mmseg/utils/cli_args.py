@@ -1,0 +1,60 @@
+"""Argument types of the command-line tools: numbers checked when the command line is parsed.
+
+A value out of range is an argparse error (``error: argument --opacity: must be a number in
+[0, 1], got '5'``) before anything is loaded, never a traceback or garbage later.
+"""
+
+import argparse
+import math
+
+
+def int_at_least(low: int):
+    """An argparse type: a whole number ``>= low``.
+
+    >>> int_at_least(1)('3')
+    3
+    """
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low:
+            raise argparse.ArgumentTypeError(f'must be a whole number >= {low}, got {text!r}')
+        return value
+
+    return parse
+
+
+def float_in(low: float, high: float, high_open: bool = False):
+    """An argparse type: a finite number in ``[low, high]`` (``[low, high)`` if ``high_open``).
+
+    >>> float_in(0, 1)('0.25')
+    0.25
+    """
+    closing = ')' if high_open else ']'
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        inside = low <= value < high if high_open else low <= value <= high
+        if not (math.isfinite(value) and inside):
+            raise argparse.ArgumentTypeError(
+                f'must be a number in [{low:g}, {high:g}{closing}, got {text!r}'
+            )
+        return value
+
+    return parse
+
+
+def tool_warnings() -> None:
+    """Show warnings as one ``warning: <message>`` line each (for the tools' own process)."""
+    import warnings
+
+    def one_line(message, category, filename, lineno, line=None):
+        return f'warning: {message}\n'
+
+    warnings.formatwarning = one_line
