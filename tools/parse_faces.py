@@ -33,6 +33,7 @@ import sys
 
 import cv2
 from mmengine.config import Config
+
 import rednet_mmseg  # noqa: F401  (registers the components, applies upstream workarounds)
 from rednet_mmseg.apis import (
     FaceParsingInferencer,
@@ -114,9 +115,7 @@ def parse_args(argv=None):
     parser.add_argument(
         '--fuse', action='store_true', help='fold BatchNorm into the convolutions (faster)'
     )
-    parser.add_argument(
-        '--opacity', type=float_in(0, 1), default=0.6, help='overlay opacity (0-1)'
-    )
+    parser.add_argument('--opacity', type=float_in(0, 1), default=0.6, help='overlay opacity (0-1)')
     add_context_argument(parser)
     add_flip_argument(parser, default=True)
     add_detector_arguments(parser)
@@ -206,7 +205,8 @@ def main(argv=None):
         paths = [p for p in paths if p not in outputs]
         if not paths:
             raise FileNotFoundError(
-                f'no input image: the only images found are outputs of an earlier run ({outputs[0]})'
+                'no input image: the only images found are outputs of an earlier run '
+                f'({outputs[0]})'
             )
         output = StagedOutput(args.out_dir, 'parse_faces.json', OWNED, keep=inputs + paths)
         for p in paths:  # corrupt or truncated images fail here, before anything is written

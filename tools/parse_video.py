@@ -42,10 +42,10 @@ from rednet_mmseg.apis.landmark_detector import (
 from rednet_mmseg.apis.multi_face import add_context_argument, add_flip_argument
 from rednet_mmseg.utils.cli_args import float_in, int_at_least, tool_warnings
 from rednet_mmseg.utils.output_dir import OutputDirError, StagedFile, StagedOutput
+from rednet_mmseg.visualization import blend_labels
 
 #: Containers by extension of --out, and the codec written into each.
 CONTAINERS = {'.mp4': 'mp4v', '.m4v': 'mp4v', '.mov': 'mp4v', '.mkv': 'mp4v', '.avi': 'MJPG'}
-from rednet_mmseg.visualization import blend_labels
 
 
 def parse_args(argv=None):
@@ -67,9 +67,7 @@ def parse_args(argv=None):
     parser.add_argument('--select', choices=SELECTIONS, default='all')
     parser.add_argument('--max-faces', type=int_at_least(1))
     parser.add_argument('--min-face-size', type=int_at_least(0), default=0)
-    parser.add_argument(
-        '--max-frames', type=int_at_least(1), help='stop after this many frames'
-    )
+    parser.add_argument('--max-frames', type=int_at_least(1), help='stop after this many frames')
     parser.add_argument('--opacity', type=float_in(0, 1), default=0.6)
     add_context_argument(parser)
     add_flip_argument(parser, default=False)

@@ -10,19 +10,15 @@ line and leave no work dir behind.
 import argparse
 import os
 import os.path as osp
-import shutil
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import rednet_mmseg  # noqa: F401
 from rednet_mmseg.utils.checkpoint import UnsafeCheckpointError
-from rednet_mmseg.utils.checkpoint_fit import (
-    CheckpointMismatchError,
-    check_checkpoint_for_config,
-    registry_message,
-)
+from rednet_mmseg.utils.checkpoint_fit import CheckpointMismatchError, check_checkpoint_for_config
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir, probe_output_dir
+from rednet_mmseg.utils.run_errors import load_config, one_line_errors
 
 
 def parse_args():
@@ -136,23 +132,9 @@ def face_tta_config(cfg):
     return cfg
 
 
-def load_config(args):
-    """The config with the command line's options; any problem is one line naming the file."""
-    try:
-        cfg = Config.fromfile(args.config)
-    except FileNotFoundError:
-        raise SystemExit(f'error: {args.config}: config file not found') from None
-    except Exception as err:  # syntax errors, bad _base_ paths, ...
-        raise SystemExit(f'error: {args.config}: cannot be read as a config ({err})') from None
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    return cfg
-
-
 def main():
     args = parse_args()
-    cfg = load_config(args)
+    cfg = load_config(args.config, args.cfg_options, args.launcher)
 
     # work_dir is determined in this priority: CLI > segment in file > filename
     if args.work_dir is not None:
@@ -171,7 +153,8 @@ def main():
     # (every type is registered). A checkpoint that leaves weights unloaded would be scored as
     # a random network, so it is refused unless --allow-partial.
     try:
-        check_checkpoint_for_config(cfg, args.checkpoint, args.allow_partial)
+        with one_line_errors(args.config, cfg.work_dir):  # a misspelt key: no model
+            check_checkpoint_for_config(cfg, args.checkpoint, args.allow_partial)
     except (
         FileNotFoundError,
         RuntimeError,
@@ -187,7 +170,6 @@ def main():
             check_output_dir(args.out, '--out')
     except OutputDirError as err:
         raise SystemExit(f'error: {err}')
-    before = set(os.listdir(cfg.work_dir))
 
     cfg.load_from = args.checkpoint
 
@@ -204,24 +186,11 @@ def main():
     if args.out is not None:
         cfg.test_evaluator['output_dir'] = args.out
 
-    try:
+    # a misspelt dataset / metric type or a missing data folder: one line, and what this run
+    # created in work_dir (its timestamped log folder) is removed
+    with one_line_errors(args.config, cfg.work_dir, work_dir_existed):
         runner = Runner.from_cfg(cfg)
         runner.test()
-    except (KeyError, FileNotFoundError) as err:
-        if isinstance(err, KeyError) and 'registry' not in str(err):
-            raise  # a bug, not a bad config: keep the traceback
-        # a misspelt dataset / metric type or a missing data folder: remove what this run
-        # created in work_dir (its timestamped log folder), then one line
-        for name in set(os.listdir(cfg.work_dir)) - before:
-            path = osp.join(cfg.work_dir, name)
-            if osp.isdir(path):
-                shutil.rmtree(path)
-            else:
-                os.remove(path)
-        if not work_dir_existed and not os.listdir(cfg.work_dir):
-            os.rmdir(cfg.work_dir)
-        text = registry_message(err) if isinstance(err, KeyError) else str(err)
-        raise SystemExit(f'error: {args.config}: {text}') from None
 
 
 if __name__ == '__main__':

@@ -12,7 +12,7 @@ import logging
 import os
 import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.logging import print_log
 from mmengine.runner import Runner
 from mmseg.registry import RUNNERS
@@ -20,6 +20,7 @@ from mmseg.registry import RUNNERS
 import rednet_mmseg  # noqa: F401
 from rednet_mmseg.utils.checkpoint_fit import report_load_from
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
+from rednet_mmseg.utils.run_errors import load_config, one_line_errors
 
 
 def parse_args():
@@ -75,11 +76,8 @@ def parse_args():
 def main():
     args = parse_args()
 
-    # load config
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
+    # load config (a missing file, a syntax error: one line)
+    cfg = load_config(args.config, args.cfg_options, args.launcher)
 
     # work_dir is determined in this priority: CLI > segment in file > filename
     if args.work_dir is not None:
@@ -88,6 +86,7 @@ def main():
     elif cfg.get('work_dir', None) is None:
         # use config filename as default work_dir if cfg.work_dir is None
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    work_dir_existed = osp.isdir(cfg.work_dir)
     try:  # a bad --work-dir fails now, not after the first checkpoint interval
         check_output_dir(cfg.work_dir, 'work_dir')
     except OutputDirError as err:
@@ -118,19 +117,22 @@ def main():
     # resume training
     cfg.resume = args.resume
 
-    # build the runner from config
-    if 'runner_type' not in cfg:
-        # build the default runner
-        runner = Runner.from_cfg(cfg)
-    else:
-        # build customized runner from the registry
-        # if 'runner_type' is set in the cfg
-        runner = RUNNERS.build(cfg)
+    # a misspelt key or type, or missing data: one line, and the run's timestamped folder in
+    # work_dir is removed again (as tools/test.py does)
+    with one_line_errors(args.config, cfg.work_dir, work_dir_existed):
+        # build the runner from config
+        if 'runner_type' not in cfg:
+            # build the default runner
+            runner = Runner.from_cfg(cfg)
+        else:
+            # build customized runner from the registry
+            # if 'runner_type' is set in the cfg
+            runner = RUNNERS.build(cfg)
 
-    # fine-tuning: say which weights load_from leaves unloaded (mmengine only logs key lists)
-    report_load_from(runner)
-    # start training
-    runner.train()
+        # fine-tuning: say which weights load_from leaves unloaded (mmengine only logs key lists)
+        report_load_from(runner)
+        # start training
+        runner.train()
 
 
 if __name__ == '__main__':

@@ -220,18 +220,19 @@ class FaceParsingInferencer(MMSegInferencer):
 
         table = self._landmarks
         if table is None and self.landmarks_file:
-            table = {k: np.asarray(v, np.float32) for k, v in read_landmark_table(
-                self.landmarks_file).items()}
+            table = {
+                k: np.asarray(v, np.float32)
+                for k, v in read_landmark_table(self.landmarks_file).items()
+            }
         if table is not None:
             key = image_key(name)
             if key not in table:
                 raise ValueError(f'{name}: no landmarks for this image in the given table')
-            check_points_in_image(table[key], img.shape, self.landmarks_file or 'landmarks',
-                                  image=name)
+            check_points_in_image(
+                table[key], img.shape, self.landmarks_file or 'landmarks', image=name
+            )
             return [Face(np.asarray(table[key], np.float32))]
-        found = self.detector.detect_all(
-            img, name, self.select, self.max_faces, self.min_face_size
-        )
+        found = self.detector.detect_all(img, name, self.select, self.max_faces, self.min_face_size)
         for f in found:
             check_points_in_image(f.points, img.shape, name)
         return as_faces(found)
@@ -363,7 +364,9 @@ class FaceParsingInferencer(MMSegInferencer):
                 face.points, img.shape, self.context if context is None else context
             )
             crops.append(
-                self._parse_crop(img[y0:y1, x0:x1], face.points - np.array([x0, y0], np.float32), flip)
+                self._parse_crop(
+                    img[y0:y1, x0:x1], face.points - np.array([x0, y0], np.float32), flip
+                )
             )
         labels, instances = composite(img.shape, faces, crops)
         return labels, instances, faces
@@ -437,7 +440,7 @@ class FaceParsingInferencer(MMSegInferencer):
         yield from map(self.collate_fn, self._get_chunk_data(map(load, inputs), batch_size))
 
     def _init_collate(self, cfg):
-        """mmengine's lookup, without its warning: mmseg has no ``FUNCTIONS`` registry."""
+        """Mmengine's lookup, without its warning: mmseg has no ``FUNCTIONS`` registry."""
         from mmengine.dataset import pseudo_collate
 
         name = cfg.test_dataloader.get('collate_fn', dict(type='pseudo_collate'))

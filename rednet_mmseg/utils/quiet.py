@@ -64,9 +64,9 @@ def quiet_upstream():
     >>> [str(w.message) for w in seen]
     ['something else']
     """
-    from mmengine.logging import MMLogger
-
     import sys
+
+    from mmengine.logging import MMLogger
 
     logger = MMLogger.get_current_instance()
     drop = _DropLines()

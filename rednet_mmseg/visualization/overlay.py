@@ -2,7 +2,6 @@
 
 import numpy as np
 
-
 _STRIP = 256  # rows blended at a time
 
 

@@ -155,6 +155,10 @@ class LoadFacePrior(BaseTransform):
         self.bank_file = bank_file
         self.num_neighbors = num_neighbors
         self.landmarks_file = landmarks_file
+        if bank_file not in _BANKS and not osp.isfile(bank_file):
+            # now, while the pipeline is built in the main process: inside a DataLoader worker
+            # the error would come wrapped in the worker's whole traceback
+            PriorBank.load(bank_file)  # raises the named FileNotFoundError
 
     @property
     def bank(self) -> PriorBank:
