@@ -103,9 +103,15 @@ def score(pred_dir, gt_dir, protocol='helen', dataset=None, class_map=None, gt_c
     classes = DATASETS[dataset].METAINFO['classes']
     lut = parse_class_map(class_map, len(classes), '--class-map')
     gt_lut = parse_class_map(gt_class_map, len(classes), '--gt-class-map')
+    if not osp.isdir(gt_dir):
+        raise ScoreError(f'{gt_dir}: no such ground-truth folder')
     gts = sorted(glob.glob(osp.join(gt_dir, '*.png')))
     if not gts:
         raise ScoreError(f'{gt_dir}: no ground-truth label maps (*.png)')
+    if not osp.isdir(pred_dir):
+        raise ScoreError(f'{pred_dir}: no such prediction folder')
+    if not glob.glob(osp.join(pred_dir, '*.png')):
+        raise ScoreError(f'{pred_dir}: the prediction folder holds no label maps (*.png)')
     metric = FaceParsingMetric(protocol=protocol)
     metric.dataset_meta = dict(classes=classes)
     for gt_path in gts:
