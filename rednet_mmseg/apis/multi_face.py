@@ -133,7 +133,8 @@ def composite(
     instances = np.zeros((h, w), np.uint8)
     for i, (face, crop_labels) in enumerate(zip(faces, crops_labels)):
         x0, y0, x1, y1 = face.crop
-        win = np.ones((y1 - y0, x1 - x0), bool)
+        number = np.uint8(min(i + 1, 255))
+        win = None  # all of the crop, unless another face's crop overlaps it
         for j, other in enumerate(faces):  # a pixel goes to the nearest face (earlier on ties)
             if j == i:
                 continue
@@ -144,9 +145,15 @@ def composite(
             theirs = _distance(other, (bx0, by0, bx1, by1))
             mine = _distance(face, (bx0, by0, bx1, by1))
             lost = theirs <= mine if j < i else theirs < mine
+            if win is None:
+                win = np.ones((y1 - y0, x1 - x0), bool)
             win[by0 - y0 : by1 - y0, bx0 - x0 : bx1 - x0] &= ~lost
-        labels[y0:y1, x0:x1][win] = crop_labels[win]
-        instances[y0:y1, x0:x1][win] = np.where(crop_labels[win] > 0, min(i + 1, 255), 0)
+        if win is None:
+            labels[y0:y1, x0:x1] = crop_labels
+            instances[y0:y1, x0:x1] = np.where(crop_labels > 0, number, np.uint8(0))
+        else:
+            labels[y0:y1, x0:x1][win] = crop_labels[win]
+            instances[y0:y1, x0:x1][win] = np.where(crop_labels[win] > 0, number, np.uint8(0))
     return labels, instances
 
 

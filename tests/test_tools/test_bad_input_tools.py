@@ -1,5 +1,6 @@
 """Bad input catalogue, tool side: a clear error naming the file, nothing half-written."""
 
+import os
 import subprocess
 import sys
 
@@ -228,3 +229,69 @@ def test_fine_tuning_says_what_load_from_left_unloaded(
     out = res.stdout + res.stderr
     assert f'PARTIAL WEIGHTS: {tiny_checkpoints["five"]}: the checkpoint does not fit' in out
     assert '2 of another shape' in out
+
+
+@pytest.mark.parametrize('tool', ['train', 'test'])
+def test_misspelt_key_in_cfg_options_is_one_line(helen_converted, tmp_path, repo_root,
+                                                  tiny_checkpoints, tool):  # fmt: skip
+    """``model.decode_head.num_clases=5``: one line naming the key, no work dir left."""
+    work = tmp_path / 'w'
+    ckpt = [str(tiny_checkpoints['own'])] if tool == 'test' else []
+    res = _run(
+        tool,
+        *ckpt,
+        '--work-dir',
+        str(work),
+        '--cfg-options',
+        *_opts(helen_converted),
+        'model.decode_head.num_clases=5',
+        repo_root=repo_root,
+    )
+    assert res.returncode != 0 and 'Traceback' not in res.stderr, res.stderr[-2000:]
+    assert f'error: {CONFIG}: ' in res.stderr
+    assert "unexpected keyword argument 'num_clases'" in res.stderr
+    assert not work.exists()
+
+
+def test_train_with_a_missing_config_or_data_is_one_line(helen_converted, tmp_path, repo_root):
+    res = subprocess.run(
+        [sys.executable, 'tools/train.py', 'configs/no_such.py', '--work-dir', str(tmp_path / 'w')],
+        cwd=repo_root, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert res.returncode != 0 and 'error: configs/no_such.py: config file not found' in res.stderr
+    bad = tmp_path / 'bad.py'
+    bad.write_text('model = dict(\n')
+    res = subprocess.run(
+        [sys.executable, 'tools/train.py', str(bad), '--work-dir', str(tmp_path / 'w')],
+        cwd=repo_root, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert res.returncode != 0 and f'error: {bad}: cannot be read as a config' in res.stderr
+    opts = [o.replace(helen_converted, str(tmp_path / 'gone')) for o in _opts(helen_converted)]
+    res = _run(
+        'train', '--work-dir', str(tmp_path / 'w'), '--cfg-options', *opts, repo_root=repo_root
+    )
+    assert res.returncode != 0 and 'Traceback' not in res.stderr, res.stderr[-2000:]
+    assert f'error: {CONFIG}: ' in res.stderr and 'gone' in res.stderr
+    assert not (tmp_path / 'w').exists()
+
+
+def test_prior_config_without_its_bank_is_one_line(helen_converted, tmp_path, repo_root,
+                                                   tiny_checkpoints):  # fmt: skip
+    """Named before the DataLoader's workers start, so no worker traceback comes with it."""
+    from mmengine.config import Config
+
+    prior = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-prior-1k_synthhelen-128x128.py'
+    pipeline = Config.fromfile(os.path.join(repo_root, prior)).test_dataloader.dataset.pipeline
+    step = [t['type'] for t in pipeline].index('LoadFacePrior')
+    gone = tmp_path / 'no_bank.npz'
+    opts = [o.replace('num_workers=0', 'num_workers=1').replace('persistent_workers=False',
+            'persistent_workers=True') for o in _opts(helen_converted)]  # fmt: skip
+    res = subprocess.run(
+        [sys.executable, 'tools/test.py', prior, str(tiny_checkpoints['own']), '--work-dir',
+         str(tmp_path / 'w'), '--cfg-options', *opts,
+         f'test_dataloader.dataset.pipeline.{step}.bank_file={gone}'],
+        cwd=repo_root, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert res.returncode != 0 and 'Traceback' not in res.stderr, res.stderr[-2000:]
+    assert f'{gone}: prior bank not found' in res.stderr
+    assert 'Original Traceback' not in res.stderr and not (tmp_path / 'w').exists()

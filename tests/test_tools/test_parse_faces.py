@@ -408,3 +408,194 @@ def test_shipped_model_parses_a_real_photo(tmp_path, repo_root):
     assert res.returncode == 0, res.stderr[-3000:]
     once = cv2.imread(str(plain / 'pred' / 'grace_hopper.png'), cv2.IMREAD_UNCHANGED)
     assert not np.array_equal(once, labels) and (once == labels).mean() > 0.9
+
+
+def _grace_hopper():
+    from matplotlib.cbook import get_sample_data
+
+    return get_sample_data('grace_hopper.jpg', asfileobj=False)
+
+
+UPSTREAM_NOISE = (
+    'Failed to search registry',
+    'Failed to add',
+    'build_loss',
+    'pkg_resources',
+    'Loads checkpoint by',
+)
+
+
+def test_one_path_api_photo_tool_and_video_tool_agree(tmp_path, repo_root):
+    """The same image, model and options: the same label map from all three entry points.
+
+    The shipped model, every face, mirrored (the photo tool's and the API's defaults; the video
+    tool mirrors with --flip). The video is one frame, stored losslessly (FFV1), so the frame is
+    the photo's pixels. No upstream line that reads like an error reaches the user.
+    """
+    pytest.importorskip('dlib')
+    from rednet_mmseg.apis import FaceParsingInferencer
+
+    photo = _grace_hopper()
+    img = cv2.imread(photo)
+    clip = str(tmp_path / 'one.avi')
+    writer = cv2.VideoWriter(clip, cv2.VideoWriter_fourcc(*'FFV1'), 5, img.shape[1::-1])
+    writer.write(img)
+    writer.release()
+    res = _run(photo, '--out-dir', str(tmp_path / 'p'), repo_root=repo_root)
+    assert res.returncode == 0, res.stderr[-3000:]
+    for noise in UPSTREAM_NOISE:
+        assert noise not in res.stdout + res.stderr, noise
+    video = subprocess.run(
+        [sys.executable, 'tools/parse_video.py', clip, '--out', str(tmp_path / 'v.mp4'),
+         '--frames-dir', str(tmp_path / 'f'), '--flip', '--no-progress'],
+        cwd=repo_root, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert video.returncode == 0, video.stderr[-3000:]
+    tool = cv2.imread(str(tmp_path / 'p' / 'pred' / 'grace_hopper.png'), cv2.IMREAD_UNCHANGED)
+    frame = cv2.imread(str(tmp_path / 'f' / '000000.png'), cv2.IMREAD_UNCHANGED)
+    api = FaceParsingInferencer()(photo)['predictions']
+    assert api.shape == tool.shape == frame.shape == img.shape[:2]
+    assert np.array_equal(api, tool) and np.array_equal(api, frame)
+    assert len(np.unique(api)) >= 8  # a real parse, not an empty map
+
+
+def test_an_edited_landmark_table_passed_back_is_kept(tmp_path, repo_root):
+    """Edit OUT/landmarks.txt, pass it back with --landmarks into the same OUT: it stays."""
+    pytest.importorskip('dlib')
+    out = tmp_path / 'P'
+    res = _run(_grace_hopper(), '--out-dir', str(out), '--no-flip', repo_root=repo_root)
+    assert res.returncode == 0, res.stderr[-3000:]
+    values = (out / 'landmarks.txt').read_text().split()
+    edited = ' '.join([values[0]] + [f'{float(v) + 2:.2f}' for v in values[1:]]) + '\n'
+    (out / 'landmarks.txt').write_text(edited)
+    res = _run(
+        _grace_hopper(),
+        '--out-dir',
+        str(out),
+        '--no-flip',
+        '--landmarks',
+        str(out / 'landmarks.txt'),
+        repo_root=repo_root,
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert (out / 'landmarks.txt').read_text() == edited
+    import json
+
+    (face,) = json.loads((out / 'faces' / 'grace_hopper.json').read_text())['faces']
+    assert np.allclose(np.ravel(face['points']), [float(v) for v in edited.split()[1:]])
+
+
+def test_aligned_crops_follow_the_exif_orientation(helen_converted, tiny_checkpoint, tmp_path,
+                                                   repo_root):  # fmt: skip
+    """--aligned sizes the template from the image as decoded (upright), not as stored."""
+    import json
+
+    from PIL import Image
+
+    from rednet_mmseg.apis.multi_face import ALIGNED_TEMPLATE
+
+    src = tmp_path / 'in'
+    src.mkdir()
+    pixels = np.random.default_rng(0).integers(0, 255, (90, 140, 3), np.uint8)  # stored W > H
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown turned by 90 degrees: 90 wide, 140 high
+    Image.fromarray(pixels).save(src / 'phone.jpg', exif=exif.tobytes())
+    out = tmp_path / 'aligned'
+    res = _run(
+        PRIOR,
+        tiny_checkpoint,
+        str(src),
+        '--out-dir',
+        str(out),
+        '--prior-bank',
+        os.path.join(helen_converted, 'prior_bank.npz'),
+        '--aligned',
+        '--no-flip',
+        repo_root=repo_root,
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    (face,) = json.loads((out / 'faces' / 'phone.json').read_text())['faces']
+    assert face['crop'] == [0, 0, 90, 140]
+    assert np.allclose(face['points'], ALIGNED_TEMPLATE * [90, 140], atol=0.01)
+    assert cv2.imread(str(out / 'pred' / 'phone.png'), 0).shape == (140, 90)
+
+
+def test_tiny_and_damaged_images(tmp_path, repo_root):
+    """A 5x5 image in a folder is skipped as faceless; named, it is a one-line error.
+
+    A JPEG with 400 zeroed bytes mid-file is parsed with a warning naming it.
+    """
+    pytest.importorskip('dlib')
+    import shutil
+
+    src = tmp_path / 'in'
+    src.mkdir()
+    shutil.copy(_grace_hopper(), src / 'good.jpg')
+    cv2.imwrite(str(src / 'tiny.png'), np.full((5, 5, 3), 128, np.uint8))
+    data = bytearray((src / 'good.jpg').read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 400] = bytes(400)
+    (src / 'damaged.jpg').write_bytes(bytes(data))
+    res = _run(str(src), '--out-dir', str(tmp_path / 'o'), '--no-flip', repo_root=repo_root)
+    assert res.returncode == 0 and 'Traceback' not in res.stderr, res.stderr[-3000:]
+    assert f'{src / "tiny.png"}' in res.stderr and 'no face found in' in res.stderr
+    assert f'warning: {src / "damaged.jpg"}: the decoder reports corrupt data' in res.stderr
+    assert (tmp_path / 'o' / 'pred' / 'good.png').is_file()
+    res = _run(str(src / 'tiny.png'), '--out-dir', str(tmp_path / 'o2'), repo_root=repo_root)
+    assert res.returncode != 0 and 'Traceback' not in res.stderr, res.stderr[-3000:]
+    assert f'error: {src / "tiny.png"}: no face found (5x5 px is too small' in res.stderr
+    assert not (tmp_path / 'o2').exists()
+
+
+def test_out_dir_that_is_the_input_folder(helen_converted, tiny_checkpoint, tmp_path, repo_root):
+    """The previous run's legend.png in the input folder is not read as an input."""
+    import shutil
+
+    folder = tmp_path / 'photos'
+    folder.mkdir()
+    name = sorted(os.listdir(os.path.join(helen_converted, 'images', 'val')))[0]
+    shutil.copy(os.path.join(helen_converted, 'images', 'val', name), folder / name)
+    for _ in range(2):
+        res = _run(
+            TINY, tiny_checkpoint, str(folder), '--out-dir', str(folder), repo_root=repo_root
+        )
+        assert res.returncode == 0, res.stderr[-3000:]
+        assert '1 image(s) parsed' in res.stdout
+    assert sorted(os.listdir(folder / 'pred')) == [name[:-4] + '.png']
+
+
+def _tool_parser(repo_root, tool):
+    import runpy
+
+    return runpy.run_path(os.path.join(repo_root, 'tools', tool), run_name='tool')['parse_args']
+
+
+@pytest.mark.parametrize(
+    'tool, option',
+    [
+        ('parse_faces.py', ['--max-faces', '0']),
+        ('parse_faces.py', ['--opacity', '5']),
+        ('parse_faces.py', ['--min-face-size', '-1']),
+        ('parse_faces.py', ['--batch-size', '0']),
+        ('parse_faces.py', ['--aligned-template', *['0.5'] * 9, 'nan']),
+        ('parse_video.py', ['--max-faces', '0']),
+        ('parse_video.py', ['--opacity', '5']),
+        ('parse_video.py', ['--detect-every', '0']),
+        ('parse_video.py', ['--smooth', '1']),
+        ('parse_video.py', ['--max-frames', '0']),
+    ],
+)
+def test_numeric_options_are_checked_when_parsed(repo_root, tool, option, capsys):
+    parse_args = _tool_parser(repo_root, tool)
+    out = ['--out-dir', 'o'] if tool == 'parse_faces.py' else ['--out', 'o.mp4']
+    with pytest.raises(SystemExit) as err:
+        parse_args(['x.jpg', *out, *option])
+    assert err.value.code == 2 and f'argument {option[0]}: must be' in capsys.readouterr().err
+
+
+def test_a_config_positional_takes_the_next_as_its_checkpoint(repo_root, capsys):
+    parse_args = _tool_parser(repo_root, 'parse_faces.py')
+    args = parse_args([TINY, 'model.bin', 'a.jpg', '--out-dir', 'o'])
+    assert (args.config, args.checkpoint, args.inputs) == (TINY, 'model.bin', ['a.jpg'])
+    with pytest.raises(SystemExit):
+        parse_args([TINY, 'model.bin', '--out-dir', 'o'])
+    assert 'is a config: give CONFIG CHECKPOINT INPUT' in capsys.readouterr().err

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import cv2
+import numpy as np
 import pytest
 
 PRIOR = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-prior-1k_synthhelen-128x128.py'
@@ -48,13 +49,14 @@ def test_clip_to_overlay_video(helen_converted, tiny_checkpoint, tmp_path, repo_
     )
     assert res.returncode == 0, res.stderr[-3000:]
     assert '6 frame(s) in' in res.stdout and 'fps' in res.stdout and 'flicker' in res.stdout
-    assert sorted(os.listdir(frames)) == [f'{i:06d}.png' for i in range(6)]
+    assert sorted(os.listdir(frames)) == [f'{i:06d}.png' for i in range(6)] + ['parse_video.json']
     assert cv2.imread(str(frames / '000000.png'), 0).shape == (300, 256)
     cap = cv2.VideoCapture(str(out))
     n = 0
     while cap.read()[0]:
         n += 1
-    assert n == 6 and os.listdir(tmp_path / 'out') == ['parsed.mp4']
+    # the video and the folder's list of what this tool wrote (so a rerun may replace it)
+    assert n == 6 and sorted(os.listdir(tmp_path / 'out')) == ['.parse_video.json', 'parsed.mp4']
 
 
 @pytest.mark.parametrize('kind', ['missing', 'not_a_video', 'camera'])
@@ -74,3 +76,51 @@ def test_bad_input_is_named_and_leaves_nothing(tiny_checkpoint, tmp_path, repo_r
     )[kind]
     assert f'error: {expected}' in res.stderr
     assert os.listdir(out) == []
+
+
+def test_video_outputs_follow_the_photo_tools_rules(helen_converted, tiny_checkpoint, tmp_path,
+                                                   repo_root):  # fmt: skip
+    """Checked before work, only the tool's own outputs replaced, the container the name says."""
+    from rednet_mmseg.testing import make_steady_clip
+
+    clip = str(tmp_path / 'clip.mp4')
+    make_steady_clip(np.full((64, 64, 3), 120, np.uint8), clip, frames=2)
+    bank = os.path.join(helen_converted, 'prior_bank.npz')
+    out = tmp_path / 'out'
+    out.mkdir()
+
+    def run(*args):
+        return _run(PRIOR, tiny_checkpoint, clip, '--prior-bank', bank, *args, repo_root=repo_root)
+
+    mine = out / 'holiday.mp4'
+    mine.write_bytes(b'my own video')
+    res = run('--out', str(mine))
+    assert res.returncode != 0 and 'exists and was not written by this tool' in res.stderr
+    assert mine.read_bytes() == b'my own video'
+    (out / 'folder.mp4').mkdir()
+    res = run('--out', str(out / 'folder.mp4'))
+    assert res.returncode != 0 and 'is a folder; give a file name' in res.stderr
+    assert 'Traceback' not in res.stderr
+    res = run('--out', str(out / 'x.gif'))
+    assert res.returncode != 0 and '.gif is not one of them' in res.stderr
+    frames = tmp_path / 'frames'
+    frames.mkdir()
+    (frames / 'other_video_000000.png').write_bytes(b'x')
+    res = run('--out', str(out / 'x.avi'), '--frames-dir', str(frames))
+    assert res.returncode != 0 and '--frames-dir' in res.stderr and 'did not write' in res.stderr
+    assert not (out / 'x.avi').exists()
+    os.remove(frames / 'other_video_000000.png')
+    stale = out / '.partial-999999999-killed.avi'  # a killed run's staging file (no such pid)
+    stale.write_bytes(b'half')
+    res = run('--out', str(out / 'x.avi'), '--frames-dir', str(frames))
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert (out / 'x.avi').read_bytes()[:4] == b'RIFF'  # an AVI container, as the name says
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (os.stat(out / 'x.avi').st_mode & 0o777) == 0o666 & ~umask
+    assert not stale.exists()
+    assert sorted(os.listdir(frames)) == ['000000.png', '000001.png', 'parse_video.json']
+    res = run('--out', str(out / 'x.avi'), '--frames-dir', str(frames), '--max-frames', '1')
+    assert res.returncode == 0, res.stderr[-3000:]  # its own outputs: replaced, none left over
+    assert sorted(os.listdir(frames)) == ['000000.png', 'parse_video.json']
+    assert mine.read_bytes() == b'my own video'
