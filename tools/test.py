@@ -18,6 +18,7 @@ import rednet_mmseg  # noqa: F401
 from rednet_mmseg.utils.checkpoint import UnsafeCheckpointError
 from rednet_mmseg.utils.checkpoint_fit import CheckpointMismatchError, check_checkpoint_for_config
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir, probe_output_dir
+from rednet_mmseg.utils.quiet import hide_upstream_warnings
 from rednet_mmseg.utils.run_errors import load_config, one_line_errors
 
 
@@ -134,6 +135,7 @@ def face_tta_config(cfg):
 
 def main():
     args = parse_args()
+    hide_upstream_warnings()  # pkg_resources, build_loss: not the user's concern
     cfg = load_config(args.config, args.cfg_options, args.launcher)
 
     # work_dir is determined in this priority: CLI > segment in file > filename
@@ -153,7 +155,7 @@ def main():
     # (every type is registered). A checkpoint that leaves weights unloaded would be scored as
     # a random network, so it is refused unless --allow-partial.
     try:
-        with one_line_errors(args.config, cfg.work_dir):  # a misspelt key: no model
+        with one_line_errors(args.config, cfg.work_dir, kinds=(TypeError,)):  # misspelt key
             check_checkpoint_for_config(cfg, args.checkpoint, args.allow_partial)
     except (
         FileNotFoundError,

@@ -20,6 +20,7 @@ from mmseg.registry import RUNNERS
 import rednet_mmseg  # noqa: F401
 from rednet_mmseg.utils.checkpoint_fit import report_load_from
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
+from rednet_mmseg.utils.quiet import hide_upstream_warnings
 from rednet_mmseg.utils.run_errors import load_config, one_line_errors
 
 
@@ -75,6 +76,7 @@ def parse_args():
 
 def main():
     args = parse_args()
+    hide_upstream_warnings()  # pkg_resources, build_loss: not the user's concern
 
     # load config (a missing file, a syntax error: one line)
     cfg = load_config(args.config, args.cfg_options, args.launcher)

@@ -78,3 +78,13 @@ def quiet_upstream():
             yield
     finally:
         logger.removeFilter(drop)
+
+
+def hide_upstream_warnings() -> None:
+    """Hide :data:`UPSTREAM_WARNINGS` for the rest of a *tool's* process (``tools/*.py``).
+
+    Only the command-line tools call this (their process is theirs); importing the package never
+    does.
+    """
+    for message, category in UPSTREAM_WARNINGS:
+        warnings.filterwarnings('ignore', message=message, category=category)

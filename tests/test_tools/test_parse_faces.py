@@ -52,7 +52,7 @@ def test_folder_and_glob(helen_converted, tiny_checkpoint, tmp_path, repo_root):
         labels = cv2.imread(str(out / 'pred' / (name[:-4] + '.png')), cv2.IMREAD_UNCHANGED)
         assert labels.shape == img.shape[:2] and labels.max() <= 10
         assert cv2.imread(str(out / 'vis' / name)).shape == img.shape
-    assert cv2.imread(str(out / 'legend.png')).shape[0] == 11 * 28 + 4
+    assert cv2.imread(str(out / 'legend.png')).shape[0] == 12 * 28 + 4  # + which left
 
 
 def test_prior_config_with_landmarks_file(helen_converted, tiny_checkpoint, tmp_path, repo_root):
