@@ -1,24 +1,33 @@
-# CPU-sized RED-Net + adaptive prior on the SYNTHETIC Helen-format data (quick start): the
-# pipelines of the config without the prior, with the kNN prior loaded before the first
-# geometric transform (so it moves with the image) and packed by PackFaceInputs.
+# CPU-sized RED-Net + adaptive prior on the SYNTHETIC Helen-format data (quick start).
 _base_ = ['./rednet_re5-tiny-rd5a_1xb8-1k_synthhelen-128x128.py']
 prior_bank = 'data/helen_synthetic/prior_bank.npz'
 # the paper's sum (Eq. 7-8), PriorEncoderDecoder's default, set here explicitly
 model = dict(type='PriorEncoderDecoder', prior_in_train=True, prior_in_test=True, combine='sum')
 
 
-def _with_prior(pipeline):
-    first_geometric = next(i for i, t in enumerate(pipeline) if t['type'] == 'Resize')
-    out = [dict(t, type='PackFaceInputs') if t['type'] == 'PackSegInputs' else t for t in pipeline]
-    return (
-        out[:first_geometric]
-        + [dict(type='LoadFacePrior', bank_file=prior_bank)]
-        + out[first_geometric:]
-    )
-
-
-train_pipeline = _with_prior(_base_.train_pipeline)
-test_pipeline = _with_prior(_base_.test_pipeline)
+# The pipelines of the config without the prior, with the 5 key points loaded first (Resize
+# scales them with the image) and the kNN prior rendered from them at the resized resolution,
+# then moved by the exact transforms (crop, mirror: PackFaceInputs swaps its left/right
+# channels). mmseg's Resize after LoadFacePrior would resample the prior nearest-neighbour and
+# is refused (rednet_mmseg/datasets/transforms/prior_storage.py).
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),
+    dict(type='LoadFaceLandmarks'),
+    dict(type='Resize', scale=_base_.img_scale, keep_ratio=True),
+    dict(type='LoadFacePrior', bank_file=prior_bank),
+    dict(type='RandomCrop', crop_size=_base_.crop_size, cat_max_ratio=1.0),
+    dict(type='RandomFlip', prob=0.5, swap_seg_labels=[(2, 3), (4, 5)]),
+    dict(type='PackFaceInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadFaceLandmarks'),
+    dict(type='Resize', scale=_base_.img_scale, keep_ratio=True),
+    dict(type='LoadFacePrior', bank_file=prior_bank),
+    dict(type='LoadAnnotations'),
+    dict(type='PackFaceInputs'),
+]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = dict(dataset=dict(pipeline=test_pipeline))

@@ -16,6 +16,7 @@ from PIL import Image
 
 from ..datasets.landmark_table import image_key
 from ..datasets.transforms.face_augment import mirror_landmarks
+from ..datasets.transforms.prior_storage import check_prior_pipeline
 from ..models.segmentors.face_tta_model import (
     FaceSegTTAModel,
     config_flip_pairs,
@@ -455,7 +456,9 @@ class FaceParsingInferencer(MMSegInferencer):
                 t['landmarks_file'] = self.landmarks_file
             if t['type'] == 'LoadFacePrior' and self.prior_bank is not None:
                 t['bank_file'] = self.prior_bank
-        return super()._init_pipeline(cfg)
+        pipeline = super()._init_pipeline(cfg)
+        check_prior_pipeline(pipeline.transforms, 'the test pipeline')
+        return pipeline
 
     def postprocess(
         self, preds: List, visualization, return_datasample: bool = False, pred_out_dir: str = ''

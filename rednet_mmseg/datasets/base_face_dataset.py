@@ -5,6 +5,7 @@ import os.path as osp
 from mmseg.datasets import BaseSegDataset
 
 from .sample_check import BadSampleError, check_sample
+from .transforms.prior_storage import check_prior_pipeline
 
 
 class BaseFaceDataset(BaseSegDataset):
@@ -45,6 +46,8 @@ class BaseFaceDataset(BaseSegDataset):
         super().__init__(
             img_suffix=img_suffix, seg_map_suffix=seg_map_suffix, reduce_zero_label=False, **kwargs
         )
+        # a transform that would move the prior wrongly is refused now, by name
+        check_prior_pipeline(self.pipeline.transforms, f'{type(self).__name__} pipeline')
 
     def load_data_list(self):
         """Image, label and landmark paths of the split, checked (named errors)."""

@@ -29,7 +29,14 @@ class PackFaceInputs(PackSegInputs):
         prior = results.get('gt_prior')
         if prior is not None:
             prior = restore_prior(prior)
-            if results.get('flip') and results.get('flip_direction') == 'horizontal':
+            if prior.shape[-1] and prior.sum(-1).max() > 1 + 1e-3:
+                raise ValueError(
+                    f'{results.get("img_path", "<image>")}: the prior is no longer a '
+                    f'distribution over the classes (sums up to {prior.sum(-1).max():.2f}): a '
+                    'transform after LoadFacePrior resampled or filled it as a label map'
+                )
+            flipped = bool(results.get('flip')) and results.get('flip_direction') == 'horizontal'
+            if flipped != results.get('prior_flipped', False):  # mirrored after LoadFacePrior
                 prior = prior[
                     ..., mirror_order(results.get('swap_seg_labels') or (), prior.shape[-1])
                 ]

@@ -122,18 +122,28 @@ class LoadFaceLandmarks(BaseTransform):
 _BANKS: Dict[str, PriorBank] = {}
 
 
+def _mirrored(results: dict) -> bool:
+    """Whether the image has been mirrored left-right by the transforms so far."""
+    return bool(results.get('flip')) and results.get('flip_direction') == 'horizontal'
+
+
 @TRANSFORMS.register_module()
 class LoadFacePrior(BaseTransform):
     """Compute the kNN face prior of the image (paper Eq. 5) in the image's pixel frame.
 
-    Put it right after ``LoadImageFromFile`` / ``LoadAnnotations`` and before any geometric
-    transform: the prior is registered in ``seg_fields``, so mmseg's ``Resize``, ``RandomCrop``
-    and ``RandomFlip`` move it exactly like the label map, and :class:`PackFaceInputs` swaps
-    its left/right channels after a horizontal flip. While in ``seg_fields`` it is stored as
+    The prior is rendered from the 5 key points where the image is now: ``gt_keypoints`` when
+    ``LoadFaceLandmarks`` came first (moved by mmcv's ``Resize`` / ``RandomResize``,
+    ``FaceCropResize``, ``FaceRandomFlip``), so resizes belong *before* this step. It is
+    registered in ``seg_fields``, so the crops and flips after it move it exactly like the
+    label map, and :class:`PackFaceInputs` swaps its left/right channels after a later
+    horizontal flip. Transforms that would move it wrongly (mmseg's resizes and rotations after
+    it, crops and rotations before it) are refused when the pipeline is built
+    (``prior_storage.check_prior_pipeline``). While in ``seg_fields`` it is stored as
     ``prior - 1`` (``prior_storage``), so the value-based label swapping of
     ``RandomFlip(swap_seg_labels=...)`` can never alter it.
 
-    Landmarks come from ``face_landmarks`` in ``results`` (points given in memory), else
+    Without ``gt_keypoints``, landmarks come from ``face_landmarks`` in ``results`` (points
+    given in memory), else
     ``landmark_path`` (set by the data set when ``data_prefix`` has ``landmark_path``), else
     ``landmarks_file`` (lines ``<image> x1 y1 ... x5 y5``, for images of your own); an image
     with none of them is an error.
@@ -171,12 +181,18 @@ class LoadFacePrior(BaseTransform):
         """Set ``face_prior`` ``(H, W, K)`` float32 from the image's landmarks (Eq. 5)."""
         name = image_key(results['img_path']) if results.get('img_path') else None
         bank = self.bank  # a missing bank file is reported first
-        points = _find_landmarks(results, self.landmarks_file)
+        if results.get('gt_keypoints') is not None:  # moved by the transforms before this one
+            points = np.asarray(results['gt_keypoints'][0, :, :2], np.float32)
+        else:
+            points = _find_landmarks(results, self.landmarks_file)
         prior = bank.prior_for_image(
             points, results['img'].shape[:2], name=name, num_neighbors=self.num_neighbors
         )
         results['gt_prior'] = store_prior(prior)
         results.setdefault('seg_fields', []).append('gt_prior')
+        # a mirror before this step is already in the points: PackFaceInputs swaps the prior's
+        # left/right channels only for a mirror after it
+        results['prior_flipped'] = _mirrored(results)
         return results
 
     def __repr__(self):

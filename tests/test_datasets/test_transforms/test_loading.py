@@ -7,7 +7,7 @@ from mmseg.registry import DATASETS
 from rednet_mmseg.datasets import LoadFaceLandmarks
 
 
-def _pipeline(root, steps, prefix='train'):
+def _pipeline(root, steps, prefix='train', before=()):
     cfg = dict(
         type='HelenDataset',
         data_root=root,
@@ -19,6 +19,7 @@ def _pipeline(root, steps, prefix='train'):
         pipeline=[
             dict(type='LoadImageFromFile'),
             dict(type='LoadAnnotations'),
+            *before,
             dict(type='LoadFacePrior', bank_file=osp.join(root, 'prior_bank.npz'), num_neighbors=2),
             *steps,
             dict(type='PackFaceInputs'),
@@ -42,14 +43,10 @@ def test_prior_follows_flip_with_left_right_swap(helen_converted):
 
 
 def test_prior_follows_crop_and_resize(helen_converted):
-    full = _pipeline(helen_converted, [dict(type='Resize', scale=(80, 80), keep_ratio=True)])
-    crop = _pipeline(
-        helen_converted,
-        [
-            dict(type='Resize', scale=(80, 80), keep_ratio=True),
-            dict(type='RandomCrop', crop_size=(40, 40)),
-        ],
-    )
+    """Resized before LoadFacePrior (rendered from the scaled points), cropped after it."""
+    resize = [dict(type='LoadFaceLandmarks'), dict(type='Resize', scale=(80, 80), keep_ratio=True)]
+    full = _pipeline(helen_converted, [], before=resize)
+    crop = _pipeline(helen_converted, [dict(type='RandomCrop', crop_size=(40, 40))], before=resize)
     a, b = full[1], crop[1]
     img, sub = a['inputs'].numpy(), b['inputs'].numpy()
     hits = [

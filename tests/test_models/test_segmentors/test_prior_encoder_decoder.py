@@ -46,8 +46,9 @@ def _data(root, split, crop=None):
     pipe = [
         dict(type='LoadImageFromFile'),
         *(load_ann if crop else []),
-        dict(type='LoadFacePrior', bank_file=osp.join(root, 'prior_bank.npz'), num_neighbors=2),
+        dict(type='LoadFaceLandmarks'),  # Resize scales the points the prior is rendered from
         dict(type='Resize', scale=(80, 80), keep_ratio=True),
+        dict(type='LoadFacePrior', bank_file=osp.join(root, 'prior_bank.npz'), num_neighbors=2),
         *steps,
         *([] if crop else load_ann),
         dict(type='PackFaceInputs'),
