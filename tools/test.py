@@ -13,6 +13,7 @@ import os.path as osp
 
 from mmengine.config import DictAction
 from mmengine.runner import Runner
+from mmseg.registry import RUNNERS
 
 import rednet_mmseg  # noqa: F401
 from rednet_mmseg.utils.checkpoint import UnsafeCheckpointError
@@ -191,7 +192,8 @@ def main():
     # a misspelt dataset / metric type or a missing data folder: one line, and what this run
     # created in work_dir (its timestamped log folder) is removed
     with one_line_errors(args.config, cfg.work_dir, work_dir_existed):
-        runner = Runner.from_cfg(cfg)
+        # the config's runner_type (FaceRunner in this project's configs), as train.py does
+        runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
         runner.test()
 
 

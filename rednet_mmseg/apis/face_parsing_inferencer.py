@@ -25,6 +25,7 @@ from ..models.segmentors.face_tta_model import (
 )
 from ..utils.checkpoint_fit import check_checkpoint_fits
 from ..utils.quiet import quiet_upstream
+from ..utils.upstream_compat import checkpoint_policy
 from .image_inputs import read_image
 from .multi_face import CONTEXT, MAX_CROP_SIDE, Face, as_faces, check_face_options
 
@@ -137,7 +138,8 @@ class FaceParsingInferencer(MMSegInferencer):
                 'FaceParsingInferencer: no weights given; a model at its random initialisation '
                 'would parse nothing meaningful (pass allow_partial=True to do so anyway)'
             )
-        with quiet_upstream():  # upstream lines that read like errors (utils/quiet.py)
+        # upstream lines that read like errors (utils/quiet.py); weights by our trust policy
+        with quiet_upstream(), checkpoint_policy():
             super().__init__(model, weights=weights, **kwargs)
         self.set_landmarks(landmarks)
         classes = (self.model.dataset_meta or {}).get('classes')

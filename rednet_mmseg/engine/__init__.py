@@ -7,9 +7,11 @@ from .hooks import (
     NonFiniteLossError,
     NumClassCheckHook,
 )
+from .runner import FaceRunner
 
 __all__ = [
     'ChannelsLastHook',
+    'FaceRunner',
     'FiniteLossHook',
     'FuseConvBNHook',
     'NonFiniteLossError',

@@ -1,38 +1,42 @@
-"""Workarounds for the installed OpenMMLab stack, in one place.
+"""Workarounds for the installed OpenMMLab stack, in one place; only #1 acts on import.
 
-Every patch here names the upstream version and the symptom it fixes, and is a no-op where it
-is not needed (a CUDA machine with a compiled mmcv and an older torch). :func:`apply` is called
-once by ``rednet_mmseg/__init__.py`` before anything imports ``mmseg.models``.
+Every workaround names the upstream version and the symptom it fixes. Only what makes ``import
+mmseg.models`` possible at all is applied for the whole process (:func:`apply`, called once by
+``rednet_mmseg/__init__.py``); everything else acts through the registries, only where this
+project's configs name it, so a stock config that imports the plugin runs exactly as without
+it (tested: upstream objects are the same before and after the import).
 
-Patches
--------
-1. ``mmcv._ext`` stand-in (mmcv-lite 2.1.0 + mmsegmentation 1.2.2): ``import mmseg.models`` fails
-   with ``No module named 'mmcv._ext'`` because four mmseg modules import compiled ops
-   unconditionally (focal loss, point_sample, mask_classification, san_head). The stand-in
-   module imports cleanly and raises only when one of its ops is *called*. Skipped when a real
-   compiled mmcv is installed.
+1. ``mmcv._ext`` stand-in (mmcv-lite 2.1.0 + mmsegmentation 1.2.2), **global**: ``import
+   mmseg.models`` fails with ``No module named 'mmcv._ext'`` because four mmseg modules import
+   compiled ops unconditionally (focal loss, point_sample, mask_classification, san_head). The
+   stand-in module imports cleanly and raises only when one of its ops is *called*. Skipped
+   when a real compiled mmcv is installed.
 2. Checkpoint loading on torch >= 2.6 (mmengine 0.10.7): ``torch.load`` defaults to
    ``weights_only=True`` and every mmengine checkpoint fails with ``Unsupported global: GLOBAL
-   mmengine.logging.history_buffer.HistoryBuffer``. mmengine's local loader is replaced by
-   our trust policy (``rednet_mmseg.utils.checkpoint.safe_load``), and ``Runner.resume``
-   unpickles fully only a checkpoint inside the run's own ``work_dir`` (or one trusted
-   explicitly); a truncated last checkpoint falls back to the previous one, with a warning.
+   mmengine.logging.history_buffer.HistoryBuffer`` (allow-listing it with
+   ``torch.serialization.add_safe_globals`` is not enough: numpy's pickles need
+   ``builtins.getattr``). :func:`checkpoint_policy` points mmengine's local loader at our trust
+   policy (``rednet_mmseg.utils.checkpoint.safe_load``) *while* a ``FaceRunner`` (the
+   ``runner_type`` of this project's configs), ``FaceParsingInferencer`` or one of our tools
+   loads; the stock loader is back afterwards.
 3. Distributed training without CUDA (mmengine 0.10.7): ``_init_dist_pytorch`` calls
    ``torch.cuda.set_device`` (fails without a GPU), ``Runner.wrap_model`` passes
    ``device_ids=[LOCAL_RANK]`` to DDP (rejected for CPU modules) and SyncBN cannot run on CPU.
-   Without CUDA: no ``set_device``, backend ``gloo``, ``device_ids=None``, SyncBN -> BN.
+   ``FaceRunner`` handles it (gloo, ``device_ids=None``, SyncBN -> BN) without touching
+   mmengine's functions.
 4. ``CrossEntropyLoss(class_weight=...)`` (mmsegmentation 1.2.2): the loss's normaliser is
    ``torch.stack([class_weight[cls] for cls in label])``, which indexes the weights with whole
    label rows and fails with ``IndexError: index 255 is out of bounds`` on any ignored pixel
-   (every random crop past the image border). Replaced by the same normaliser computed
-   per pixel: the sum of the pixels' class weights (ignored pixels: 0 with
-   ``avg_non_ignore``, else 1, as the unweighted loss counts them). Applied only when a probe
-   of upstream's function on one ignored pixel raises that ``IndexError``.
+   (every random crop past the image border). :func:`cross_entropy` computes the same
+   normaliser per pixel (the sum of the pixels' class weights; ignored pixels: 0 with
+   ``avg_non_ignore``, else 1, as the unweighted loss counts them); the loss type
+   ``FaceCrossEntropyLoss`` (``rednet_mmseg/models/losses``) uses it, named by this project's
+   class-weighted configs. mmseg's own ``cross_entropy`` is left as it is.
 
-Each patch runs only where its symptom is present (version checks or a probe);
-:func:`active_patches` lists those applied, also logged at debug level.
+:func:`active_patches` lists the global workarounds applied (#1), also logged at debug level.
 """
 
+import contextlib
 import importlib.machinery
 import importlib.util
 import sys
@@ -91,78 +95,65 @@ def _install_mmcv_ext_standin():
 # --------------------------------------------------------------------------------------------
 # 2. checkpoint loading
 # --------------------------------------------------------------------------------------------
-def _patch_checkpoint_loading():
+@contextlib.contextmanager
+def checkpoint_policy():
+    """Point mmengine's local checkpoint loader at :func:`safe_load` inside this block only.
+
+    On torch < 2.6 (full unpickling by default, mmengine works unchanged) it does nothing.
+    """
     if tuple(int(v) for v in torch.__version__.split('.')[:2]) < (2, 6):
-        return False  # torch < 2.6 unpickles fully by default; mmengine works unchanged
-    from mmengine.runner import Runner
+        yield
+        return
     from mmengine.runner.checkpoint import CheckpointLoader
 
+    before = CheckpointLoader._schemes.get('')
+    if before is safe_load:  # nested
+        yield
+        return
     CheckpointLoader.register_scheme(prefixes='', force=True)(safe_load)
-    if getattr(Runner.resume, '_rednet_patched', False):
-        return True
-    original_resume = Runner.resume
+    try:
+        yield
+    finally:
+        if before is None:
+            CheckpointLoader._schemes.pop('', None)
+        else:
+            CheckpointLoader.register_scheme(prefixes='', force=True)(before)
 
-    def resume(self, filename, *args, **kwargs):
-        check_resume_allowed(filename, self.work_dir)
-        with trusted_checkpoint_loads():
-            try:
-                return original_resume(self, filename, *args, **kwargs)
-            except CorruptCheckpointError as err:
-                # a run killed while writing its last checkpoint: the previous one is whole
-                earlier = earlier_checkpoints(filename)
-                if not earlier:
-                    raise CorruptCheckpointError(
-                        f'{err}; no earlier checkpoint beside it'
-                    ) from None
-                self.logger.warning(
-                    f'{filename} cannot be read (truncated or corrupt); resuming from the '
-                    f'previous checkpoint {earlier[0]} instead'
-                )
-        return resume(self, earlier[0], *args, **kwargs)
 
-    resume._rednet_patched = True
-    Runner.resume = resume
-    return True
+def resume_with_policy(runner, resume, filename, *args, **kwargs):
+    """``resume(filename, ...)`` under the trust policy, falling back past a corrupt file.
+
+    Resuming unpickles the whole checkpoint: only the run's own file (inside its ``work_dir``) or
+    a trusted one (``check_resume_allowed``). A run killed while writing its last checkpoint
+    leaves a truncated file: the previous one is used instead, with a warning.
+    """
+    check_resume_allowed(filename, runner.work_dir)
+    with checkpoint_policy(), trusted_checkpoint_loads():
+        try:
+            return resume(filename, *args, **kwargs)
+        except CorruptCheckpointError as err:
+            earlier = earlier_checkpoints(filename)
+            if not earlier:
+                raise CorruptCheckpointError(f'{err}; no earlier checkpoint beside it') from None
+            runner.logger.warning(
+                f'{filename} cannot be read (truncated or corrupt); resuming from the '
+                f'previous checkpoint {earlier[0]} instead'
+            )
+    return resume_with_policy(runner, resume, earlier[0], *args, **kwargs)
 
 
 # --------------------------------------------------------------------------------------------
 # 3. distributed training without CUDA
 # --------------------------------------------------------------------------------------------
-def _patch_cpu_distributed():
-    if torch.cuda.is_available():
-        return False
-    import mmengine.dist.utils as dist_utils
-    from mmengine.model import MMDistributedDataParallel, revert_sync_batchnorm
-    from mmengine.runner import Runner
+def init_cpu_distributed(backend: str = 'gloo') -> None:
+    """What ``mmengine.dist.init_dist('pytorch')`` does, without ``torch.cuda.set_device``.
 
-    if getattr(dist_utils._init_dist_pytorch, '_rednet_patched', False):
-        return True
-
-    def _init_dist_pytorch(backend='gloo', init_backend='torch', **kwargs):
-        if backend != 'gloo':
-            warnings.warn(f'No CUDA device: using the gloo backend instead of {backend}.')
-        torch.distributed.init_process_group(backend='gloo', **kwargs)
-
-    _init_dist_pytorch._rednet_patched = True
-    dist_utils._init_dist_pytorch = _init_dist_pytorch
-
-    original_ddp_init = MMDistributedDataParallel.__init__
-
-    def ddp_init(self, module, detect_anomalous_params=False, **kwargs):
-        kwargs['device_ids'] = None  # CPU modules take no device ids
-        original_ddp_init(self, module, detect_anomalous_params, **kwargs)
-
-    MMDistributedDataParallel.__init__ = ddp_init
-
-    original_wrap = Runner.wrap_model
-
-    def wrap_model(self, model_wrapper_cfg, model):
-        if self.distributed:
-            model = revert_sync_batchnorm(model)  # SyncBN has no CPU implementation
-        return original_wrap(self, model_wrapper_cfg, model)
-
-    Runner.wrap_model = wrap_model
-    return True
+    Ranks and the rendezvous come from torchrun's environment; the backend is gloo (the only
+    one on CPU).
+    """
+    if backend != 'gloo':
+        warnings.warn(f'No CUDA device: using the gloo backend instead of {backend}.')
+    torch.distributed.init_process_group(backend='gloo')
 
 
 # --------------------------------------------------------------------------------------------
@@ -182,47 +173,39 @@ def _weighted_cross_entropy_is_broken() -> bool:
     return False
 
 
-def _patch_weighted_cross_entropy():
+def cross_entropy(
+    pred,
+    label,
+    weight=None,
+    class_weight=None,
+    reduction='mean',
+    avg_factor=None,
+    ignore_index=-100,
+    avg_non_ignore=False,
+):
+    """The ``cross_entropy`` of mmseg 1.2.2 with its class-weight normaliser computed per pixel.
+
+    Equal to upstream's where upstream works (no ignored pixel); also works with ignored pixels.
+    """
     import torch.nn.functional as F
-    from mmseg.models.losses import cross_entropy_loss
     from mmseg.models.losses.utils import weight_reduce_loss
 
-    if getattr(cross_entropy_loss.cross_entropy, '_rednet_patched', False):
-        return False
-    if not _weighted_cross_entropy_is_broken():
-        return False  # a fixed mmseg: nothing to do
-
-    def cross_entropy(
-        pred,
-        label,
-        weight=None,
-        class_weight=None,
-        reduction='mean',
-        avg_factor=None,
-        ignore_index=-100,
-        avg_non_ignore=False,
-    ):
-        loss = F.cross_entropy(
-            pred, label, weight=class_weight, reduction='none', ignore_index=ignore_index
-        )
-        if avg_factor is None and reduction == 'mean':
-            ignored = label == ignore_index
-            if class_weight is None:
-                per_pixel = torch.ones_like(label, dtype=loss.dtype)
-            else:
-                per_pixel = class_weight.to(loss.dtype)[label.masked_fill(ignored, 0)]
-                per_pixel = per_pixel.masked_fill(ignored, 1.0)
-            if avg_non_ignore:
-                per_pixel = per_pixel.masked_fill(ignored, 0.0)
-            avg_factor = per_pixel.sum()
-        if weight is not None:
-            weight = weight.float()
-        return weight_reduce_loss(loss, weight=weight, reduction=reduction, avg_factor=avg_factor)
-
-    cross_entropy._rednet_patched = True
-    cross_entropy._rednet_upstream = cross_entropy_loss.cross_entropy  # for the tests
-    cross_entropy_loss.cross_entropy = cross_entropy
-    return True
+    loss = F.cross_entropy(
+        pred, label, weight=class_weight, reduction='none', ignore_index=ignore_index
+    )
+    if avg_factor is None and reduction == 'mean':
+        ignored = label == ignore_index
+        if class_weight is None:
+            per_pixel = torch.ones_like(label, dtype=loss.dtype)
+        else:
+            per_pixel = class_weight.to(loss.dtype)[label.masked_fill(ignored, 0)]
+            per_pixel = per_pixel.masked_fill(ignored, 1.0)
+        if avg_non_ignore:
+            per_pixel = per_pixel.masked_fill(ignored, 0.0)
+        avg_factor = per_pixel.sum()
+    if weight is not None:
+        weight = weight.float()
+    return weight_reduce_loss(loss, weight=weight, reduction=reduction, avg_factor=avg_factor)
 
 
 #: Names of the patches applied in this process (see :func:`active_patches`).
@@ -235,21 +218,13 @@ def active_patches():
 
 
 def apply():
-    """Apply every patch whose symptom is present, once; log (debug) which are active."""
+    """Apply the global workaround (#1) where its symptom is present, once; log (debug) it."""
     global _APPLIED
     if _APPLIED:
         return
     import logging
 
-    steps = [
-        ('mmcv._ext stand-in (mmcv-lite)', _install_mmcv_ext_standin),
-        ('checkpoint trust policy (torch >= 2.6)', _patch_checkpoint_loading),
-        ('distributed training without CUDA', _patch_cpu_distributed),
-        (
-            'class-weighted cross-entropy with ignored pixels (mmseg 1.2.2)',
-            _patch_weighted_cross_entropy,
-        ),
-    ]
+    steps = [('mmcv._ext stand-in (mmcv-lite)', _install_mmcv_ext_standin)]
     for name, step in steps:
         if step():
             _ACTIVE.append(name)

@@ -14,6 +14,7 @@ from mmengine.runner.checkpoint import CheckpointLoader
 
 from rednet_mmseg.utils import checkpoint
 from rednet_mmseg.utils.checkpoint import UnsafeCheckpointError, safe_load, trusted_checkpoint_loads
+from rednet_mmseg.utils.upstream_compat import checkpoint_policy
 
 
 def _runner_like_checkpoint(path):
@@ -39,7 +40,8 @@ class _Payload:
 def test_weights_load_keeps_weights_and_metadata_inert(tmp_path):
     path = str(tmp_path / 'iter_3.pth')
     _runner_like_checkpoint(path)
-    ckpt = CheckpointLoader.load_checkpoint(path)  # the load_from / --checkpoint path
+    with checkpoint_policy():  # as FaceRunner loads load_from / --checkpoint
+        ckpt = CheckpointLoader.load_checkpoint(path)
     assert torch.equal(ckpt['state_dict']['w'], torch.arange(4.0))
     assert ckpt['meta']['dataset_meta']['classes'] == ('a', 'b')
     assert isinstance(ckpt['message_hub']['log_scalars']['loss'], checkpoint._Inert)
@@ -50,7 +52,8 @@ def test_malicious_checkpoint_is_refused_without_running_it(tmp_path, monkeypatc
     path = str(tmp_path / 'evil.pth')
     torch.save(dict(state_dict={'w': torch.zeros(1)}, x=_Payload(marker)), path)
     with pytest.raises(UnsafeCheckpointError, match='posix.system|os.system') as err:
-        CheckpointLoader.load_checkpoint(path)
+        with checkpoint_policy():
+            CheckpointLoader.load_checkpoint(path)
     assert checkpoint.TRUST_ENV in str(err.value) and path in str(err.value)
     assert not marker.exists()
     # explicitly trusted: full unpickling (and the payload runs, as the user asked)

@@ -1,6 +1,7 @@
-"""The upstream workarounds, each applied once.
+"""The upstream workarounds: one global stand-in, the rest through the registries.
 
-The compiled-op stand-in and mmengine pointed at our checkpoint policy.
+Importing the plugin changes no stock object; a stock config trains the same losses with and
+without it.
 """
 
 import sys
@@ -23,25 +24,130 @@ def test_mmseg_models_import_and_missing_ops_raise_only_when_called():
 
 
 def test_apply_is_idempotent():
-    from mmengine.runner import Runner
-
-    resume = Runner.resume
+    active = upstream_compat.active_patches()
     upstream_compat.apply()
-    assert Runner.resume is resume
+    assert upstream_compat.active_patches() == active
 
 
-def test_mmengine_loads_local_checkpoints_through_the_policy():
-    if tuple(int(v) for v in torch.__version__.split('.')[:2]) >= (2, 6):
-        assert CheckpointLoader._schemes[''] is checkpoint.safe_load
+def test_checkpoint_policy_acts_only_inside_its_block():
+    before = CheckpointLoader._schemes.get('')
+    with upstream_compat.checkpoint_policy():
+        if tuple(int(v) for v in torch.__version__.split('.')[:2]) >= (2, 6):
+            assert CheckpointLoader._schemes[''] is checkpoint.safe_load
+    assert CheckpointLoader._schemes.get('') is before
+
+
+IDENTITY = """
+import mmengine.dist.utils as du
+from mmengine.model import MMDistributedDataParallel
+from mmengine.runner import Runner
+from mmengine.runner.checkpoint import CheckpointLoader
+from mmseg.models.losses import cross_entropy_loss
+
+def objects():
+    return [Runner.resume, Runner.wrap_model, Runner.load_checkpoint, du._init_dist_pytorch,
+            MMDistributedDataParallel.__init__, CheckpointLoader._schemes.get(''),
+            cross_entropy_loss.cross_entropy, cross_entropy_loss.CrossEntropyLoss.forward]
+
+before = objects()
+import rednet_mmseg  # registers the plugin
+after = objects()
+changed = [str(a) for a, b in zip(before, after) if a is not b]
+assert not changed, changed
+print('same')
+"""
+
+
+def test_importing_the_plugin_changes_no_stock_object(tmp_path):
+    """The resume, loader and DDP set-up of mmengine and mmseg's cross-entropy stay upstream's.
+
+    (mmcv._ext is not among them: mmseg.models cannot be imported without it on mmcv-lite.)
+    """
+    import subprocess
+
+    script = tmp_path / 'identity.py'
+    script.write_text('import sys, types\n' + _STANDIN + IDENTITY)
+    res = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert res.returncode == 0 and 'same' in res.stdout, res.stderr[-2000:]
+
+
+#: The mmcv._ext stand-in on its own, so that mmseg.models imports without the plugin.
+_STANDIN = """
+import importlib.machinery, importlib.util
+if importlib.util.find_spec('mmcv._ext') is None and 'mmcv._ext' not in sys.modules:
+    ext = types.ModuleType('mmcv._ext')
+    ext.__spec__ = importlib.machinery.ModuleSpec('mmcv._ext', loader=None)
+    def _op(*args, **kwargs):
+        raise NotImplementedError('compiled mmcv op')
+    def _getattr(name):
+        if name.startswith('__'):
+            raise AttributeError(name)
+        return _op
+    ext.__getattr__ = _getattr
+    sys.modules['mmcv._ext'] = ext
+"""
+
+STOCK_FCN = """
+import torch
+from mmengine.config import Config
+from mmengine.optim import OptimWrapper
+from mmengine.registry import init_default_scope
+from mmseg.registry import MODELS
+from mmseg.structures import SegDataSample
+from mmengine.structures import PixelData
+if sys.argv[1] == 'plugin':
+    import rednet_mmseg  # noqa: F401
+init_default_scope('mmseg')
+import os.path as osp, mmseg
+base = osp.join(osp.dirname(mmseg.__file__), '.mim', 'configs', '_base_')
+cfg = Config.fromfile(osp.join(base, 'models', 'fcn_r50-d8.py'))
+cfg.model.backbone.depth = 18
+cfg.model.pretrained = None  # no download
+cfg.model.backbone.norm_cfg = cfg.model.decode_head.norm_cfg = dict(type='BN')
+cfg.model.auxiliary_head = None
+cfg.model.decode_head.update(in_channels=512, channels=16, num_classes=3,
+    loss_decode=dict(type='CrossEntropyLoss', class_weight=[0.5, 1.0, 2.0]))
+cfg.model.data_preprocessor.size = (32, 32)
+torch.manual_seed(0)
+model = MODELS.build(cfg.model)
+model.init_weights()
+wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))
+imgs = [torch.randint(0, 255, (3, 32, 32)).float() for _ in range(2)]
+samples = []
+for _ in range(2):
+    s = SegDataSample()
+    s.gt_sem_seg = PixelData(data=torch.randint(0, 3, (1, 32, 32)))
+    s.set_metainfo(dict(img_shape=(32, 32), ori_shape=(32, 32), pad_shape=(32, 32)))
+    samples.append(s)
+for _ in range(3):
+    log = model.train_step(dict(inputs=imgs, data_samples=samples), wrapper)
+    print('LOSS', repr(float(log['decode.loss_ce'])))
+"""
+
+
+def test_a_stock_config_trains_the_same_losses_with_the_plugin_imported(tmp_path):
+    """A stock FCN (mmseg's config, class-weighted cross-entropy): identical losses."""
+    import subprocess
+
+    script = tmp_path / 'stock_fcn.py'
+    script.write_text('import sys, types\n' + _STANDIN + STOCK_FCN)
+    runs = {}
+    for mode in ('stock', 'plugin'):
+        res = subprocess.run(
+            [sys.executable, str(script), mode], capture_output=True, text=True, timeout=600
+        )
+        assert res.returncode == 0, res.stderr[-3000:]
+        runs[mode] = [line for line in res.stdout.splitlines() if line.startswith('LOSS ')]
+    assert len(runs['stock']) == 3 and runs['stock'] == runs['plugin']
 
 
 def test_class_weighted_cross_entropy_with_ignored_pixels():
-    """Mmseg 1.2.2's class-weighted loss with ignored pixels, patched.
+    """FaceCrossEntropyLoss: mmseg 1.2.2's class-weighted loss, which fails on ignored pixels.
 
-    Upstream failed on any ignored pixel (IndexError 255); patched, it is the weighted mean over the
+    Upstream failed on any ignored pixel (IndexError 255); ours is the weighted mean over the
     labelled pixels (PyTorch's weighted cross-entropy).
     """
-    from mmseg.models.losses import CrossEntropyLoss
+    from rednet_mmseg.models.losses import FaceCrossEntropyLoss as CrossEntropyLoss
 
     torch.manual_seed(0)
     pred = torch.randn(2, 3, 4, 5)
@@ -61,13 +167,11 @@ def test_class_weighted_cross_entropy_with_ignored_pixels():
 @pytest.mark.parametrize('avg_non_ignore', [False, True])
 @pytest.mark.parametrize('reduction', ['mean', 'sum'])
 def test_weighted_cross_entropy_equals_upstream_where_upstream_works(avg_non_ignore, reduction):
-    """No ignored pixel: a stock mmseg loss with class_weight gives upstream's exact value."""
+    """No ignored pixel: ours gives upstream's value with class weights."""
     from mmseg.models.losses import cross_entropy_loss
 
-    patched = cross_entropy_loss.cross_entropy
-    upstream = getattr(patched, '_rednet_upstream', None)
-    if upstream is None:
-        pytest.skip('the installed mmseg needs no patch')
+    patched = upstream_compat.cross_entropy
+    upstream = cross_entropy_loss.cross_entropy
     torch.manual_seed(1)
     pred, label = torch.randn(2, 4, 6, 7), torch.randint(0, 4, (2, 6, 7))
     w = torch.tensor([0.3, 1.0, 2.5, 7.0])
@@ -83,5 +187,6 @@ def test_active_patches_are_listed():
     active = upstream_compat.active_patches()
     assert all(isinstance(a, str) for a in active)
     if getattr(sys.modules.get('mmcv._ext'), 'REDNET_STANDIN', False):
-        assert 'mmcv._ext stand-in (mmcv-lite)' in active
-    assert not upstream_compat._weighted_cross_entropy_is_broken()  # patched: the probe passes
+        assert active == ['mmcv._ext stand-in (mmcv-lite)']
+    # mmseg's own loss is untouched: the 1.2.2 symptom is still there
+    assert upstream_compat._weighted_cross_entropy_is_broken()

@@ -24,6 +24,7 @@ from mmseg.registry import MODELS
 import rednet_mmseg  # noqa: F401  (registers the components, applies upstream workarounds)
 from rednet_mmseg.deployment.fuse_conv_bn import count_batchnorms, fuse_conv_bn
 from rednet_mmseg.utils.timing import median_seconds
+from rednet_mmseg.utils.upstream_compat import checkpoint_policy
 
 
 def main(argv=None):
@@ -40,7 +41,8 @@ def main(argv=None):
     cfg = Config.fromfile(args.config)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     model = MODELS.build(cfg.model)
-    load_checkpoint(model, args.checkpoint, map_location='cpu')
+    with checkpoint_policy():  # weights only, torch >= 2.6 (upstream_compat #2)
+        load_checkpoint(model, args.checkpoint, map_location='cpu')
     model.eval()
     fused, count = fuse_conv_bn(copy.deepcopy(model))
     fmt = torch.channels_last if args.channels_last else torch.contiguous_format

@@ -27,6 +27,7 @@ from rednet_mmseg.deployment import FaceParsingExportModel, compare_with_onnxrun
 from rednet_mmseg.deployment.fuse_conv_bn import fuse_conv_bn
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
 from rednet_mmseg.utils.timing import median_seconds
+from rednet_mmseg.utils.upstream_compat import checkpoint_policy
 
 
 def parse_args(argv=None):
@@ -90,7 +91,8 @@ def main(argv=None):
     except OutputDirError as err:
         raise SystemExit(f'error: {err}')
     model = MODELS.build(cfg.model)
-    load_checkpoint(model, args.checkpoint, map_location='cpu')
+    with checkpoint_policy():  # weights only, torch >= 2.6 (upstream_compat #2)
+        load_checkpoint(model, args.checkpoint, map_location='cpu')
     if args.fuse:
         fuse_conv_bn(model.eval())
     shape = args.shape or tuple(cfg.get('crop_size', (224, 224)))

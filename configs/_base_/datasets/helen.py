@@ -74,8 +74,10 @@ test_evaluator = val_evaluator
 # Cross-entropy weighted by w_c = f_c ** -0.5 (mean weight per labelled pixel 1), f_c = class
 # pixel shares of the real-photo Helen-format training split (brows and eyes 0.1-0.2 % each),
 # from `python tools/analysis_tools/class_weights.py data/helen`: the "-wce" configs use it.
+# FaceCrossEntropyLoss: mmseg's CrossEntropyLoss, whose class weights fail on ignored pixels in
+# mmseg 1.2.2 (IndexError 255), with that fixed (rednet_mmseg/utils/upstream_compat.py).
 weighted_loss = dict(
-    type='CrossEntropyLoss',
+    type='FaceCrossEntropyLoss',
     use_sigmoid=False,
     loss_weight=1.0,
     class_weight=[0.6, 1.32, 11.24, 12.32, 15.55, 14.91, 4.56, 11.06, 11.62, 8.2, 1.36],
