@@ -4,9 +4,11 @@ Importing this package registers every component into mmseg's registries. Config
 ``custom_imports = dict(imports=['rednet_mmseg'], allow_failed_imports=False)``.
 """
 
-from .utils import upstream_compat  # the only importer of the workaround module
+from .utils import upstream_compat
 
-upstream_compat.apply()  # must run before anything imports mmseg.models
+# the one global workaround (the mmcv._ext stand-in of mmcv-lite), before anything imports
+# mmseg.models; the others act only through this project's registered components
+upstream_compat.apply()
 
 from . import datasets, engine, evaluation, models  # noqa: E402,F401
 from .version import __version__  # noqa: E402

@@ -201,11 +201,6 @@ def aligned_face(image_shape, template: Optional[np.ndarray] = None) -> Face:
     return Face(t * np.array([w, h], np.float32))
 
 
-def faces_from_points(points: Sequence[np.ndarray]) -> List[Face]:
-    """One :class:`Face` per ``(5, 2)`` array of points."""
-    return [Face(np.asarray(p, np.float32)) for p in points]
-
-
 def add_context_argument(parser) -> None:
     """The tools' ``--context`` option (:data:`CONTEXT`, docs/en/inference.md)."""
     parser.add_argument(

@@ -6,7 +6,8 @@ weights-only allow-list, turns known metadata objects (mmengine log buffers, num
 into inert placeholders and refuses any other global (:class:`UnsafeCheckpointError`). A run's
 own resume file, or a file listed in ``REDNET_TRUSTED_CHECKPOINTS`` (paths separated by
 ``os.pathsep``), is unpickled fully (:func:`trusted_checkpoint_loads`). mmengine is pointed at
-this policy by ``upstream_compat`` (torch >= 2.6).
+this policy by ``upstream_compat.checkpoint_policy`` (torch >= 2.6) while ``FaceRunner``,
+``FaceParsingInferencer`` or our tools load; stock mmengine runs keep mmengine's loader.
 """
 
 import contextlib

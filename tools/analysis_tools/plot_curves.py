@@ -61,7 +61,13 @@ def parse_hline(text: str):
 
 
 def plot(runs, keys, out, labels=None, title=None, hlines=()):
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:
+        raise SystemExit(
+            'error: plotting needs matplotlib: pip install -c requirements/constraints.txt '
+            '-e ".[plot]"'
+        ) from None
 
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
