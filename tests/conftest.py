@@ -1,6 +1,4 @@
 import os.path as osp
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -15,6 +13,7 @@ from rednet_mmseg.datasets.converters import (
     convert_lapa,
     convert_lfw,
 )
+from rednet_mmseg.datasets.prior_bank_builder import build_prior_bank
 from rednet_mmseg.testing import (
     make_synthetic_celebamask_hq,
     make_synthetic_helen,
@@ -51,11 +50,7 @@ def helen_converted(helen_release, tmp_path_factory):
     out = str(tmp_path_factory.mktemp('helen_converted') / 'helen')
     convert_helen(helen_release[0], out, progress=False)
     # the adaptive prior's bank, as tools/misc/build_prior_bank.py writes it
-    subprocess.run(
-        [sys.executable, osp.join(REPO, 'tools/misc/build_prior_bank.py'), out],
-        check=True,
-        capture_output=True,
-    )
+    build_prior_bank(out)
     return out
 
 

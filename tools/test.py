@@ -16,6 +16,7 @@ from mmengine.runner import Runner
 from mmseg.registry import RUNNERS
 
 import rednet_mmseg  # noqa: F401
+from rednet_mmseg.models.segmentors.face_tta_model import face_tta_config
 from rednet_mmseg.utils.checkpoint import UnsafeCheckpointError
 from rednet_mmseg.utils.checkpoint_fit import CheckpointMismatchError, check_checkpoint_for_config
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir, probe_output_dir
@@ -105,32 +106,6 @@ def trigger_visualization_hook(cfg, args):
             '"visualization=dict(type=\'VisualizationHook\')"'
         )
 
-    return cfg
-
-
-def face_tta_config(cfg):
-    """``--tta``: the config's ``tta_pipeline`` / ``tta_model``, or the mirroring for faces.
-
-    Without a ``tta_pipeline`` the test pipeline is mirrored (``face_tta_pipeline``); mmseg's
-    default ``SegTTAModel`` becomes ``FaceSegTTAModel`` with the config's left/right pairs
-    (mmseg's would average a mirrored left eye with the right one).
-    """
-    from mmseg.registry import DATASETS
-
-    from rednet_mmseg.models.segmentors.face_tta_model import config_flip_pairs, face_tta_pipeline
-
-    dataset = DATASETS.get(cfg.test_dataloader.dataset.get('type', ''))
-    pairs = config_flip_pairs(cfg, classes=getattr(dataset, 'METAINFO', {}).get('classes'))
-    tta_model = dict(cfg.get('tta_model') or dict(type='FaceSegTTAModel'))
-    if tta_model['type'] in ('SegTTAModel', 'mmseg.SegTTAModel', 'FaceSegTTAModel'):
-        tta_model = dict(type='FaceSegTTAModel', flip_pairs=tta_model.get('flip_pairs', pairs))
-    if 'tta_pipeline' in cfg:
-        pipeline = cfg.tta_pipeline
-    else:
-        pipeline = face_tta_pipeline(cfg.test_dataloader.dataset.pipeline, pairs)
-    cfg.test_dataloader.dataset.pipeline = pipeline
-    tta_model['module'] = cfg.model
-    cfg.model = tta_model
     return cfg
 
 

@@ -9,14 +9,10 @@ import pytest
 
 
 def _tool():
-    import importlib.util
-    import os.path as osp
+    """The library half of the tool (``rednet_mmseg.evaluation.score_predictions``)."""
+    from rednet_mmseg.evaluation import score_predictions
 
-    path = osp.join(osp.dirname(__file__), '..', '..', 'tools/analysis_tools/score_predictions.py')
-    spec = importlib.util.spec_from_file_location('score_predictions', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return score_predictions
 
 
 @pytest.fixture
@@ -97,3 +93,14 @@ def test_missing_or_mis_sized_predictions_are_named(folders, repo_root):
         score(str(pred_dir), str(gt_dir))
     with pytest.raises(ScoreError, match='not covered by the class map'):
         score(str(pred_dir), str(gt_dir), class_map='0,1,2')
+
+
+def test_empty_or_missing_prediction_folder_is_named(folders, tmp_path):
+    """Not "no prediction for <first file>": the folder itself is the problem."""
+    score, error = _tool().score, _tool().ScoreError
+    gt_dir = folders[1]
+    with pytest.raises(error, match=f'{tmp_path / "gone"}: no such prediction folder'):
+        score(str(tmp_path / 'gone'), str(gt_dir))
+    (tmp_path / 'empty').mkdir()
+    with pytest.raises(error, match='holds no label maps'):
+        score(str(tmp_path / 'empty'), str(gt_dir))

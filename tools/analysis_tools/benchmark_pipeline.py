@@ -17,8 +17,6 @@ one step is measured here.
 
 import argparse
 import os.path as osp
-import subprocess
-import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -31,16 +29,13 @@ DEFAULT = 'configs/rednet/rednet_re5-rd5a_8xb8-prior-8k_helen-224x224.py'
 
 def synthetic_root(tmp: str) -> str:
     from rednet_mmseg.datasets.converters import convert_helen
+    from rednet_mmseg.datasets.prior_bank_builder import build_prior_bank
     from rednet_mmseg.testing import make_synthetic_helen
 
     make_synthetic_helen(osp.join(tmp, 'release'), 48, 8, 4, size_range=(300, 500), seed=0)
     root = osp.join(tmp, 'helen')
     convert_helen(osp.join(tmp, 'release'), root, progress=False)
-    subprocess.run(
-        [sys.executable, osp.join(REPO, 'tools/misc/build_prior_bank.py'), root],
-        check=True,
-        capture_output=True,
-    )
+    build_prior_bank(root)
     return root
 
 

@@ -7,14 +7,13 @@ Usage:
 Inference share at HxW: the prior's work per image is the data-side kNN lookup + warp of the
 neighbours' maps (``PriorBank.prior_for_image``) plus the score refinement of Eq. 6-8
 (``refine_with_prior``); it is compared with the network's own inference of the same image.
-Bank build time: ``tools/misc/build_prior_bank.py`` on a synthetic Helen-format data set of
-``--bank-size`` bank images (read, PCA, alignment, neighbours of every image), per 1000 images.
+Bank build time: ``build_prior_bank`` (``tools/misc/build_prior_bank.py``) on a synthetic
+Helen-format data set of ``--bank-size`` bank images (read, PCA, alignment, neighbours of every
+image), per 1000 images.
 """
 
 import argparse
 import os.path as osp
-import subprocess
-import sys
 import tempfile
 import time
 
@@ -27,6 +26,7 @@ from mmseg.registry import MODELS
 from rednet_mmseg.datasets import PriorBank
 from rednet_mmseg.datasets.converters import convert_helen
 from rednet_mmseg.datasets.prior_bank import load_split
+from rednet_mmseg.datasets.prior_bank_builder import build_prior_bank
 from rednet_mmseg.datasets.transforms.loading import read_landmarks
 from rednet_mmseg.models import refine_with_prior
 from rednet_mmseg.testing import make_synthetic_helen
@@ -65,14 +65,8 @@ def main():
         )
         root = osp.join(tmp, 'helen')
         convert_helen(osp.join(tmp, 'src'), root, progress=False)
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, osp.join(REPO, 'tools/misc/build_prior_bank.py'), root],
-            check=True,
-            capture_output=True,
-        )
-        build_s = time.perf_counter() - start
-        bank = PriorBank.load(osp.join(root, 'prior_bank.npz'))
+        _, bank_file, build_s = build_prior_bank(root)
+        bank = PriorBank.load(bank_file)
         names, _, lm_paths = load_split(root, 'test')
         lm = read_landmarks(lm_paths[0])
     n_images = len(bank.neighbours)

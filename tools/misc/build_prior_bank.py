@@ -12,14 +12,8 @@ averages and warps maps.
 """
 
 import argparse
-import os.path as osp
-import time
 
-import cv2
-from tqdm import tqdm
-
-from rednet_mmseg.datasets.prior_bank import PriorBank, load_split
-from rednet_mmseg.datasets.transforms.loading import read_landmarks
+from rednet_mmseg.datasets.prior_bank_builder import build_prior_bank
 
 
 def main():
@@ -32,35 +26,24 @@ def main():
     parser.add_argument('--num-classes', type=int, default=11)
     parser.add_argument('--canvas', type=int, default=128, help='canonical frame size')
     args = parser.parse_args()
-    out = args.out or osp.join(args.data_root, 'prior_bank.npz')
-
-    start = time.perf_counter()
-    names, label_paths, lm_paths = load_split(args.data_root, args.bank_split)
-    labels = []
-    for p in tqdm(label_paths, desc=f'read {args.bank_split}', unit='img'):
-        label = cv2.imread(p, cv2.IMREAD_UNCHANGED)
-        if label is None:
-            raise SystemExit(f'error: {p}: unreadable label map')
-        labels.append(label)
-    landmarks = [read_landmarks(p) for p in lm_paths]
-    bank = PriorBank.build(
-        names,
-        labels,
-        landmarks,
-        args.num_classes,
-        args.canvas,
-        progress=lambda it: tqdm(it, desc='align bank', unit='img'),
-    )
-    for split in args.splits:
-        s_names, _, s_lm = load_split(args.data_root, split)
-        pts = [read_landmarks(p) for p in tqdm(s_lm, desc=f'landmarks {split}', unit='img')]
-        bank.precompute_neighbours(s_names, pts, args.num_neighbors)
-    bank.save(out)
-    took = time.perf_counter() - start
+    try:
+        bank, out, took = build_prior_bank(
+            args.data_root,
+            args.out,
+            args.bank_split,
+            args.splits,
+            args.num_neighbors,
+            args.num_classes,
+            args.canvas,
+            progress=True,
+        )
+    except (FileNotFoundError, ValueError) as err:
+        raise SystemExit(f'error: {err}') from None
+    n = len(bank.neighbours)
     print(
-        f'prior bank of {len(names)} {args.bank_split} images ({bank.components.shape[0]} '
-        f'PCA components), neighbours of {len(bank.neighbours)} images, written to {out} in '
-        f'{took:.1f} s ({1000 * took / max(len(bank.neighbours), 1):.1f} s per 1000 images)'
+        f'prior bank of {len(bank.names)} {args.bank_split} images ({bank.components.shape[0]} '
+        f'PCA components), neighbours of {n} images, written to {out} in '
+        f'{took:.1f} s ({1000 * took / max(n, 1):.1f} s per 1000 images)'
     )
 
 

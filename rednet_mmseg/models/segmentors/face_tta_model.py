@@ -157,3 +157,27 @@ class FaceSegTTAModel(SegTTAModel):
             out.pred_sem_seg = PixelData(data=probs.argmax(dim=0, keepdim=True))
             merged.append(out)
         return merged
+
+
+def face_tta_config(cfg):
+    """``tools/test.py --tta``: the config's ``tta_pipeline`` / ``tta_model``, or face mirroring.
+
+    Without a ``tta_pipeline`` the test pipeline is mirrored (``face_tta_pipeline``); mmseg's
+    default ``SegTTAModel`` becomes ``FaceSegTTAModel`` with the config's left/right pairs
+    (mmseg's would average a mirrored left eye with the right one).
+    """
+    from mmseg.registry import DATASETS
+
+    dataset = DATASETS.get(cfg.test_dataloader.dataset.get('type', ''))
+    pairs = config_flip_pairs(cfg, classes=getattr(dataset, 'METAINFO', {}).get('classes'))
+    tta_model = dict(cfg.get('tta_model') or dict(type='FaceSegTTAModel'))
+    if tta_model['type'] in ('SegTTAModel', 'mmseg.SegTTAModel', 'FaceSegTTAModel'):
+        tta_model = dict(type='FaceSegTTAModel', flip_pairs=tta_model.get('flip_pairs', pairs))
+    if 'tta_pipeline' in cfg:
+        pipeline = cfg.tta_pipeline
+    else:
+        pipeline = face_tta_pipeline(cfg.test_dataloader.dataset.pipeline, pairs)
+    cfg.test_dataloader.dataset.pipeline = pipeline
+    tta_model['module'] = cfg.model
+    cfg.model = tta_model
+    return cfg

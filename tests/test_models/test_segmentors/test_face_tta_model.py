@@ -139,3 +139,19 @@ def test_class_names_give_the_configs_pairs(repo_root):
         named = pairs_from_names(dataset.METAINFO['classes'])
         assert config_flip_pairs(cfg) == named, base
         assert config_flip_pairs(Config(), classes=dataset.METAINFO['classes']) == named
+
+
+def test_face_tta_config_wraps_the_model_and_mirrors_the_test_pipeline(repo_root):
+    """What tools/test.py --tta runs: FaceSegTTAModel around the model, the Helen pairs."""
+    from mmengine.config import Config
+
+    from rednet_mmseg.models.segmentors.face_tta_model import face_tta_config
+
+    cfg = Config.fromfile(
+        f'{repo_root}/configs/rednet/rednet_re5-tiny-rd5a_1xb8-1k_synthhelen-128x128.py'
+    )
+    model = cfg.model
+    out = face_tta_config(cfg)
+    assert out.model.type == 'FaceSegTTAModel' and out.model.module == model
+    assert [tuple(p) for p in out.model.flip_pairs] == [(2, 3), (4, 5)]
+    assert any(t['type'] == 'TestTimeAug' for t in out.test_dataloader.dataset.pipeline)
