@@ -4,6 +4,7 @@ import os
 import os.path as osp
 
 import numpy as np
+import pytest
 import torch
 from mmengine.config import Config
 from mmseg.registry import MODELS
@@ -166,3 +167,28 @@ def test_flip_in_mmseg_inference_path(tmp_path, repo_root):
     for sample, single, gap in zip(batch, (plain, mirrored), (margin, mirrored_margin)):
         labels = sample.pred_sem_seg.data[0].numpy()
         np.testing.assert_array_equal(labels[gap > 1e-4], single[gap > 1e-4])
+
+
+def test_a_face_larger_than_the_crop_limit_is_parsed_scaled_down(monkeypatch):
+    """A face of a large phone photo: the network never sees a tensor of the photo's size.
+
+    With the limit set to 96 px, the 512x600 grace_hopper face crop enters the pipeline at most
+    96 px wide, and its labels come back at the crop's full size.
+    """
+    pytest.importorskip('dlib')
+    import cv2
+    from matplotlib.cbook import get_sample_data
+
+    from rednet_mmseg.apis import FaceParsingInferencer, face_parsing_inferencer
+
+    monkeypatch.setattr(face_parsing_inferencer, 'MAX_CROP_SIDE', 96)
+    path = get_sample_data('grace_hopper.jpg', asfileobj=False)
+    inferencer = FaceParsingInferencer(device='cpu', flip=False)
+    seen = []
+    pipeline = inferencer.pipeline
+    inferencer.pipeline = lambda item: seen.append(item['img'].shape) or pipeline(item)
+    labels, _, (face,) = inferencer.parse_image(path)
+    x0, y0, x1, y1 = face.crop
+    assert max(seen[0][:2]) <= 96 and max(y1 - y0, x1 - x0) > 96
+    assert labels.shape == cv2.imread(path).shape[:2]
+    assert {1, 10} <= set(np.unique(labels[y0:y1, x0:x1]).tolist())  # skin and hair found

@@ -55,3 +55,14 @@ def test_named_image_without_a_face_is_an_error(photos, tmp_path, repo_root):
     assert not table.exists()
     res = _run(str(photos / 'hopper.jpg'), '-o', str(tmp_path), repo_root=repo_root)
     assert res.returncode != 0 and 'is a directory' in res.stderr
+
+
+def test_images_of_a_few_pixels_are_skipped_not_a_crash(photos, tmp_path, repo_root):
+    """1x1 to 8x8 px images crashed inside dlib (its CNN); now they are faceless images."""
+    for side in (1, 8):
+        cv2.imwrite(str(photos / f'tiny{side}.png'), np.full((side, side, 3), 128, np.uint8))
+    table = tmp_path / 'landmarks.txt'
+    res = _run(str(photos), '-o', str(table), repo_root=repo_root)
+    assert res.returncode == 0 and 'Traceback' not in res.stderr, res.stderr[-2000:]
+    assert 'tiny1.png' in res.stderr and 'tiny8.png' in res.stderr
+    assert list(read_landmark_table(str(table))) == ['hopper']
