@@ -115,6 +115,8 @@ def prepare(args):
     """
     try:
         out = StagedFile(args.out, '.parse_video.json')
+        if osp.exists(args.video) and osp.realpath(args.video) == osp.realpath(args.out):
+            raise ValueError(f'--out {args.out}: is the input video; choose another name')
         out.check()
         frames = None
         if args.frames_dir:

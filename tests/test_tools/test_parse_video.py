@@ -101,6 +101,8 @@ def test_video_outputs_follow_the_photo_tools_rules(helen_converted, tiny_checkp
     res = run('--out', str(out / 'folder.mp4'))
     assert res.returncode != 0 and 'is a folder; give a file name' in res.stderr
     assert 'Traceback' not in res.stderr
+    res = run('--out', clip)  # the input itself
+    assert res.returncode != 0 and 'is the input video' in res.stderr
     res = run('--out', str(out / 'x.gif'))
     assert res.returncode != 0 and '.gif is not one of them' in res.stderr
     frames = tmp_path / 'frames'
