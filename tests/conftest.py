@@ -171,3 +171,11 @@ def _check_loads_labels(root, dataset_type, labels, split='test'):
         name = osp.splitext(osp.basename(sample.img_path))[0]
         assert np.array_equal(sample.gt_sem_seg.data.numpy()[0], labels[name])
     return ds
+
+
+@pytest.fixture
+def tool_main(repo_root):
+    """Run ``tools/<tool>``'s ``main`` in this process (``rednet_mmseg.testing.tool_runner``)."""
+    from rednet_mmseg.testing.tool_runner import run_tool
+
+    return lambda tool, *args: run_tool(repo_root, tool, *args)

@@ -253,18 +253,13 @@ def test_misspelt_key_in_cfg_options_is_one_line(helen_converted, tmp_path, repo
     assert not work.exists()
 
 
-def test_train_with_a_missing_config_or_data_is_one_line(helen_converted, tmp_path, repo_root):
-    res = subprocess.run(
-        [sys.executable, 'tools/train.py', 'configs/no_such.py', '--work-dir', str(tmp_path / 'w')],
-        cwd=repo_root, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+def test_train_with_a_missing_config_or_data_is_one_line(helen_converted, tmp_path, repo_root,
+                                                         tool_main):  # fmt: skip
+    res = tool_main('train.py', 'configs/no_such.py', '--work-dir', tmp_path / 'w')
     assert res.returncode != 0 and 'error: configs/no_such.py: config file not found' in res.stderr
     bad = tmp_path / 'bad.py'
     bad.write_text('model = dict(\n')
-    res = subprocess.run(
-        [sys.executable, 'tools/train.py', str(bad), '--work-dir', str(tmp_path / 'w')],
-        cwd=repo_root, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    res = tool_main('train.py', bad, '--work-dir', tmp_path / 'w')
     assert res.returncode != 0 and f'error: {bad}: cannot be read as a config' in res.stderr
     opts = [o.replace(helen_converted, str(tmp_path / 'gone')) for o in _opts(helen_converted)]
     res = _run(

@@ -18,7 +18,8 @@ TINY = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-1k_synthhelen-128x128.py'
 PRIOR = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-prior-1k_synthhelen-128x128.py'
 
 
-def _run(*args, repo_root):
+def _subprocess(*args, repo_root):
+    """The tool in its own process: for printed warnings, log lines and upstream noise."""
     return subprocess.run(
         [sys.executable, 'tools/parse_faces.py', *args, '--no-progress'],
         cwd=repo_root,
@@ -26,6 +27,13 @@ def _run(*args, repo_root):
         text=True,
         timeout=600,
     )
+
+
+def _run(*args, repo_root):
+    """The tool in this process (``run_tool``: seconds of imports saved per call)."""
+    from rednet_mmseg.testing.tool_runner import run_tool
+
+    return run_tool(repo_root, 'parse_faces.py', *args, '--no-progress')
 
 
 def test_folder_and_glob(helen_converted, tiny_checkpoint, tmp_path, repo_root):
@@ -264,7 +272,7 @@ def test_checkpoint_of_another_model_is_refused(helen_converted, tmp_path, repo_
     res = _run(TINY, str(ckpt), img_dir, '--out-dir', str(out), repo_root=repo_root)
     assert res.returncode != 0 and f'error: {ckpt}: the checkpoint does not fit' in res.stderr
     assert not out.exists()
-    res = _run(
+    res = _subprocess(
         TINY, str(ckpt), img_dir, '--out-dir', str(out), '--allow-partial', repo_root=repo_root
     )
     assert res.returncode == 0 and 'PARTIAL WEIGHTS' in res.stdout + res.stderr
@@ -425,7 +433,7 @@ UPSTREAM_NOISE = (
 )
 
 
-def test_one_path_api_photo_tool_and_video_tool_agree(tmp_path, repo_root):
+def test_one_path_api_photo_tool_and_video_tool_agree(tmp_path, repo_root, tool_main):
     """The same image, model and options: the same label map from all three entry points.
 
     The shipped model, every face, mirrored (the photo tool's and the API's defaults; the video
@@ -441,14 +449,13 @@ def test_one_path_api_photo_tool_and_video_tool_agree(tmp_path, repo_root):
     writer = cv2.VideoWriter(clip, cv2.VideoWriter_fourcc(*'FFV1'), 5, img.shape[1::-1])
     writer.write(img)
     writer.release()
-    res = _run(photo, '--out-dir', str(tmp_path / 'p'), repo_root=repo_root)
+    res = _subprocess(photo, '--out-dir', str(tmp_path / 'p'), repo_root=repo_root)
     assert res.returncode == 0, res.stderr[-3000:]
     for noise in UPSTREAM_NOISE:
         assert noise not in res.stdout + res.stderr, noise
-    video = subprocess.run(
-        [sys.executable, 'tools/parse_video.py', clip, '--out', str(tmp_path / 'v.mp4'),
-         '--frames-dir', str(tmp_path / 'f'), '--flip', '--no-progress'],
-        cwd=repo_root, capture_output=True, text=True, timeout=600,
+    video = tool_main(
+        'parse_video.py', clip, '--out', tmp_path / 'v.mp4', '--frames-dir', tmp_path / 'f',
+        '--flip', '--no-progress',
     )  # fmt: skip
     assert video.returncode == 0, video.stderr[-3000:]
     tool = cv2.imread(str(tmp_path / 'p' / 'pred' / 'grace_hopper.png'), cv2.IMREAD_UNCHANGED)
@@ -459,23 +466,26 @@ def test_one_path_api_photo_tool_and_video_tool_agree(tmp_path, repo_root):
     assert len(np.unique(api)) >= 8  # a real parse, not an empty map
 
 
-def test_an_edited_landmark_table_passed_back_is_kept(tmp_path, repo_root):
+def test_an_edited_landmark_table_passed_back_is_kept(tmp_path, tool_main):
     """Edit OUT/landmarks.txt, pass it back with --landmarks into the same OUT: it stays."""
     pytest.importorskip('dlib')
     out = tmp_path / 'P'
-    res = _run(_grace_hopper(), '--out-dir', str(out), '--no-flip', repo_root=repo_root)
+    res = tool_main(
+        'parse_faces.py', _grace_hopper(), '--out-dir', out, '--no-flip', '--no-progress'
+    )
     assert res.returncode == 0, res.stderr[-3000:]
     values = (out / 'landmarks.txt').read_text().split()
     edited = ' '.join([values[0]] + [f'{float(v) + 2:.2f}' for v in values[1:]]) + '\n'
     (out / 'landmarks.txt').write_text(edited)
-    res = _run(
+    res = tool_main(
+        'parse_faces.py',
         _grace_hopper(),
         '--out-dir',
-        str(out),
+        out,
         '--no-flip',
         '--landmarks',
-        str(out / 'landmarks.txt'),
-        repo_root=repo_root,
+        out / 'landmarks.txt',
+        '--no-progress',
     )
     assert res.returncode == 0, res.stderr[-3000:]
     assert (out / 'landmarks.txt').read_text() == edited
@@ -486,7 +496,7 @@ def test_an_edited_landmark_table_passed_back_is_kept(tmp_path, repo_root):
 
 
 def test_aligned_crops_follow_the_exif_orientation(helen_converted, tiny_checkpoint, tmp_path,
-                                                   repo_root):  # fmt: skip
+                                                   tool_main):  # fmt: skip
     """--aligned sizes the template from the image as decoded (upright), not as stored."""
     import json
 
@@ -501,17 +511,18 @@ def test_aligned_crops_follow_the_exif_orientation(helen_converted, tiny_checkpo
     exif[0x0112] = 6  # shown turned by 90 degrees: 90 wide, 140 high
     Image.fromarray(pixels).save(src / 'phone.jpg', exif=exif.tobytes())
     out = tmp_path / 'aligned'
-    res = _run(
+    res = tool_main(
+        'parse_faces.py',
         PRIOR,
         tiny_checkpoint,
-        str(src),
+        src,
         '--out-dir',
-        str(out),
+        out,
         '--prior-bank',
         os.path.join(helen_converted, 'prior_bank.npz'),
         '--aligned',
         '--no-flip',
-        repo_root=repo_root,
+        '--no-progress',
     )
     assert res.returncode == 0, res.stderr[-3000:]
     (face,) = json.loads((out / 'faces' / 'phone.json').read_text())['faces']
@@ -520,7 +531,7 @@ def test_aligned_crops_follow_the_exif_orientation(helen_converted, tiny_checkpo
     assert cv2.imread(str(out / 'pred' / 'phone.png'), 0).shape == (140, 90)
 
 
-def test_tiny_and_damaged_images(tmp_path, repo_root):
+def test_tiny_and_damaged_images(tmp_path, repo_root, tool_main):
     """A 5x5 image in a folder is skipped as faceless; named, it is a one-line error.
 
     A JPEG with 400 zeroed bytes mid-file is parsed with a warning naming it.
@@ -535,18 +546,20 @@ def test_tiny_and_damaged_images(tmp_path, repo_root):
     data = bytearray((src / 'good.jpg').read_bytes())
     data[len(data) // 2 : len(data) // 2 + 400] = bytes(400)
     (src / 'damaged.jpg').write_bytes(bytes(data))
-    res = _run(str(src), '--out-dir', str(tmp_path / 'o'), '--no-flip', repo_root=repo_root)
+    res = _subprocess(str(src), '--out-dir', str(tmp_path / 'o'), '--no-flip', repo_root=repo_root)
     assert res.returncode == 0 and 'Traceback' not in res.stderr, res.stderr[-3000:]
     assert f'{src / "tiny.png"}' in res.stderr and 'no face found in' in res.stderr
     assert f'warning: {src / "damaged.jpg"}: the decoder reports corrupt data' in res.stderr
     assert (tmp_path / 'o' / 'pred' / 'good.png').is_file()
-    res = _run(str(src / 'tiny.png'), '--out-dir', str(tmp_path / 'o2'), repo_root=repo_root)
+    res = tool_main(
+        'parse_faces.py', src / 'tiny.png', '--out-dir', tmp_path / 'o2', '--no-progress'
+    )
     assert res.returncode != 0 and 'Traceback' not in res.stderr, res.stderr[-3000:]
     assert f'error: {src / "tiny.png"}: no face found (5x5 px is too small' in res.stderr
     assert not (tmp_path / 'o2').exists()
 
 
-def test_out_dir_that_is_the_input_folder(helen_converted, tiny_checkpoint, tmp_path, repo_root):
+def test_out_dir_that_is_the_input_folder(helen_converted, tiny_checkpoint, tmp_path, tool_main):
     """The previous run's legend.png in the input folder is not read as an input."""
     import shutil
 
@@ -555,9 +568,7 @@ def test_out_dir_that_is_the_input_folder(helen_converted, tiny_checkpoint, tmp_
     name = sorted(os.listdir(os.path.join(helen_converted, 'images', 'val')))[0]
     shutil.copy(os.path.join(helen_converted, 'images', 'val', name), folder / name)
     for _ in range(2):
-        res = _run(
-            TINY, tiny_checkpoint, str(folder), '--out-dir', str(folder), repo_root=repo_root
-        )
+        res = tool_main('parse_faces.py', TINY, tiny_checkpoint, folder, '--out-dir', folder)
         assert res.returncode == 0, res.stderr[-3000:]
         assert '1 image(s) parsed' in res.stdout
     assert sorted(os.listdir(folder / 'pred')) == [name[:-4] + '.png']

@@ -23,6 +23,7 @@ rotation border, 255) and restores to "no prior" (0 for every class). A pad valu
 read as a prior of 1 for every class and is refused when the pipeline is built.
 """
 
+import functools
 import inspect
 
 import numpy as np
@@ -107,9 +108,14 @@ def is_stored_prior(arr: np.ndarray) -> bool:
 
 def _writes_seg_maps(transform) -> bool:
     """Whether a transform's code (its class hierarchy) reads or writes ``seg_fields``."""
+    return _class_writes_seg_maps(type(transform))
+
+
+@functools.lru_cache(maxsize=None)
+def _class_writes_seg_maps(transform_cls) -> bool:
     from mmcv.transforms import BaseTransform
 
-    for cls in type(transform).__mro__:
+    for cls in transform_cls.__mro__:
         if cls in (BaseTransform, object):
             continue
         try:
