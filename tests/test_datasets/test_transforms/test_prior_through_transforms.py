@@ -147,18 +147,19 @@ def test_resize_before_load_face_prior_renders_at_the_new_size(helen_converted):
         ),
         dict(type='PackFaceInputs'),
     ]
-    data = DATASETS.build(
-        dict(
-            type='HelenDataset',
-            data_root=helen_converted,
-            data_prefix=dict(
-                img_path='images/val',
-                seg_map_path='annotations/val',
-                landmark_path='landmarks/val',
-            ),
-            pipeline=steps,
+
+    def build(pipeline):
+        prefix = dict(
+            img_path='images/val', seg_map_path='annotations/val', landmark_path='landmarks/val'
         )
-    )
+        return DATASETS.build(
+            dict(
+                type='HelenDataset', data_root=helen_converted, data_prefix=prefix,
+                pipeline=pipeline,
+            )
+        )  # fmt: skip
+
+    data = build(steps)
     sample = data[0]
     prior = sample['data_samples'].face_prior.data.numpy()
     assert prior.shape[1:] == sample['inputs'].shape[1:]
@@ -166,15 +167,4 @@ def test_resize_before_load_face_prior_renders_at_the_new_size(helen_converted):
     rows = np.abs(np.diff(prior, axis=1)).sum(axis=(0, 2))
     assert (rows == 0).mean() < 0.5
     with pytest.raises(ValueError, match=r'Resize \(step 3\) after LoadFacePrior resamples'):
-        DATASETS.build(
-            dict(
-                type='HelenDataset',
-                data_root=helen_converted,
-                data_prefix=dict(
-                    img_path='images/val',
-                    seg_map_path='annotations/val',
-                    landmark_path='landmarks/val',
-                ),
-                pipeline=[steps[0], steps[1], steps[3], steps[2], steps[4]],
-            )
-        )
+        build([steps[0], steps[1], steps[3], steps[2], steps[4]])
