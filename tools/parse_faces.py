@@ -42,17 +42,13 @@ from rednet_mmseg.apis import (
     shipped_model,
 )
 from rednet_mmseg.apis.image_inputs import read_image
-from rednet_mmseg.apis.landmark_detector import (
-    SELECTIONS,
-    add_detector_arguments,
-    detect_faces,
-    detector_from_args,
-)
-from rednet_mmseg.apis.multi_face import (
-    Face,
+from rednet_mmseg.apis.landmark_detector import SELECTIONS, detect_faces
+from rednet_mmseg.apis.multi_face import Face, aligned_face
+from rednet_mmseg.apis.tool_args import (
     add_context_argument,
+    add_detector_arguments,
     add_flip_argument,
-    aligned_face,
+    detector_from_args,
 )
 from rednet_mmseg.datasets.landmark_table import (
     check_points_in_image,

@@ -34,12 +34,13 @@ import numpy as np
 
 import rednet_mmseg  # noqa: F401  (registers the components, applies upstream workarounds)
 from rednet_mmseg.apis import FaceParsingInferencer, shipped_model
-from rednet_mmseg.apis.landmark_detector import (
-    SELECTIONS,
+from rednet_mmseg.apis.landmark_detector import SELECTIONS
+from rednet_mmseg.apis.tool_args import (
+    add_context_argument,
     add_detector_arguments,
+    add_flip_argument,
     detector_from_args,
 )
-from rednet_mmseg.apis.multi_face import add_context_argument, add_flip_argument
 from rednet_mmseg.utils.cli_args import float_in, int_at_least, tool_warnings
 from rednet_mmseg.utils.output_dir import OutputDirError, StagedFile, StagedOutput
 from rednet_mmseg.visualization import blend_labels

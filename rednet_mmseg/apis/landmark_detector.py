@@ -363,25 +363,3 @@ def detect_faces(
     )
     _report(found, skipped, notes)
     return {p: as_faces(faces) for p, faces in found.items()}
-
-
-def add_detector_arguments(parser) -> None:
-    """The tools' detector options: ``--upsample`` and ``--no-cnn`` (docs/en/inference.md)."""
-    parser.add_argument(
-        '--upsample',
-        type=int,
-        default=1,
-        choices=(0, 1, 2),
-        help='HOG face detector upsampling: 1 (default) finds faces down to about 40 px, 0 only '
-        'from about 80 px, faster',
-    )
-    parser.add_argument(
-        '--no-cnn',
-        action='store_true',
-        help='no CNN detector when HOG finds no face (faster; HOG misses turned and dark faces)',
-    )
-
-
-def detector_from_args(args, **kwargs) -> FaceLandmarkDetector:
-    """The detector that :func:`add_detector_arguments`' options ask for."""
-    return FaceLandmarkDetector(upsample=args.upsample, cnn_fallback=not args.no_cnn, **kwargs)

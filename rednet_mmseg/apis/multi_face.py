@@ -29,19 +29,6 @@ CONTEXT = 2.5
 MAX_CROP_SIDE = 1024
 
 
-def context_arg(text: str) -> float:
-    """``--context`` of the tools: a positive number (argparse reports anything else)."""
-    import argparse
-
-    try:
-        value = float(text)
-    except ValueError:
-        value = float('nan')
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f'must be a positive number, got {text!r}')
-    return value
-
-
 #: Where the 5 key points of an aligned face crop lie, as fractions of the image's width and
 #: height (left eye, right eye, nose tip, left and right mouth corner; Helen's convention, where
 #: the nose point is the bottom of the nose): a face-centred crop whose eyes sit at 46 % of
@@ -199,31 +186,3 @@ def aligned_face(image_shape, template: Optional[np.ndarray] = None) -> Face:
     t = ALIGNED_TEMPLATE if template is None else np.asarray(template, np.float32).reshape(5, 2)
     h, w = image_shape[:2]
     return Face(t * np.array([w, h], np.float32))
-
-
-def add_context_argument(parser) -> None:
-    """The tools' ``--context`` option (:data:`CONTEXT`, docs/en/inference.md)."""
-    parser.add_argument(
-        '--context',
-        type=context_arg,
-        default=CONTEXT,
-        help="face crop half-size in units of the key points' extent (default %(default)s); "
-        'smaller is faster and may cut hair',
-    )
-
-
-def add_flip_argument(parser, default: bool) -> None:
-    """The tools' ``--flip`` / ``--no-flip``: each face averaged with its mirror image.
-
-    More accurate, about twice the model time (docs/en/inference.md gives both).
-    """
-    import argparse
-
-    parser.add_argument(
-        '--flip',
-        action=argparse.BooleanOptionalAction,
-        default=default,
-        help='also parse the mirror image of each face (with its own prior; left/right classes '
-        'swapped back) and average the two: more accurate, about twice the model time '
-        '(default: %(default)s)',
-    )

@@ -65,7 +65,7 @@ def test_record_is_json_ready():
 def test_context_must_be_positive():
     import argparse
 
-    from rednet_mmseg.apis.multi_face import context_arg
+    from rednet_mmseg.apis.tool_args import context_arg
 
     pts = np.array([[40, 40], [60, 40], [50, 50], [42, 60], [58, 60]], np.float32)
     for bad in (0, -1.0, float('nan')):

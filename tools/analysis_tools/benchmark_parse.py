@@ -30,7 +30,8 @@ import rednet_mmseg  # noqa: E402,F401
 from rednet_mmseg.apis import FaceParsingInferencer, expand_inputs, shipped_model  # noqa: E402
 from rednet_mmseg.apis.face_tracker import FaceTracker  # noqa: E402
 from rednet_mmseg.apis.landmark_detector import FaceLandmarkDetector, NoFaceError  # noqa: E402
-from rednet_mmseg.apis.multi_face import CONTEXT, Face, add_flip_argument  # noqa: E402
+from rednet_mmseg.apis.multi_face import CONTEXT, Face  # noqa: E402
+from rednet_mmseg.apis.tool_args import add_flip_argument  # noqa: E402
 
 
 def _ms(values):

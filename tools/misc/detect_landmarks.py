@@ -17,11 +17,8 @@ import os.path as osp
 import sys
 
 from rednet_mmseg.apis import expand_inputs
-from rednet_mmseg.apis.landmark_detector import (
-    add_detector_arguments,
-    detect_and_report,
-    detector_from_args,
-)
+from rednet_mmseg.apis.landmark_detector import detect_and_report
+from rednet_mmseg.apis.tool_args import add_detector_arguments, detector_from_args
 from rednet_mmseg.datasets.landmark_table import write_landmark_table
 from rednet_mmseg.datasets.sample_check import BadSampleError, check_sample
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir

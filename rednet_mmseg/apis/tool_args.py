@@ -1,0 +1,71 @@
+"""The parsing tools' shared options: crop context, mirroring and the face detector's cost.
+
+``tools/parse_faces.py``, ``tools/parse_video.py``, ``tools/misc/detect_landmarks.py`` and the
+parse benchmark define these options here once; the library modules hold no argparse code.
+"""
+
+from .landmark_detector import FaceLandmarkDetector
+from .multi_face import CONTEXT
+
+
+def context_arg(text: str) -> float:
+    """``--context`` of the tools: a positive number (argparse reports anything else)."""
+    import argparse
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = float('nan')
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f'must be a positive number, got {text!r}')
+    return value
+
+
+def add_context_argument(parser) -> None:
+    """The tools' ``--context`` option (:data:`CONTEXT`, docs/en/inference.md)."""
+    parser.add_argument(
+        '--context',
+        type=context_arg,
+        default=CONTEXT,
+        help="face crop half-size in units of the key points' extent (default %(default)s); "
+        'smaller is faster and may cut hair',
+    )
+
+
+def add_flip_argument(parser, default: bool) -> None:
+    """The tools' ``--flip`` / ``--no-flip``: each face averaged with its mirror image.
+
+    More accurate, about twice the model time (docs/en/inference.md gives both).
+    """
+    import argparse
+
+    parser.add_argument(
+        '--flip',
+        action=argparse.BooleanOptionalAction,
+        default=default,
+        help='also parse the mirror image of each face (with its own prior; left/right classes '
+        'swapped back) and average the two: more accurate, about twice the model time '
+        '(default: %(default)s)',
+    )
+
+
+def add_detector_arguments(parser) -> None:
+    """The tools' detector options: ``--upsample`` and ``--no-cnn`` (docs/en/inference.md)."""
+    parser.add_argument(
+        '--upsample',
+        type=int,
+        default=1,
+        choices=(0, 1, 2),
+        help='HOG face detector upsampling: 1 (default) finds faces down to about 40 px, 0 only '
+        'from about 80 px, faster',
+    )
+    parser.add_argument(
+        '--no-cnn',
+        action='store_true',
+        help='no CNN detector when HOG finds no face (faster; HOG misses turned and dark faces)',
+    )
+
+
+def detector_from_args(args, **kwargs) -> FaceLandmarkDetector:
+    """The detector that :func:`add_detector_arguments`' options ask for."""
+    return FaceLandmarkDetector(upsample=args.upsample, cnn_fallback=not args.no_cnn, **kwargs)
