@@ -197,14 +197,14 @@ def main(argv=None):
         output.check()  # a bad or foreign --out-dir fails first, before detection or loading
         paths, from_patterns = expand_inputs(args.inputs)
         # a folder input that is --out-dir: the previous run's outputs (legend.png) are no inputs
-        outputs = [p for p in paths if p in from_patterns and output.is_output(p)]
+        outputs = output.outputs_among(p for p in paths if p in from_patterns)
         paths = [p for p in paths if p not in outputs]
         if not paths:
             raise FileNotFoundError(
                 'no input image: the only images found are outputs of an earlier run '
                 f'({outputs[0]})'
             )
-        output = StagedOutput(args.out_dir, 'parse_faces.json', OWNED, keep=inputs + paths)
+        output.keep_inputs(paths)
         for p in paths:  # corrupt or truncated images fail here, before anything is written
             check_sample(p, None, num_classes=0)
         if args.config is None:  # the model shipped with the package

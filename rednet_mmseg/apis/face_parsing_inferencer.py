@@ -221,12 +221,9 @@ class FaceParsingInferencer(MMSegInferencer):
         """
         from ..datasets.landmark_table import check_points_in_image, read_landmark_table
 
+        if self._landmarks is None and self.landmarks_file:  # read once, not per image
+            self.set_landmarks(read_landmark_table(self.landmarks_file))
         table = self._landmarks
-        if table is None and self.landmarks_file:
-            table = {
-                k: np.asarray(v, np.float32)
-                for k, v in read_landmark_table(self.landmarks_file).items()
-            }
         if table is not None:
             key = image_key(name)
             if key not in table:

@@ -150,15 +150,18 @@ class StagedOutput:
     def _kept(self, rel: str) -> bool:
         return osp.realpath(osp.join(self.out_dir, rel)) in self.keep
 
-    def is_output(self, path: str) -> bool:
-        """Whether ``path`` is one of the tool's outputs here (an earlier run's, or an owned name).
+    def outputs_among(self, paths) -> list:
+        """Those of ``paths`` that are the tool's outputs here (an earlier run's, or owned names).
 
         A folder input equal to ``out_dir`` must not read the previous run's ``legend.png``.
         """
-        rel = osp.relpath(osp.abspath(path), self.out_dir)
-        if rel.startswith('..'):
-            return False
-        return rel in self.previous() or (self.owned is not None and rel in self.owned)
+        ours = set(self.previous()) | set(self.owned or ())
+        rels = ((p, osp.relpath(osp.abspath(p), self.out_dir)) for p in paths)
+        return [p for p, rel in rels if not rel.startswith('..') and rel in ours]
+
+    def keep_inputs(self, paths) -> None:
+        """Add ``paths`` to the run's inputs (never removed or replaced)."""
+        self.keep |= {osp.realpath(p) for p in paths if p}
 
     def _items(self):
         if self.owned is not None:

@@ -78,13 +78,7 @@ def one_line_errors(
         if text is None:
             raise
         new = set(os.listdir(work_dir)) - before if osp.isdir(work_dir) else set()
-        wrote_checkpoint = any(
-            f.endswith('.pth')
-            for name in new
-            for _, _, files in os.walk(osp.join(work_dir, name))
-            for f in files
-        ) or any(name.endswith('.pth') for name in new)
-        if not wrote_checkpoint:
+        if not any(name.endswith('.pth') for name in new):  # checkpoints sit in work_dir
             for name in new:
                 path = osp.join(work_dir, name)
                 if osp.isdir(path) and not osp.islink(path):

@@ -136,13 +136,6 @@ def _pad_value(transform):
     return pad_val.get('seg') if isinstance(pad_val, dict) else None
 
 
-class _RenderedPrior:
-    """Stands for ``LoadFacePrior`` at the head of a ``TestTimeAug`` branch."""
-
-
-_RenderedPrior.__name__ = 'LoadFacePrior'
-
-
 def check_prior_pipeline(transforms, where: str = 'pipeline') -> None:
     """Refuse a pipeline in which a transform would move the prior wrongly; name it.
 
@@ -159,9 +152,11 @@ def check_prior_pipeline(transforms, where: str = 'pipeline') -> None:
     at = names.index('LoadFacePrior')
     has_points = 'LoadFaceLandmarks' in names[:at]
     for i, (name, t) in enumerate(zip(names, transforms)):
-        if i == at or not _writes_seg_maps(t) or name.startswith('Load') and i < at:
+        if i == at:
             continue
         if i < at:
+            if not _writes_seg_maps(t) or name.startswith('Load'):
+                continue
             if name in MOVES_KEYPOINTS and (has_points or name in ('Pad', 'GenerateEdge')):
                 continue
             why = (
@@ -174,21 +169,29 @@ def check_prior_pipeline(transforms, where: str = 'pipeline') -> None:
                 f'{where}: {name} (step {i}) before LoadFacePrior {why}; put it after '
                 'LoadFacePrior or use a face-aware transform (FaceCropResize, FaceRandomFlip)'
             )
-        if name == 'TestTimeAug':  # each of its branches runs after LoadFacePrior
-            for branch in getattr(t, 'subroutines', []):
-                inner = list(getattr(branch, 'transforms', []))
-                check_prior_pipeline([_RenderedPrior()] + inner, f'{where}, TestTimeAug')
-            continue
-        if name not in MOVES_PRIOR:
-            why = _WHY.get(name, 'is not known to move a probability map correctly')
-            raise ValueError(
-                f'{where}: {name} (step {i}) after LoadFacePrior {why}, which would corrupt '
-                'the prior; put it before LoadFacePrior (with LoadFaceLandmarks first, the '
-                'prior is rendered from the points it moved) or use FaceCropResize'
-            )
-        fill = _pad_value(t)
-        if fill is not None and STORED_NO_PRIOR <= float(fill) <= 0:
-            raise ValueError(
-                f'{where}: {name} (step {i}) after LoadFacePrior fills seg maps with {fill}, '
-                'which reads as a prior of 1 for every class; use the default (255)'
-            )
+        _check_after(t, i, where)
+
+
+def _check_after(t, i: int, where: str) -> None:
+    """Refuse transform ``t`` (step ``i``) after ``LoadFacePrior`` if it would corrupt the prior."""
+    name = type(t).__name__
+    if name == 'TestTimeAug':  # each of its branches runs after LoadFacePrior
+        for branch in getattr(t, 'subroutines', []):
+            for j, inner in enumerate(getattr(branch, 'transforms', [])):
+                _check_after(inner, j, f'{where}, TestTimeAug')
+        return
+    if not _writes_seg_maps(t):
+        return
+    if name not in MOVES_PRIOR:
+        why = _WHY.get(name, 'is not known to move a probability map correctly')
+        raise ValueError(
+            f'{where}: {name} (step {i}) after LoadFacePrior {why}, which would corrupt '
+            'the prior; put it before LoadFacePrior (with LoadFaceLandmarks first, the '
+            'prior is rendered from the points it moved) or use FaceCropResize'
+        )
+    fill = _pad_value(t)
+    if fill is not None and STORED_NO_PRIOR <= float(fill) <= 0:
+        raise ValueError(
+            f'{where}: {name} (step {i}) after LoadFacePrior fills seg maps with {fill}, '
+            'which reads as a prior of 1 for every class; use the default (255)'
+        )
