@@ -154,6 +154,13 @@ def init_cpu_distributed(backend: str = 'gloo') -> None:
     if backend != 'gloo':
         warnings.warn(f'No CUDA device: using the gloo backend instead of {backend}.')
     torch.distributed.init_process_group(backend='gloo')
+    # tear gloo down before the interpreter does: a rank that exits with the group alive can
+    # abort in C++ ("terminate called without an active exception", seen once in CI)
+    import atexit
+
+    atexit.register(
+        lambda: torch.distributed.is_initialized() and torch.distributed.destroy_process_group()
+    )
 
 
 # --------------------------------------------------------------------------------------------
