@@ -39,7 +39,6 @@ from rednet_mmseg.apis import (
     FaceParsingInferencer,
     config_needs_landmarks,
     expand_inputs,
-    shipped_model,
 )
 from rednet_mmseg.apis.image_inputs import read_image
 from rednet_mmseg.apis.landmark_detector import SELECTIONS, detect_faces
@@ -48,7 +47,9 @@ from rednet_mmseg.apis.tool_args import (
     add_context_argument,
     add_detector_arguments,
     add_flip_argument,
+    add_model_argument,
     detector_from_args,
+    model_from_args,
 )
 from rednet_mmseg.datasets.landmark_table import (
     check_points_in_image,
@@ -73,6 +74,7 @@ def parse_args(argv=None):
     )
     parser.add_argument('--config', help='config file (instead of the first positional)')
     parser.add_argument('--checkpoint', help='checkpoint file (loaded weights-only)')
+    add_model_argument(parser)
     parser.add_argument('--out-dir', required=True, help='output directory')
     parser.add_argument('--landmarks', help='landmark table (default: detect the landmarks)')
     parser.add_argument(
@@ -130,8 +132,7 @@ def parse_args(argv=None):
         args.config, args.checkpoint, args.inputs = first[0], first[1], first[2:]
     if args.aligned and args.landmarks:
         parser.error('--aligned and --landmarks exclude each other')
-    if (args.config is None) != (args.checkpoint is None):
-        parser.error('give both a config and a checkpoint, or neither (the shipped model)')
+    args.config, args.checkpoint, args.prior_bank = model_from_args(parser, args)
     return args
 
 
@@ -207,10 +208,6 @@ def main(argv=None):
         output.keep_inputs(paths)
         for p in paths:  # corrupt or truncated images fail here, before anything is written
             check_sample(p, None, num_classes=0)
-        if args.config is None:  # the model shipped with the package
-            shipped = shipped_model()
-            args.config, args.checkpoint = shipped['config'], shipped['weights']
-            args.prior_bank = args.prior_bank or shipped['prior_bank']
         cfg = Config.fromfile(args.config)
         faces, detected = None, False
         if args.landmarks or args.aligned or config_needs_landmarks(cfg):  # faces before the model

@@ -33,13 +33,15 @@ import cv2
 import numpy as np
 
 import rednet_mmseg  # noqa: F401  (registers the components, applies upstream workarounds)
-from rednet_mmseg.apis import FaceParsingInferencer, shipped_model
+from rednet_mmseg.apis import FaceParsingInferencer
 from rednet_mmseg.apis.landmark_detector import SELECTIONS
 from rednet_mmseg.apis.tool_args import (
     add_context_argument,
     add_detector_arguments,
     add_flip_argument,
+    add_model_argument,
     detector_from_args,
+    model_from_args,
 )
 from rednet_mmseg.utils.cli_args import float_in, int_at_least, tool_warnings
 from rednet_mmseg.utils.output_dir import OutputDirError, StagedFile, StagedOutput
@@ -73,6 +75,7 @@ def parse_args(argv=None):
     add_context_argument(parser)
     add_flip_argument(parser, default=False)
     add_detector_arguments(parser)
+    add_model_argument(parser)
     parser.add_argument('--prior-bank')
     parser.add_argument('--device', default=None)
     parser.add_argument('--no-progress', action='store_true')
@@ -84,6 +87,7 @@ def parse_args(argv=None):
         (args.video,) = args.inputs
     else:
         parser.error('give VIDEO, or CONFIG CHECKPOINT VIDEO')
+    args.config, args.checkpoint, args.prior_bank = model_from_args(parser, args)
     ext = osp.splitext(args.out)[1].lower()
     if ext not in CONTAINERS:
         parser.error(
@@ -131,10 +135,6 @@ def prepare(args):
             raise ValueError(
                 f'{args.video}: no frame could be decoded (empty, or a codec OpenCV lacks)'
             )
-        if args.config is None:
-            shipped = shipped_model()
-            args.config, args.checkpoint = shipped['config'], shipped['weights']
-            args.prior_bank = args.prior_bank or shipped['prior_bank']
         detector = detector_from_args(args)
         inferencer = FaceParsingInferencer(
             args.config,

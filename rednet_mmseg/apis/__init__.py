@@ -3,13 +3,14 @@
 from .face_parsing_inferencer import FaceParsingInferencer, config_needs_landmarks
 from .image_inputs import expand_inputs
 from .landmark_detector import FaceLandmarkDetector, NoFaceError, detect_landmark_table
-from .model_zoo import DEFAULT_MODEL, shipped_model
+from .model_zoo import DEFAULT_MODEL, SHIPPED_MODELS, shipped_model
 
 __all__ = [
     'DEFAULT_MODEL',
     'FaceLandmarkDetector',
     'FaceParsingInferencer',
     'NoFaceError',
+    'SHIPPED_MODELS',
     'config_needs_landmarks',
     'detect_landmark_table',
     'expand_inputs',

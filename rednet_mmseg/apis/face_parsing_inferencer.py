@@ -67,8 +67,9 @@ class FaceParsingInferencer(MMSegInferencer):
       they line up with their inputs; overlays keep the input's file name (as in mmseg).
 
     Args:
-        model (str | Config, optional): config file or object. Default: the model that ships
-            with the package (``rednet_mmseg.apis.model_zoo``), with its weights and bank.
+        model (str | Config, optional): config file or object, or the name of a model that
+            ships with the package (``'fast'``, ...: ``rednet_mmseg.apis.model_zoo``), which
+            comes with its weights and bank. Default: ``'fast'``.
         weights (str): checkpoint (loaded weights-only, see ``rednet_mmseg.utils.checkpoint``).
         landmarks (dict, optional): image name (with or without extension) -> ``(5, 2)``.
         landmarks_file (str, optional): landmark table (default: detect the landmarks).
@@ -115,12 +116,10 @@ class FaceParsingInferencer(MMSegInferencer):
         detector=None,
         **kwargs,
     ):
-        if model is None:  # the shipped real-face model; explicit arguments still win
-            from .model_zoo import shipped_model
+        from .model_zoo import resolve_model
 
-            shipped = shipped_model()
-            model, weights = shipped['config'], weights or shipped['weights']
-            prior_bank = prior_bank or shipped['prior_bank']
+        # a shipped real-face model by name (or none given); explicit arguments still win
+        model, weights, prior_bank = resolve_model(model, weights, prior_bank)
         self.landmarks_file = landmarks_file
         self.prior_bank = prior_bank
         self.allow_partial = allow_partial

@@ -5,7 +5,33 @@ parse benchmark define these options here once; the library modules hold no argp
 """
 
 from .landmark_detector import FaceLandmarkDetector
+from .model_zoo import DEFAULT_MODEL, SHIPPED_MODELS, resolve_model
 from .multi_face import CONTEXT
+
+
+def add_model_argument(parser) -> None:
+    """The tools' ``--model``: which shipped model parses when no config is given."""
+    parser.add_argument(
+        '--model',
+        choices=sorted(SHIPPED_MODELS),
+        help=f'the shipped model to use when no config and checkpoint are given (default: '
+        f'{DEFAULT_MODEL}; rednet_mmseg/model_zoo/README.md compares them)',
+    )
+
+
+def model_from_args(parser, args):
+    """``(config, checkpoint, prior_bank)`` from the tools' arguments.
+
+    ``--model`` or neither config nor checkpoint: the shipped model's files (an explicit
+    ``--prior-bank`` still wins); a config and a checkpoint: as given.
+    """
+    if (args.config is None) != (args.checkpoint is None):
+        parser.error('give both a config and a checkpoint, or neither (a shipped model)')
+    if args.model is not None and args.config is not None:
+        parser.error('--model names a shipped model: give it or a config and a checkpoint')
+    if args.config is not None:
+        return args.config, args.checkpoint, args.prior_bank
+    return resolve_model(args.model, None, args.prior_bank)
 
 
 def context_arg(text: str) -> float:

@@ -2,6 +2,7 @@
 
 from .base_face_dataset import BaseFaceDataset
 from .celebamask_hq import CelebAMaskHQDataset
+from .face_folder import FaceFolderDataset
 from .helen import HelenDataset
 from .lapa import LaPaDataset
 from .lfw_part_labels import LFWPartLabelsDataset
@@ -12,6 +13,7 @@ from .transforms import __all__ as _transforms
 __all__ = [
     'BaseFaceDataset',
     'CelebAMaskHQDataset',
+    'FaceFolderDataset',
     'HelenDataset',
     'LaPaDataset',
     'LFWPartLabelsDataset',

@@ -1,4 +1,4 @@
-"""The model that ships with the package: present, checksummed, used by default, fits."""
+"""The models that ship with the package: present, checksummed, chosen by name, fit."""
 
 import os.path as osp
 
@@ -6,21 +6,29 @@ import numpy as np
 import pytest
 import yaml
 
-from rednet_mmseg.apis import DEFAULT_MODEL, FaceParsingInferencer, shipped_model
+from rednet_mmseg.apis import DEFAULT_MODEL, SHIPPED_MODELS, FaceParsingInferencer, shipped_model
 from rednet_mmseg.apis.model_zoo import MODEL_ZOO_DIR, sha256
 
 
-def test_files_and_metafile_agree():
-    files = shipped_model()
+@pytest.mark.parametrize('key', sorted(SHIPPED_MODELS))
+def test_files_and_metafile_agree(key):
+    files = shipped_model(key)
     meta = yaml.safe_load(open(osp.join(MODEL_ZOO_DIR, 'metafile.yaml')))
-    (model,) = [m for m in meta['Models'] if m['Name'] == DEFAULT_MODEL]
+    (model,) = [m for m in meta['Models'] if m['Name'] == SHIPPED_MODELS[key]]
     assert sha256(files['weights']) == model['Weights sha256']
     assert sha256(files['prior_bank']) == model['Prior bank sha256']
     assert model['Weights'].endswith(osp.basename(files['weights']))
-    assert osp.getsize(files['weights']) < 10e6  # a few MB inside the package
+    assert osp.getsize(files['weights']) + osp.getsize(files['prior_bank']) < 10e6
     assert 'not Helen accuracy' in model['Provenance']
-    with pytest.raises(FileNotFoundError, match='is not installed with the package'):
+    # both metrics beside each other wherever a score is given
+    for result in model['Results']:
+        assert {'F1 overall', 'mF1'} <= set(result['Metrics']), result['Dataset']
+
+
+def test_unknown_names_are_refused_with_the_choices():
+    with pytest.raises(ValueError, match=r"'nope' is not a shipped model; choose one of \['fast'"):
         shipped_model('nope')
+    assert shipped_model(DEFAULT_MODEL) == shipped_model(SHIPPED_MODELS[DEFAULT_MODEL])
 
 
 def test_the_bank_holds_no_data_set_names():

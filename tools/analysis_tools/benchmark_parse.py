@@ -27,11 +27,15 @@ import torch
 
 T0 = time.perf_counter()
 import rednet_mmseg  # noqa: E402,F401
-from rednet_mmseg.apis import FaceParsingInferencer, expand_inputs, shipped_model  # noqa: E402
+from rednet_mmseg.apis import FaceParsingInferencer, expand_inputs  # noqa: E402
 from rednet_mmseg.apis.face_tracker import FaceTracker  # noqa: E402
 from rednet_mmseg.apis.landmark_detector import FaceLandmarkDetector, NoFaceError  # noqa: E402
 from rednet_mmseg.apis.multi_face import CONTEXT, Face  # noqa: E402
-from rednet_mmseg.apis.tool_args import add_flip_argument  # noqa: E402
+from rednet_mmseg.apis.tool_args import (  # noqa: E402
+    add_flip_argument,
+    add_model_argument,
+    model_from_args,
+)
 
 
 def _ms(values):
@@ -109,6 +113,7 @@ def main():
     parser.add_argument('--config')
     parser.add_argument('--checkpoint')
     parser.add_argument('--prior-bank')
+    add_model_argument(parser)
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--no-cnn', action='store_true')
     parser.add_argument('--upsample', type=int, default=1, help='HOG upsampling (0, 1, 2)')
@@ -121,10 +126,7 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     cv2.setNumThreads(args.threads)
-    if args.config is None:
-        shipped = shipped_model()
-        args.config, args.checkpoint = shipped['config'], shipped['weights']
-        args.prior_bank = args.prior_bank or shipped['prior_bank']
+    args.config, args.checkpoint, args.prior_bank = model_from_args(parser, args)
     inferencer = FaceParsingInferencer(
         args.config, args.checkpoint, prior_bank=args.prior_bank, fuse=args.fuse, flip=args.flip
     )

@@ -60,8 +60,11 @@ def test_without_prior_it_is_pack_seg_inputs():
     seed=st.integers(0, 2**16),
 )
 def test_a_resampled_prior_packs_as_a_distribution(side, scale, shift, seed):
-    """Area-resampling the stored form of a photo-sized prior rounds (sums up to 1.012 at
-    472 x 422, scale 0.71): packed it is a distribution again, not refused as a fill."""
+    """A resampled prior packs as a distribution, not refused as a fill.
+
+    Area-resampling the stored form of a photo-sized prior rounds (sums up to 1.012 at
+    472 x 422, scale 0.71).
+    """
     rng = np.random.default_rng(seed)
     prior = rng.dirichlet(np.full(11, 0.3), size=(side, side)).astype(np.float32)
     mat = np.array([[scale, 0, shift[0]], [0, scale, shift[1]]])
