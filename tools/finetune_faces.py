@@ -67,7 +67,7 @@ def main(argv=None):
 
     def detect(paths):
         table, skipped, _ = detect_landmark_table(
-            paths, detector_from_args(args), may_skip=paths, progress=True
+            paths, detector=detector_from_args(args), may_skip=paths
         )
         return table, skipped
 

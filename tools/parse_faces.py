@@ -50,6 +50,7 @@ from rednet_mmseg.apis.tool_args import (
     add_model_argument,
     detector_from_args,
     model_from_args,
+    report_detection,
 )
 from rednet_mmseg.datasets.landmark_table import (
     check_points_in_image,
@@ -160,14 +161,16 @@ def faces_for(paths, from_patterns, args):
         for p in paths:  # the detector checks its own points
             check_points_in_image(faces[p][0].points, read_image(p).shape, args.landmarks, image=p)
         return faces, False
-    faces = detect_faces(
-        paths,
-        may_skip=from_patterns,
-        detector=detector_from_args(args),
-        progress=not args.no_progress,
-        select=args.select,
-        max_faces=args.max_faces,
-        min_size=args.min_face_size,
+    faces = report_detection(
+        *detect_faces(
+            paths,
+            may_skip=from_patterns,
+            detector=detector_from_args(args),
+            progress=not args.no_progress,
+            select=args.select,
+            max_faces=args.max_faces,
+            min_size=args.min_face_size,
+        )
     )
     return faces, True
 

@@ -19,6 +19,7 @@ import rednet_mmseg  # noqa: F401
 from rednet_mmseg.models.segmentors.face_tta_model import face_tta_config
 from rednet_mmseg.utils.checkpoint import UnsafeCheckpointError
 from rednet_mmseg.utils.checkpoint_fit import CheckpointMismatchError, check_checkpoint_for_config
+from rednet_mmseg.utils.cli_args import add_pipeline_arguments, apply_pipeline_arguments
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir, probe_output_dir
 from rednet_mmseg.utils.quiet import hide_upstream_warnings
 from rednet_mmseg.utils.run_errors import load_config, one_line_errors
@@ -79,6 +80,7 @@ def parse_args():
     # When using PyTorch version >= 2.0.0, the `torch.distributed.launch`
     # will pass the `--local-rank` parameter to `tools/train.py` instead
     # of `--local_rank`.
+    add_pipeline_arguments(parser)
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
     if 'LOCAL_RANK' not in os.environ:
@@ -113,6 +115,10 @@ def main():
     args = parse_args()
     hide_upstream_warnings()  # pkg_resources, build_loss: not the user's concern
     cfg = load_config(args.config, args.cfg_options, args.launcher)
+    try:  # by step type, never by position in the pipeline
+        apply_pipeline_arguments(cfg, args)
+    except ValueError as err:
+        raise SystemExit(f'error: {err}')
 
     # work_dir is determined in this priority: CLI > segment in file > filename
     if args.work_dir is not None:

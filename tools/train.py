@@ -19,6 +19,7 @@ from mmseg.registry import RUNNERS
 
 import rednet_mmseg  # noqa: F401
 from rednet_mmseg.utils.checkpoint_fit import report_load_from
+from rednet_mmseg.utils.cli_args import add_pipeline_arguments, apply_pipeline_arguments
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
 from rednet_mmseg.utils.quiet import hide_upstream_warnings
 from rednet_mmseg.utils.run_errors import load_config, one_line_errors
@@ -28,6 +29,7 @@ def parse_args():
     parser = argparse.ArgumentParser(description='Train a segmentor')
     parser.add_argument('config', help='train config file path')
     parser.add_argument('--work-dir', help='the dir to save logs and models')
+    add_pipeline_arguments(parser)
     parser.add_argument(
         '--resume',
         action='store_true',
@@ -80,6 +82,10 @@ def main():
 
     # load config (a missing file, a syntax error: one line)
     cfg = load_config(args.config, args.cfg_options, args.launcher)
+    try:  # by step type, never by position in the pipeline
+        apply_pipeline_arguments(cfg, args)
+    except ValueError as err:
+        raise SystemExit(f'error: {err}')
 
     # work_dir is determined in this priority: CLI > segment in file > filename
     if args.work_dir is not None:

@@ -448,12 +448,13 @@ class FaceParsingInferencer(MMSegInferencer):
         return super()._init_collate(cfg)
 
     def _init_pipeline(self, cfg):
+        from ..utils.pipeline_edit import set_step_args
+
         cfg = copy.deepcopy(cfg)  # mmseg edits the pipeline in place
-        for t in cfg.test_dataloader.dataset.pipeline:
-            if t['type'] in _PRIOR_TRANSFORMS and self.landmarks_file is not None:
-                t['landmarks_file'] = self.landmarks_file
-            if t['type'] == 'LoadFacePrior' and self.prior_bank is not None:
-                t['bank_file'] = self.prior_bank
+        if self.landmarks_file is not None:
+            set_step_args(cfg, _PRIOR_TRANSFORMS, landmarks_file=self.landmarks_file)
+        if self.prior_bank is not None:
+            set_step_args(cfg, ['LoadFacePrior'], bank_file=self.prior_bank)
         pipeline = super()._init_pipeline(cfg)
         check_prior_pipeline(pipeline.transforms, 'the test pipeline')
         return pipeline

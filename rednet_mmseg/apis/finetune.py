@@ -127,19 +127,6 @@ def prepare_prior_bank(
     return out
 
 
-def _retarget(pipeline: List[dict], bank: str, pairs: List[tuple]) -> List[dict]:
-    """The shipped pipeline with the folder's bank and left/right pairs."""
-    out = []
-    for t in pipeline:
-        t = dict(t)
-        if t['type'] == 'LoadFacePrior':
-            t['bank_file'] = bank
-        if 'swap_seg_labels' in t:
-            t['swap_seg_labels'] = pairs
-        out.append(t)
-    return out
-
-
 def finetune_config(
     root: str,
     work_dir: str,
@@ -164,6 +151,7 @@ def finetune_config(
 
     from ..datasets.class_statistics import class_weights
     from ..models.segmentors.face_tta_model import pairs_from_names
+    from ..utils.pipeline_edit import set_step_args
     from .model_zoo import shipped_model
 
     shipped = shipped_model(model)
@@ -174,8 +162,10 @@ def finetune_config(
         osp.join(root, 'annotations', 'train', f'{n}.png') for n in split_images(root, 'train')
     ]
     _, weights = class_weights(labels, len(classes))
-    train_pipeline = _retarget(cfg.train_dataloader.dataset.pipeline, bank, pairs)
-    test_pipeline = _retarget(cfg.test_dataloader.dataset.pipeline, bank, pairs)
+    set_step_args(cfg, ['LoadFacePrior'], bank_file=bank)
+    set_step_args(cfg, ['FaceRandomFlip', 'RandomFlip'], swap_seg_labels=pairs)
+    train_pipeline = cfg.train_dataloader.dataset.pipeline
+    test_pipeline = cfg.test_dataloader.dataset.pipeline
 
     def dataset(split, pipeline):
         return dict(

@@ -277,27 +277,9 @@ def _detect_images(paths, detector, may_skip, progress, select, max_faces=None, 
     return found, skipped, notes
 
 
-def _report(found, skipped, notes):
-    """Report what detection found and raise when no input has a face.
-
-    A note on stdout per image with several faces of which one is used, one warning on stderr
-    listing the images without a face; NoFaceError when no input has one.
-    """
-    import sys
-
-    for note in notes:
-        print(f'note: {note}')
-    if skipped:
-        print(
-            f'warning: no face found in {len(skipped)} image(s), skipped: ' + ' '.join(skipped),
-            file=sys.stderr,
-        )
-    if not found:
-        raise NoFaceError('no face found in any input')
-
-
 def detect_landmark_table(
     paths: Sequence[str],
+    *,
     detector: Optional[FaceLandmarkDetector] = None,
     may_skip: Sequence[str] = (),
     progress: bool = True,
@@ -308,58 +290,42 @@ def detect_landmark_table(
     Args:
         paths: image files.
         detector: the detector to use (default: a new :class:`FaceLandmarkDetector`).
-        may_skip: paths that are skipped (with a note) when no face is found in them, e.g.
-            the members of a folder; a path not listed stops with :class:`NoFaceError`.
+        may_skip: paths that are skipped when no face is found in them, e.g. the members of a
+            folder; a path not listed stops with :class:`NoFaceError`.
         progress: show a progress bar.
         select: ``'largest'`` or ``'central'`` (see :meth:`FaceLandmarkDetector.detect_all`).
 
     Returns:
         ``(table, skipped, notes)``: image name (file name without extension) -> ``(5, 2)``
-        points, the paths without a face, and one note per image with several faces.
+        points, the paths without a face, and one note per image with several faces (the tools
+        print them: ``tool_args.report_detection``).
     """
     found, skipped, notes = _detect_images(paths, detector, may_skip, progress, select)
     table = {osp.splitext(osp.basename(p))[0]: faces[0].points for p, faces in found.items()}
     return table, skipped, notes
 
 
-def detect_and_report(
-    paths: Sequence[str],
-    may_skip: Sequence[str] = (),
-    detector: Optional[FaceLandmarkDetector] = None,
-    progress: bool = True,
-    select: str = 'largest',
-) -> Dict[str, np.ndarray]:
-    """:func:`detect_landmark_table` for the command-line tools, reported by :func:`_report`.
-
-    Raises:
-        NoFaceError: a path not in ``may_skip`` has no face, or no input has one.
-    """
-    table, skipped, notes = detect_landmark_table(paths, detector, may_skip, progress, select)
-    _report(table, skipped, notes)
-    return table
-
-
 def detect_faces(
     paths: Sequence[str],
-    may_skip: Sequence[str] = (),
+    *,
     detector: Optional[FaceLandmarkDetector] = None,
+    may_skip: Sequence[str] = (),
     progress: bool = True,
     select: str = 'all',
     max_faces: Optional[int] = None,
     min_size: int = 0,
-) -> Dict[str, list]:
-    """Every image's faces (``multi_face.Face``: points, box, score) for the tools.
+) -> Tuple[Dict[str, list], List[str], List[str]]:
+    """Every image's faces (``multi_face.Face``: points, box, score).
 
-    ``select`` / ``max_faces`` / ``min_size`` as in :meth:`FaceLandmarkDetector.detect_all`,
-    reported by :func:`_report`.
+    Arguments as :func:`detect_landmark_table`; ``select`` / ``max_faces`` / ``min_size`` as in
+    :meth:`FaceLandmarkDetector.detect_all`.
 
-    Raises:
-        NoFaceError: a path not in ``may_skip`` has no face, or no input has one.
+    Returns:
+        ``(path -> faces, skipped paths, notes)``.
     """
     from .multi_face import as_faces
 
     found, skipped, notes = _detect_images(
         paths, detector, may_skip, progress, select, max_faces, min_size
     )
-    _report(found, skipped, notes)
-    return {p: as_faces(faces) for p, faces in found.items()}
+    return {p: as_faces(faces) for p, faces in found.items()}, skipped, notes

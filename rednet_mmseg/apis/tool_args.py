@@ -4,7 +4,7 @@
 parse benchmark define these options here once; the library modules hold no argparse code.
 """
 
-from .landmark_detector import FaceLandmarkDetector
+from .landmark_detector import FaceLandmarkDetector, NoFaceError
 from .model_zoo import DEFAULT_MODEL, SHIPPED_MODELS, resolve_model
 from .multi_face import CONTEXT
 
@@ -95,3 +95,26 @@ def add_detector_arguments(parser) -> None:
 def detector_from_args(args, **kwargs) -> FaceLandmarkDetector:
     """The detector that :func:`add_detector_arguments`' options ask for."""
     return FaceLandmarkDetector(upsample=args.upsample, cnn_fallback=not args.no_cnn, **kwargs)
+
+
+def report_detection(found: dict, skipped, notes) -> dict:
+    """Print what detection found (a tool's report) and return ``found``.
+
+    A note on stdout per image with several faces of which one is used, one warning on stderr
+    listing the images without a face.
+
+    Raises:
+        NoFaceError: no input has a face.
+    """
+    import sys
+
+    for note in notes:
+        print(f'note: {note}')
+    if skipped:
+        print(
+            f'warning: no face found in {len(skipped)} image(s), skipped: ' + ' '.join(skipped),
+            file=sys.stderr,
+        )
+    if not found:
+        raise NoFaceError('no face found in any input')
+    return found

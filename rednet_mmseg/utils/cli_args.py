@@ -58,3 +58,35 @@ def tool_warnings() -> None:
         return f'warning: {message}\n'
 
     warnings.formatwarning = one_line
+
+
+def add_pipeline_arguments(parser) -> None:
+    """``--prior-bank`` and ``--landmarks`` of train / test tools: set by step type.
+
+    Applied with :func:`apply_pipeline_arguments`; no ``pipeline.<index>`` overrides needed.
+    """
+    parser.add_argument(
+        '--prior-bank', help="prior bank .npz for every LoadFacePrior step (default: the config's)"
+    )
+    parser.add_argument(
+        '--landmarks',
+        help='landmark table (lines "<image> x1 y1 ... x5 y5") for every LoadFaceLandmarks and '
+        'LoadFacePrior step, for images without landmark files',
+    )
+
+
+def apply_pipeline_arguments(cfg, args) -> None:
+    """Set :func:`add_pipeline_arguments`' options on the config's pipelines.
+
+    Raises:
+        ValueError: an option for a step the config does not have.
+    """
+    from .pipeline_edit import set_step_args
+
+    if getattr(args, 'prior_bank', None):
+        if not set_step_args(cfg, ['LoadFacePrior'], bank_file=args.prior_bank):
+            raise ValueError(f'--prior-bank: {cfg.filename} has no LoadFacePrior step')
+    if getattr(args, 'landmarks', None):
+        steps = ['LoadFaceLandmarks', 'LoadFacePrior']
+        if not set_step_args(cfg, steps, landmarks_file=args.landmarks):
+            raise ValueError(f'--landmarks: {cfg.filename} loads no landmarks')

@@ -4,7 +4,7 @@ With a config's test data and evaluator: the baseline that RED-Net + prior must 
 
 Usage:
     python tools/analysis_tools/eval_prior.py CONFIG [--split test|val]
-        [--cfg-options KEY=VALUE ...]
+        [--prior-bank BANK.npz] [--landmarks TABLE.txt] [--cfg-options KEY=VALUE ...]
 
 CONFIG is any config with a prior pipeline (``LoadFacePrior`` ... ``PackFaceInputs``), e.g.
 configs/rednet_helen_cpu.py. Each test image's prior
@@ -22,12 +22,15 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 from mmseg.registry import MODELS
 
+from rednet_mmseg.utils.cli_args import add_pipeline_arguments, apply_pipeline_arguments
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('config')
     parser.add_argument('--split', choices=('test', 'val'), default='test')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    add_pipeline_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -46,7 +49,7 @@ def evaluate_prior(cfg: Config, split: str = 'test') -> dict:
         samples = batch['data_samples']
         for sample in samples:
             if 'face_prior' not in sample:
-                raise KeyError(
+                raise ValueError(
                     f'{sample.img_path}: no face_prior; {split}_dataloader needs '
                     'LoadFacePrior and PackFaceInputs'
                 )
@@ -61,7 +64,14 @@ def main(argv=None):
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
-    metrics = evaluate_prior(cfg, args.split)
+    try:
+        apply_pipeline_arguments(cfg, args)
+    except ValueError as err:
+        raise SystemExit(f'error: {err}')
+    try:
+        metrics = evaluate_prior(cfg, args.split)
+    except ValueError as err:
+        raise SystemExit(f'error: {err}')
     for key in ('F1.overall', 'aAcc', 'mF1'):
         if key in metrics:
             print(f'{key}: {metrics[key]:.2f}')

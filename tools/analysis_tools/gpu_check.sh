@@ -23,11 +23,9 @@ CONFIGS="configs/rednet/rednet_re5-rd5a_8xb8-8k_helen-224x224.py configs/baselin
 "$PY" tools/misc/build_prior_bank.py "$OUT/helen"
 START=$(date +%s)
 "$PY" tools/train.py configs/rednet/rednet_re5-rd5a_8xb8-prior-8k_helen-224x224.py --amp \
-    --work-dir "$OUT/train" --cfg-options "train_dataloader.dataset.data_root=$OUT/helen" \
+    --work-dir "$OUT/train" --prior-bank "$OUT/helen/prior_bank.npz" \
+    --cfg-options "train_dataloader.dataset.data_root=$OUT/helen" \
     "val_dataloader.dataset.data_root=$OUT/helen" "test_dataloader.dataset.data_root=$OUT/helen" \
-    "train_dataloader.dataset.pipeline.4.bank_file=$OUT/helen/prior_bank.npz" \
-    "val_dataloader.dataset.pipeline.3.bank_file=$OUT/helen/prior_bank.npz" \
-    "test_dataloader.dataset.pipeline.3.bank_file=$OUT/helen/prior_bank.npz" \
     train_cfg.max_iters=20 train_cfg.val_interval=20 default_hooks.logger.interval=5 \
     default_hooks.checkpoint.interval=20 > "$OUT/train.log" 2>&1
 TRAIN_S=$(( $(date +%s) - START ))

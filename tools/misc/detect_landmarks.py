@@ -17,8 +17,12 @@ import os.path as osp
 import sys
 
 from rednet_mmseg.apis import expand_inputs
-from rednet_mmseg.apis.landmark_detector import detect_and_report
-from rednet_mmseg.apis.tool_args import add_detector_arguments, detector_from_args
+from rednet_mmseg.apis.landmark_detector import detect_landmark_table
+from rednet_mmseg.apis.tool_args import (
+    add_detector_arguments,
+    detector_from_args,
+    report_detection,
+)
 from rednet_mmseg.datasets.landmark_table import write_landmark_table
 from rednet_mmseg.datasets.sample_check import BadSampleError, check_sample
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
@@ -49,8 +53,14 @@ def main(argv=None):
             raise OutputDirError(f'-o {args.out}: is a directory; give a file name')
         check_output_dir(osp.dirname(osp.abspath(args.out)), '-o')
         detector = detector_from_args(args, helen_convention=not args.raw)
-        table = detect_and_report(
-            paths, from_patterns, detector, not args.no_progress, select=args.select
+        table = report_detection(
+            *detect_landmark_table(
+                paths,
+                detector=detector,
+                may_skip=from_patterns,
+                progress=not args.no_progress,
+                select=args.select,
+            )
         )
     except (FileNotFoundError, ValueError, BadSampleError, OutputDirError, ImportError) as err:
         raise SystemExit(f'error: {err}')
