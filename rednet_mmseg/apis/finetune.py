@@ -27,22 +27,6 @@ from ..datasets.face_folder import (
     split_images,
 )
 
-#: Helen's classes: a folder with exactly these is scored with the Helen protocol too.
-HELEN_CLASSES = (
-    'background',
-    'skin',
-    'left_eyebrow',
-    'right_eyebrow',
-    'left_eye',
-    'right_eye',
-    'nose',
-    'upper_lip',
-    'inner_mouth',
-    'lower_lip',
-    'hair',
-)
-
-
 class FaceFolderError(ValueError):
     """A face folder that cannot be trained on; the message lists every problem."""
 
@@ -149,6 +133,7 @@ def finetune_config(
     """
     from mmengine.config import Config
 
+    from ..datasets import HelenDataset
     from ..datasets.class_statistics import class_weights
     from ..models.segmentors.face_tta_model import pairs_from_names
     from ..utils.pipeline_edit import set_step_args
@@ -179,7 +164,8 @@ def finetune_config(
     cfg.train_dataloader.batch_size = batch_size
     cfg.train_dataloader.dataset = dataset('train', train_pipeline)
     cfg.test_dataloader.dataset = dataset('test', test_pipeline)
-    protocol = 'helen' if tuple(classes) == HELEN_CLASSES else 'mean_f1'
+    helen = tuple(classes) == tuple(HelenDataset.METAINFO['classes'])
+    protocol = 'helen' if helen else 'mean_f1'
     cfg.test_evaluator = dict(type='FaceParsingMetric', protocol=protocol)
     if 'val' in tables:
         cfg.val_dataloader.dataset = dataset('val', test_pipeline)
