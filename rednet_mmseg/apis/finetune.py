@@ -27,6 +27,7 @@ from ..datasets.face_folder import (
     split_images,
 )
 
+
 class FaceFolderError(ValueError):
     """A face folder that cannot be trained on; the message lists every problem."""
 
