@@ -179,3 +179,11 @@ def tool_main(repo_root):
     from rednet_mmseg.testing.tool_runner import run_tool
 
     return lambda tool, *args: run_tool(repo_root, tool, *args)
+
+
+@pytest.fixture
+def python_process(repo_root):
+    """``python *args`` in the repository as a subprocess (``tool_runner.run_process``)."""
+    from rednet_mmseg.testing.tool_runner import run_process
+
+    return lambda *args, **kwargs: run_process(repo_root, *args, **kwargs)

@@ -36,3 +36,23 @@ def run_tool(repo_root: str, tool: str, *args):
         os.chdir(saved[0])
         sys.argv, warnings.formatwarning = saved[1], saved[2]
     return types.SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
+
+
+def run_process(repo_root: str, *args, timeout: int = 600, check: bool = False):
+    """``python *args`` in ``repo_root`` as a subprocess (``subprocess.run``'s result).
+
+    For tests of what only a fresh process shows (log handlers, exit codes of crashes,
+    distributed launches). ``check``: assert exit code 0, showing the output's tails if not.
+    """
+    import subprocess
+
+    res = subprocess.run(
+        [sys.executable, *map(str, args)],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if check:
+        assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    return res

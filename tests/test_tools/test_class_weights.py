@@ -1,10 +1,9 @@
 """tools/analysis_tools/class_weights.py: weights from label frequencies."""
 
-import subprocess
-import sys
-
 import numpy as np
 from PIL import Image
+
+from rednet_mmseg.testing.tool_runner import run_process
 
 
 def _labels(root, maps):
@@ -15,13 +14,7 @@ def _labels(root, maps):
 
 
 def _run(*args, repo_root):
-    return subprocess.run(
-        [sys.executable, 'tools/analysis_tools/class_weights.py', *args],
-        cwd=repo_root,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_process(repo_root, 'tools/analysis_tools/class_weights.py', *args, timeout=60)
 
 
 def test_weights_are_inverse_sqrt_frequency_with_unit_mean(tmp_path, repo_root):

@@ -3,22 +3,17 @@
 On generated identities, then units 1-5 into RedNetEncoder through init_cfg.
 """
 
-import subprocess
-import sys
-
 import torch
 
 from rednet_mmseg.models import RedNetEncoder
 from rednet_mmseg.testing import make_synthetic_identities
+from rednet_mmseg.testing.tool_runner import run_process
 
 CONFIG = 'configs/pretrain/rednet-identity_re6_1xb64-18e_casia-224x224.py'
 
 
 def _run(args, cwd):
-    res = subprocess.run(
-        [sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=600
-    )
-    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    res = run_process(cwd, *args, check=True)
     return res.stdout + res.stderr
 
 

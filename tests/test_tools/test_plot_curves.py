@@ -1,10 +1,10 @@
 """tools/analysis_tools/plot_curves.py: curves of several work dirs in one PNG."""
 
 import json
-import subprocess
-import sys
 
 import cv2
+
+from rednet_mmseg.testing.tool_runner import run_process
 
 
 def _work_dir(root, name, losses, f1s):
@@ -19,13 +19,7 @@ def _work_dir(root, name, losses, f1s):
 
 
 def _run(*args, repo_root):
-    return subprocess.run(
-        [sys.executable, 'tools/analysis_tools/plot_curves.py', *args],
-        cwd=repo_root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_process(repo_root, 'tools/analysis_tools/plot_curves.py', *args, timeout=120)
 
 
 def test_two_runs_two_panels(tmp_path, repo_root):

@@ -10,6 +10,8 @@ import sys
 
 import torch
 
+from rednet_mmseg.testing.tool_runner import run_process
+
 CONFIG = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-1k_synthhelen-128x128.py'
 
 
@@ -29,9 +31,7 @@ def _opts(root):
 
 
 def _run(args, cwd):
-    return subprocess.run(
-        [sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=600
-    )
+    return run_process(cwd, *args)
 
 
 def test_nan_loss_stops_before_a_checkpoint_is_written(helen_converted, tmp_path, repo_root):

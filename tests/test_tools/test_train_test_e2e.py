@@ -4,8 +4,6 @@ import glob
 import json
 import os
 import os.path as osp
-import subprocess
-import sys
 
 import cv2
 import numpy as np
@@ -16,15 +14,13 @@ from rednet_mmseg.evaluation.metrics.face_parsing_metric import (
     confusion_matrix,
     group_f1,
 )
+from rednet_mmseg.testing.tool_runner import run_process
 
 CONFIG = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-1k_synthhelen-128x128.py'
 
 
 def _run(args, cwd):
-    res = subprocess.run(
-        [sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=600
-    )
-    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    res = run_process(cwd, *args, check=True)
     return res.stdout + res.stderr
 
 
