@@ -26,6 +26,7 @@ from ..models.segmentors.face_tta_model import (
 from ..utils.checkpoint_fit import check_checkpoint_fits
 from ..utils.quiet import quiet_upstream
 from ..utils.upstream_compat import checkpoint_policy
+from .face_finder import FaceFinder
 from .image_inputs import read_image
 from .multi_face import CONTEXT, MAX_CROP_SIDE, Face, as_faces, check_face_options
 
@@ -120,16 +121,15 @@ class FaceParsingInferencer(MMSegInferencer):
 
         # a shipped real-face model by name (or none given); explicit arguments still win
         model, weights, prior_bank = resolve_model(model, weights, prior_bank)
-        self.landmarks_file = landmarks_file
         self.prior_bank = prior_bank
         self.allow_partial = allow_partial
         self.flip = flip
         check_face_options(select, max_faces, min_face_size, context)
-        self.select, self.max_faces, self.min_face_size = select, max_faces, min_face_size
+        self.faces = FaceFinder(
+            landmarks, landmarks_file, select, max_faces, min_face_size, detector
+        )
         self.context = context
         self._weights = weights
-        self._landmarks = None
-        self._detector = detector
         if isinstance(model, str) and osp.isfile(model):
             model = Config.fromfile(model)
         if weights is None and not allow_partial:
@@ -140,7 +140,6 @@ class FaceParsingInferencer(MMSegInferencer):
         # upstream lines that read like errors (utils/quiet.py); weights by our trust policy
         with quiet_upstream(), checkpoint_policy():
             super().__init__(model, weights=weights, **kwargs)
-        self.set_landmarks(landmarks)
         classes = (self.model.dataset_meta or {}).get('classes')
         self._tta = FaceSegTTAModel(self.model, config_flip_pairs(self.cfg, flip_pairs, classes))
         if fuse:
@@ -187,54 +186,26 @@ class FaceParsingInferencer(MMSegInferencer):
         """Whether the pipeline needs the 5 landmarks of every image."""
         return config_needs_landmarks(self.cfg)
 
+    @property
+    def landmarks_file(self) -> Optional[str]:
+        """The landmark table given (None: given points or detection)."""
+        return self.faces.landmarks_file
+
     def set_landmarks(self, landmarks: Optional[Dict[str, np.ndarray]]) -> None:
         """Use these points (image name -> ``(5, 2)``) for the next calls' images.
 
         ``None`` goes back to ``landmarks_file`` or detection.
         """
-        self._landmarks = (
-            None
-            if landmarks is None
-            else {image_key(k): np.asarray(v, np.float32) for k, v in landmarks.items()}
-        )
+        self.faces.set_landmarks(landmarks)
 
     @property
     def detector(self):
-        """The face detector (created on first use: loading dlib's models takes a second)."""
-        if self._detector is None:
-            from .landmark_detector import FaceLandmarkDetector
-
-            self._detector = FaceLandmarkDetector()
-        return self._detector
+        """The face detector (:class:`~rednet_mmseg.apis.face_finder.FaceFinder`'s)."""
+        return self.faces.detector
 
     def find_faces(self, img: np.ndarray, name: str = '<image>') -> List[Face]:
-        """The faces to parse in ``img``: from the given landmarks, else detected.
-
-        Given points (``landmarks`` / ``landmarks_file``, looked up by ``name``) are one face;
-        detection returns the faces the inferencer's ``select`` / ``max_faces`` /
-        ``min_face_size`` ask for.
-
-        Raises:
-            NoFaceError: no face found (the message names ``name``). ValueError: points
-                outside the image, or ``name`` missing from the given landmarks.
-        """
-        from ..datasets.landmark_table import check_points_in_image, read_landmark_table
-
-        if self._landmarks is None and self.landmarks_file:  # read once, not per image
-            self.set_landmarks(read_landmark_table(self.landmarks_file))
-        table = self._landmarks
-        if table is not None:
-            key = image_key(name)
-            if key not in table:
-                raise ValueError(f'{name}: no landmarks for this image in the given table')
-            check_points_in_image(
-                table[key], img.shape, self.landmarks_file or 'landmarks', image=name
-            )
-            return [Face(np.asarray(table[key], np.float32))]
-        found = self.detector.detect_all(img, name, self.select, self.max_faces, self.min_face_size)
-        for f in found:
-            check_points_in_image(f.points, img.shape, name)
-        return as_faces(found)
+        """The faces to parse in ``img``: :meth:`FaceFinder.find`."""
+        return self.faces.find(img, name)
 
     def parse_image(self, image, faces=None, name: Optional[str] = None):
         """Parse every face of one image: the one path of the API and the tools.
@@ -427,13 +398,13 @@ class FaceParsingInferencer(MMSegInferencer):
         Each image path enters the pipeline with its points (``face_landmarks``) when they are given
         in memory.
         """
-        if self._landmarks is None:
+        if self.faces.table is None:
             yield from super().preprocess(inputs, batch_size, **kwargs)
             return
 
         def load(item):
             if isinstance(item, str):
-                item = dict(img_path=item, face_landmarks=self._landmarks.get(image_key(item)))
+                item = dict(img_path=item, face_landmarks=self.faces.table.get(image_key(item)))
             return self.pipeline(item)
 
         yield from map(self.collate_fn, self._get_chunk_data(map(load, inputs), batch_size))
