@@ -99,7 +99,8 @@ def main(argv=None):
     print(f'Rerun the training: python tools/train.py {config_path}')
     print(
         'Parse a photo with the result: python tools/parse_faces.py '
-        f'{config_path} {result["checkpoint"]} PHOTO.jpg --out-dir parsed'
+        f'{config_path} {osp.join(args.work_dir, osp.basename(result["checkpoint"]))} PHOTO.jpg '
+        '--out-dir parsed'
     )
 
 

@@ -220,8 +220,8 @@ def run_finetune(cfg) -> Dict:
     Returns ``dict(checkpoint, metrics, unloaded)``; ``unloaded``: the report of the weights
     that did not load (e.g. a new classifier), or None.
     """
-    from mmengine.registry import RUNNERS
     from mmengine.runner import Runner
+    from mmseg.registry import RUNNERS
 
     from ..utils.checkpoint_fit import report_load_from
 

@@ -20,7 +20,7 @@ from typing import Dict
 #: The shipped models by the name a user picks (``FaceParsingInferencer(model='fast')``,
 #: ``--model fast`` of the parsing tools) -> their file names in :data:`MODEL_ZOO_DIR`.
 SHIPPED_MODELS = {
-    'fast': 'rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-6k_realhelen-128x128_iter5000',
+    'fast': 'rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128',
 }
 #: The model used when no config and checkpoint are given.
 DEFAULT_MODEL = 'fast'

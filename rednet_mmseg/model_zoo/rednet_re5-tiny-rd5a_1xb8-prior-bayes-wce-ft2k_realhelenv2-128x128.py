@@ -53,7 +53,7 @@ img_scale = (
     256,
     256,
 )
-load_from = None
+load_from = 'work_dirs/rednet_v050/rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-6k_realhelen-128x128_iter5000.pth'
 load_prior = dict(
     bank_file='data/helen/prior_bank.npz',
     num_neighbors=5,
@@ -70,7 +70,7 @@ lr_pairs = [
         5,
     ),
 ]
-max_iters = 6000
+max_iters = 2000
 model = dict(
     backbone=dict(
         arch='tiny',
@@ -126,7 +126,7 @@ model = dict(
                 1.36,
             ],
             loss_weight=1.0,
-            type='CrossEntropyLoss',
+            type='FaceCrossEntropyLoss',
             use_sigmoid=False),
         norm_cfg=dict(requires_grad=True, type='BN'),
         num_classes=11,
@@ -147,20 +147,21 @@ model = dict(
 norm_cfg = dict(requires_grad=True, type='BN')
 optim_wrapper = dict(
     clip_grad=None,
-    optimizer=dict(lr=0.001, type='AdamW', weight_decay=0.0001),
+    optimizer=dict(lr=0.0005, type='AdamW', weight_decay=0.0001),
     type='OptimWrapper')
 optimizer = dict(lr=0.001, type='AdamW', weight_decay=0.0001)
 param_scheduler = [
     dict(
         begin=0,
         by_epoch=False,
-        end=6000,
-        eta_min=0.0001,
+        end=2000,
+        eta_min=1e-05,
         power=0.9,
         type='PolyLR'),
 ]
 prior_bank = 'data/helen/prior_bank.npz'
 resume = False
+runner_type = 'FaceRunner'
 test_cfg = dict(type='TestLoop')
 test_dataloader = dict(
     batch_size=1,
@@ -221,7 +222,7 @@ test_pipeline = [
     dict(type='LoadAnnotations'),
     dict(type='PackFaceInputs'),
 ]
-train_cfg = dict(max_iters=6000, type='IterBasedTrainLoop', val_interval=500)
+train_cfg = dict(max_iters=2000, type='IterBasedTrainLoop', val_interval=500)
 train_dataloader = dict(
     batch_size=8,
     dataset=dict(
@@ -377,5 +378,5 @@ weighted_loss = dict(
         1.36,
     ],
     loss_weight=1.0,
-    type='CrossEntropyLoss',
+    type='FaceCrossEntropyLoss',
     use_sigmoid=False)
