@@ -3,7 +3,7 @@
 Usage:
     python tools/analysis_tools/benchmark_parse.py IMAGES... [--config C --checkpoint W]
         [--threads 2] [--no-cnn] [--upsample 1] [--context 2.5] [--fuse] [--no-flip]
-        [--video-frames 60] [--detect-every 5]
+        [--video-frames 60] [--detect-every 5] [--no-peer]
 
 Photos: runs what ``tools/parse_faces.py`` runs for each image (detection of every face, one
 crop per face through the pipeline and the model, compositing, drawing the overlay, writing
@@ -14,6 +14,12 @@ mirroring, its default), with and
 without key-point smoothing: fps and the flicker, the share of pixels whose label changed
 between consecutive frames after undoing each frame's known shift.
 Start-up (imports, model and detector loading) is timed separately.
+
+The peer, in the same run on the same photos (unless ``--no-peer``): mmseg's own BiSeNetV1-R18
+(``bisenetv1_r18-d32_4xb4-160k_cityscapes-1024x1024.py``, 11 classes, random weights: enough
+for timing) as the face parsers most used in practice run it: the whole photo resized to
+512x512, one forward, the scores resized back, argmax, the PNG written. The ratio of the two
+photo rates is the speed claim (absolute times move between CPUs).
 """
 
 import argparse
@@ -71,6 +77,7 @@ def photos(inferencer, detector, paths, out_dir, context):
     cnn = detectors.count('cnn')
     print(f'faces found by HOG in {detectors.count("hog")} photos, by the CNN fallback in {cnn}')
     print('median ms per photo: ' + ', '.join(f'{k} {_ms(v)}' for k, v in stages.items()))
+    return len(paths) / took
 
 
 def video(inferencer, detector, first, frames, detect_every, max_shift, context):
@@ -107,6 +114,46 @@ def video(inferencer, detector, first, frames, detect_every, max_shift, context)
             )
 
 
+def peer_bisenet(paths, out_dir, size=512):
+    """Photos per second of mmseg's BiSeNetV1-R18 at ``size`` (the module docstring)."""
+    import os
+
+    import mmseg
+    import torch.nn.functional as F
+    from mmengine.config import Config
+    from mmseg.registry import MODELS
+
+    cfg = Config.fromfile(
+        os.path.join(
+            osp.dirname(mmseg.__file__),
+            '.mim/configs/bisenetv1/bisenetv1_r18-d32_4xb4-160k_cityscapes-1024x1024.py',
+        )
+    )
+    cfg.model.decode_head.num_classes = 11
+    for head in cfg.model.get('auxiliary_head', []):
+        head.num_classes = 11
+    model = MODELS.build(cfg.model).eval()
+    mean = torch.tensor([123.675, 116.28, 103.53]).view(1, 3, 1, 1)
+    std = torch.tensor([58.395, 57.12, 57.375]).view(1, 3, 1, 1)
+    start = time.perf_counter()
+    with torch.no_grad():
+        for path in paths:
+            img = cv2.imread(path, cv2.IMREAD_COLOR)
+            h, w = img.shape[:2]
+            x = cv2.resize(img, (size, size), interpolation=cv2.INTER_LINEAR)[..., ::-1]
+            x = (torch.from_numpy(x.copy()).permute(2, 0, 1)[None].float() - mean) / std
+            scores = model.decode_head(model.extract_feat(x))
+            scores = F.interpolate(scores, (h, w), mode='bilinear', align_corners=False)
+            labels = scores.argmax(1)[0].numpy().astype(np.uint8)
+            cv2.imwrite(osp.join(out_dir, 'peer.png'), labels)
+    took = time.perf_counter() - start
+    print(
+        f'peer BiSeNetV1-R18 at {size}x{size} (whole photo, resize back, argmax, PNG): '
+        f'{len(paths) / took:.2f} photos/s'
+    )
+    return len(paths) / took
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('inputs', nargs='+')
@@ -123,6 +170,7 @@ def main():
     parser.add_argument('--video-frames', type=int, default=0)
     parser.add_argument('--detect-every', type=int, default=5)
     parser.add_argument('--video-shift', type=int, nargs='+', default=[0, 2])
+    parser.add_argument('--no-peer', action='store_true', help='skip the BiSeNetV1-R18 peer')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     cv2.setNumThreads(args.threads)
@@ -134,7 +182,10 @@ def main():
     print(f'start-up (imports, model, detector): {time.perf_counter() - T0:.1f} s')
     paths, _ = expand_inputs(args.inputs)
     with tempfile.TemporaryDirectory() as out_dir:
-        photos(inferencer, detector, paths, out_dir, args.context)
+        rate = photos(inferencer, detector, paths, out_dir, args.context)
+        if not args.no_peer:
+            peer = peer_bisenet(paths, out_dir)
+            print(f'ratio to the peer: {rate / peer:.2f}x the photos/s of BiSeNetV1-R18 at 512')
     if args.video_frames:
         for shift in args.video_shift:
             video(
