@@ -118,7 +118,10 @@ def test_name_agrees_with_contents(path):
             t for t in cfg.train_dataloader.dataset.pipeline if t['type'] == 'FaceCropResize'
         )
         assert max(face['face_ratios']) <= 0.225 and crops[0]['cat_max_ratio'] < 1
-    assert ('ft' in tricks) == bool(cfg.get('load_from'))
+    # "-ft": Table 2's; "-finetune": this project's, from a model it shipped (model zoo)
+    assert ('ft' in tricks or 'finetune' in tricks) == bool(cfg.get('load_from'))
+    if 'finetune' in tricks:
+        assert 'realhelen' in osp.basename(cfg.load_from), cfg.load_from
     if 'ft' in tricks:  # Table 2 "-ft": initialised from the var-a model of the same setting
         assert (
             re.sub(r'rd5[bcd]', 'rd5a', osp.basename(path)).replace('-ft', '')[:-3] in cfg.load_from

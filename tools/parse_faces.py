@@ -1,7 +1,7 @@
 # Copyright (c) rednet-mmseg. Face parsing of your own images with a trained checkpoint.
 """Parse faces in images, folders or globs; write label maps, colour overlays and a legend.
 
-    python tools/parse_faces.py [CONFIG CHECKPOINT] INPUT [INPUT ...] --out-dir OUT
+    python tools/parse_faces.py [CONFIG CHECKPOINT | --model fast] INPUT [INPUT ...] --out-dir OUT
         [--landmarks LANDMARKS.txt] [--prior-bank BANK.npz] [--device cpu] [--opacity 0.6]
         [--fuse] [--context 2.5] [--no-flip] [--upsample 1] [--no-cnn]
 

@@ -64,3 +64,26 @@ def test_context_sets_the_crop():
         x0, y0, x1, y1 = face.crop
         assert abs((x1 - x0) - 2 * context * size) <= 2 and abs((y1 - y0) - 2 * context * size) <= 2
         assert labels.shape == (400, 400) and not labels[:y0].any() and not labels[:, x1:].any()
+
+
+def test_tools_pick_a_shipped_model_by_name():
+    """``--model``: a shipped model; with a config too, or an unknown name: refused."""
+    import argparse
+
+    from rednet_mmseg.apis.tool_args import add_model_argument, model_from_args
+
+    parser = argparse.ArgumentParser()
+    for opt in ('--config', '--checkpoint', '--prior-bank'):
+        parser.add_argument(opt)
+    add_model_argument(parser)
+    files = shipped_model('fast')
+    args = parser.parse_args(['--model', 'fast', '--prior-bank', 'mine.npz'])
+    assert model_from_args(parser, args) == (files['config'], files['weights'], 'mine.npz')
+    args = parser.parse_args([])  # neither: the default model
+    assert model_from_args(parser, args) == tuple(files.values())
+    for argv in (
+        ['--model', 'fast', '--config', 'c.py', '--checkpoint', 'w.pth'],
+        ['--model', 'x'],
+    ):
+        with pytest.raises(SystemExit):
+            model_from_args(parser, parser.parse_args(argv))
