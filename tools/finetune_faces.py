@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import os.path as osp
+import shlex
 import shutil
 import sys
 
@@ -96,10 +97,11 @@ def main(argv=None):
     result = finetune.run_finetune(cfg)
     print(f'Started from the shipped {args.model} model: ' + (result['unloaded'] or 'every weight'))
     print('\n'.join(['', f'Test split of {args.root}:'] + finetune.score_lines(result['metrics'])))
-    print(f'Rerun the training: python tools/train.py {config_path}')
+    ckpt = osp.join(args.work_dir, osp.basename(result['checkpoint']))
+    print(f'Rerun the training: python tools/train.py {shlex.quote(config_path)}')
     print(
         'Parse a photo with the result: python tools/parse_faces.py '
-        f'{config_path} {osp.join(args.work_dir, osp.basename(result["checkpoint"]))} PHOTO.jpg '
+        f'{shlex.quote(config_path)} {shlex.quote(ckpt)} PHOTO.jpg '
         '--out-dir parsed'
     )
 
