@@ -26,6 +26,7 @@ from ..models.segmentors.face_tta_model import (
 from ..utils.checkpoint_fit import check_checkpoint_fits
 from ..utils.quiet import quiet_upstream
 from ..utils.upstream_compat import checkpoint_policy
+from .crop_parser import CropParser
 from .face_finder import FaceFinder
 from .image_inputs import read_image
 from .multi_face import CONTEXT, MAX_CROP_SIDE, Face, as_faces, check_face_options
@@ -95,6 +96,10 @@ class FaceParsingInferencer(MMSegInferencer):
             (:data:`~rednet_mmseg.apis.multi_face.CONTEXT`).
         detector (FaceLandmarkDetector, optional): the face detector (default: created on the
             first image that needs it, with the tools' default options).
+        fast_path (bool): parse face crops by :class:`~rednet_mmseg.apis.crop_parser.CropParser`
+            (tensor operations instead of packed data samples; the same label maps except at
+            float-rounding ties) where the test pipeline allows; False: always by the packed
+            pipeline (:meth:`pipeline_probs`). Default: True.
         **kwargs: :class:`MMSegInferencer` arguments (``device``, ``palette``, ...).
     """
 
@@ -115,6 +120,7 @@ class FaceParsingInferencer(MMSegInferencer):
         min_face_size: int = 0,
         context: float = CONTEXT,
         detector=None,
+        fast_path: bool = True,
         **kwargs,
     ):
         from .model_zoo import resolve_model
@@ -148,6 +154,11 @@ class FaceParsingInferencer(MMSegInferencer):
             fuse_conv_bn(self.model.eval())
         if channels_last:  # as ChannelsLastHook does for tools/test.py: the NHWC conv paths
             self.model.to(memory_format=torch.channels_last)
+        #: the hot path of each face crop (None: the packed pipeline, ``pipeline_probs``)
+        self.crop_parser = None
+        if fast_path and CropParser.supports(self.pipeline.transforms):
+            transforms = self.pipeline.transforms
+            self.crop_parser = CropParser(self.model, transforms, self._tta.flip_pairs)
 
     def forward(self, inputs: dict, flip: Optional[bool] = None, **kwargs) -> list:
         """Predict a packed batch, mirrored too with ``flip`` (default: the inferencer's).
@@ -359,6 +370,24 @@ class FaceParsingInferencer(MMSegInferencer):
             crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
             points = points * np.array([size[0] / w, size[1] / h], np.float32)
         crop = np.ascontiguousarray(crop)
+        if self.crop_parser is not None:
+            labels = self.crop_parser(crop, points, self._flips(flip))
+        else:
+            probs = self.pipeline_probs(crop, points, flip)
+            labels = probs.permute(1, 2, 0).argmax(-1).numpy().astype(np.uint8)
+        if scale < 1.0:
+            labels = cv2.resize(labels, (w, h), interpolation=cv2.INTER_NEAREST)
+        return labels
+
+    @torch.no_grad()
+    def pipeline_probs(self, crop: np.ndarray, points: np.ndarray, flip: Optional[bool] = None):
+        """``(K, h, w)`` class probabilities of one face crop by the reference path.
+
+        The crop (and, with ``flip``, its mirror face with its own prior) through the packed
+        test pipeline, ``predict`` and :class:`FaceSegTTAModel`'s merge: what
+        :class:`~rednet_mmseg.apis.crop_parser.CropParser` reproduces with tensor operations,
+        and the path of configs whose test pipeline it does not support.
+        """
         batch = self.collate_fn([self.pipeline(dict(img=crop, face_landmarks=points))])
         if self._flips(flip):
             # the mirror face through the whole pipeline: its own prior from the bank
@@ -372,10 +401,7 @@ class FaceParsingInferencer(MMSegInferencer):
             (pred,) = self._predict_with_mirror(batch, self.collate_fn([mirrored]))
         else:
             (pred,) = self.forward(batch, flip=False)
-        labels = pred.pred_sem_seg.data[0].cpu().numpy().astype(np.uint8)
-        if scale < 1.0:
-            labels = cv2.resize(labels, (w, h), interpolation=cv2.INTER_NEAREST)
-        return labels
+        return pred.seg_logits.data.float().softmax(dim=0)
 
     def draw(self, img_bgr: np.ndarray, labels: np.ndarray, out_file: str, opacity: float = 0.6):
         """Blend the label map's colours over the face pixels of the photo into ``out_file``.

@@ -41,6 +41,14 @@ class FaceParsingExportModel(nn.Module):
 
     def forward(self, image: Tensor, prior: Optional[Tensor] = None):
         """``(N, 3, H, W)`` image (and prior) -> ``(N, K, H, W)`` scores, ``(N, H, W)`` labels."""
+        logits = self.scores(image, prior)
+        return logits, logits.argmax(1)
+
+    def scores(self, image: Tensor, prior: Optional[Tensor] = None) -> Tensor:
+        """``(N, K, H, W)`` scores of ``(N, 3, H, W)`` BGR 0-255 images (and their prior).
+
+        The parsing tools' hot path (``rednet_mmseg.apis.crop_parser``) calls this directly.
+        """
         x = image.flip(1) if self.bgr_to_rgb else image
         if self.normalize:
             x = (x - self.mean) / self.std
@@ -50,7 +58,7 @@ class FaceParsingExportModel(nn.Module):
             logits = self.segmentor.refine_scores(logits, prior)
         if hasattr(self.segmentor, 'adjust_scores'):
             logits = self.segmentor.adjust_scores(logits)
-        return logits, logits.argmax(1)
+        return logits
 
 
 def export_onnx(

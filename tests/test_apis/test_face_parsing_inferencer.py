@@ -169,11 +169,12 @@ def test_flip_in_mmseg_inference_path(tmp_path, repo_root):
         np.testing.assert_array_equal(labels[gap > 1e-4], single[gap > 1e-4])
 
 
-def test_a_face_larger_than_the_crop_limit_is_parsed_scaled_down(monkeypatch):
+@pytest.mark.parametrize('fast_path', [True, False])
+def test_a_face_larger_than_the_crop_limit_is_parsed_scaled_down(monkeypatch, fast_path):
     """A face of a large phone photo: the network never sees a tensor of the photo's size.
 
-    With the limit set to 96 px, the 512x600 grace_hopper face crop enters the pipeline at most
-    96 px wide, and its labels come back at the crop's full size.
+    With the limit set to 96 px, the 512x600 grace_hopper face crop enters the hot path (or the
+    pipeline) at most 96 px wide, and its labels come back at the crop's full size.
     """
     pytest.importorskip('dlib')
     import cv2
@@ -183,10 +184,15 @@ def test_a_face_larger_than_the_crop_limit_is_parsed_scaled_down(monkeypatch):
 
     monkeypatch.setattr(face_parsing_inferencer, 'MAX_CROP_SIDE', 96)
     path = get_sample_data('grace_hopper.jpg', asfileobj=False)
-    inferencer = FaceParsingInferencer(device='cpu', flip=False)
+    inferencer = FaceParsingInferencer(device='cpu', flip=False, fast_path=fast_path)
     seen = []
-    pipeline = inferencer.pipeline
-    inferencer.pipeline = lambda item: seen.append(item['img'].shape) or pipeline(item)
+    if fast_path:
+        parser = inferencer.crop_parser
+        probs = parser.probs
+        parser.probs = lambda crop, *args: seen.append(crop.shape) or probs(crop, *args)
+    else:
+        pipeline = inferencer.pipeline
+        inferencer.pipeline = lambda item: seen.append(item['img'].shape) or pipeline(item)
     labels, _, (face,) = inferencer.parse_image(path)
     x0, y0, x1, y1 = face.crop
     assert max(seen[0][:2]) <= 96 and max(y1 - y0, x1 - x0) > 96

@@ -17,6 +17,23 @@ from .prior_storage import restore_prior
 MAX_RESAMPLED_SUM = 1.5
 
 
+def prior_distribution(stored: np.ndarray, name=None) -> np.ndarray:
+    """``(H, W, K)`` prior from its ``prior_storage`` form, each pixel a distribution again.
+
+    Bilinear resampling's rounding is taken back; a prior that a transform filled or resampled
+    as a label map (class sums above :data:`MAX_RESAMPLED_SUM`) is an error naming ``name``.
+    """
+    prior = restore_prior(stored)
+    total = prior.sum(-1, keepdims=True)
+    if prior.shape[-1] and total.max() > MAX_RESAMPLED_SUM:
+        raise ValueError(
+            f'{name or "<image>"}: the prior is no longer a distribution over the classes (sums '
+            f'up to {total.max():.2f}): a transform after LoadFacePrior resampled or filled it '
+            'as a label map'
+        )
+    return prior / np.maximum(total, 1.0)
+
+
 @TRANSFORMS.register_module()
 class PackFaceInputs(PackSegInputs):
     """``PackSegInputs`` that also packs the prior of :class:`LoadFacePrior`.
@@ -35,15 +52,7 @@ class PackFaceInputs(PackSegInputs):
         packed = super().transform(results)
         prior = results.get('gt_prior')
         if prior is not None:
-            prior = restore_prior(prior)
-            total = prior.sum(-1, keepdims=True)
-            if prior.shape[-1] and total.max() > MAX_RESAMPLED_SUM:
-                raise ValueError(
-                    f'{results.get("img_path", "<image>")}: the prior is no longer a '
-                    f'distribution over the classes (sums up to {total.max():.2f}): a '
-                    'transform after LoadFacePrior resampled or filled it as a label map'
-                )
-            prior = prior / np.maximum(total, 1.0)  # the resampling's rounding taken back
+            prior = prior_distribution(prior, results.get('img_path'))
             flipped = bool(results.get('flip')) and results.get('flip_direction') == 'horizontal'
             if flipped != results.get('prior_flipped', False):  # mirrored after LoadFacePrior
                 prior = prior[

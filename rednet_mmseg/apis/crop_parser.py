@@ -1,0 +1,123 @@
+"""The hot path of face parsing: one face crop (and its mirror) to a label map.
+
+:class:`~rednet_mmseg.apis.FaceParsingInferencer` parses each face crop with
+:class:`CropParser` when the config's test pipeline is the face one (``LoadFaceLandmarks``,
+``LoadFacePrior``, ``FaceCropResize(mode='rescale')``, packing): the same transforms make the
+network's input and the prior (Eq. 5), and then, instead of packing data samples, collating,
+running the data preprocessor, ``predict`` and ``FaceSegTTAModel``'s merge, a few tensor
+operations do what those do:
+
+1. the crop and its mirror image, each with its own prior (the mirror face's own neighbours in
+   the bank), go through the network as one batch of two
+   (:meth:`FaceParsingExportModel.scores <rednet_mmseg.deployment.onnx_export.
+   FaceParsingExportModel.scores>`: normalisation, encoder-decoder, Eq. 6-8, logit adjustment);
+2. the scores are resized to the crop (bilinear, as ``postprocess_result``), the mirror's flipped
+   back with its left/right channels swapped back, the two softmaxes averaged, argmax.
+
+Label maps equal the reference path's (the packed pipeline, ``FaceParsingInferencer(
+fast_path=False)``) except where two classes tie to float rounding
+(``tests/test_apis/test_crop_parser.py``).
+"""
+
+from typing import List, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..datasets.transforms.face_augment import mirror_landmarks, mirror_order
+from ..datasets.transforms.formatting import prior_distribution
+from ..deployment.onnx_export import FaceParsingExportModel
+
+#: Test-pipeline steps that make the network's input (run as they are).
+INPUT_STEPS = ('LoadFaceLandmarks', 'LoadFacePrior', 'FaceCropResize')
+#: Test-pipeline steps the hot path does itself or does not need (ground truth, packing).
+SKIPPED_STEPS = (
+    'InferencerLoader',
+    'LoadImageFromFile',
+    'LoadAnnotations',
+    'PackSegInputs',
+    'PackFaceInputs',
+)
+
+
+class CropParser:
+    """Label maps of face crops by the hot path (module docstring).
+
+    Args:
+        segmentor (nn.Module): the inferencer's model (its BatchNorm folding and memory format
+            are used as they are).
+        transforms (Sequence): the inferencer's built test pipeline transforms; see
+            :meth:`supports`.
+        flip_pairs (Sequence[tuple]): left/right class pairs swapped back in the mirror's scores.
+    """
+
+    def __init__(self, segmentor, transforms: Sequence, flip_pairs: Sequence):
+        if not self.supports(transforms):
+            raise ValueError(
+                'CropParser: the test pipeline has steps besides '
+                f'{INPUT_STEPS + SKIPPED_STEPS}: {[type(t).__name__ for t in transforms]}'
+            )
+        self.steps = [t for t in transforms if type(t).__name__ in INPUT_STEPS]
+        self.with_prior = any(type(t).__name__ == 'LoadFacePrior' for t in self.steps)
+        self.net = FaceParsingExportModel(segmentor, with_prior=self.with_prior)
+        self.flip_pairs = [tuple(p) for p in flip_pairs]
+
+    @staticmethod
+    def supports(transforms: Sequence) -> bool:
+        """Whether a built test pipeline is one that the hot path reproduces.
+
+        Only :data:`INPUT_STEPS` and :data:`SKIPPED_STEPS`, with ``FaceCropResize`` in
+        ``'rescale'`` mode (predictions map back to the crop).
+        """
+        names = [type(t).__name__ for t in transforms]
+        crops = [t for t in transforms if type(t).__name__ == 'FaceCropResize']
+        return (
+            set(names) <= set(INPUT_STEPS + SKIPPED_STEPS)
+            and len(crops) == 1
+            and crops[0].mode == 'rescale'
+            and 'LoadFaceLandmarks' in names
+        )
+
+    def _inputs(self, crop: np.ndarray, points: np.ndarray):
+        """``(3, H, W)`` BGR float image, ``(K, H, W)`` prior (or None), at the network's scale."""
+        results = dict(img=crop, face_landmarks=points, img_shape=crop.shape[:2])
+        for step in self.steps:
+            results = step(results)
+        img = torch.from_numpy(np.ascontiguousarray(results['img'].transpose(2, 0, 1))).float()
+        prior = None
+        if self.with_prior:
+            prior = prior_distribution(results['gt_prior'])
+            prior = torch.from_numpy(np.ascontiguousarray(prior.transpose(2, 0, 1)))
+        return img, prior
+
+    @torch.no_grad()
+    def probs(self, crop: np.ndarray, points: np.ndarray, flip: bool = True) -> torch.Tensor:
+        """``(K, h, w)`` class probabilities of a ``(h, w, 3)`` uint8 BGR crop.
+
+        Args:
+            crop (np.ndarray): the face crop.
+            points (np.ndarray): ``(5, 2)`` key points in the crop.
+            flip (bool): average with the mirror face's prediction. Default: True.
+        """
+        h, w = crop.shape[:2]
+        points = np.asarray(points, np.float32)
+        pairs: List = [self._inputs(np.ascontiguousarray(crop), points)]
+        if flip:
+            mirror = np.ascontiguousarray(crop[:, ::-1])
+            pairs.append(self._inputs(mirror, mirror_landmarks(points, w)))
+        images = torch.stack([img for img, _ in pairs])
+        priors = torch.stack([p for _, p in pairs]) if self.with_prior else None
+        scores = self.net.scores(images, priors)
+        scores = F.interpolate(scores, size=(h, w), mode='bilinear', align_corners=False)
+        probs = scores.softmax(dim=1)
+        if not flip:
+            return probs[0]
+        mirrored = probs[1, mirror_order(self.flip_pairs, probs.shape[1])].flip(-1)
+        return (probs[0] + mirrored) / 2
+
+    def __call__(self, crop: np.ndarray, points: np.ndarray, flip: bool = True) -> np.ndarray:
+        """``(h, w)`` uint8 labels of the crop (arguments as :meth:`probs`)."""
+        probs = self.probs(crop, points, flip)
+        # argmax over the innermost axis: several times faster on CPU than over the outer one
+        return probs.permute(1, 2, 0).argmax(-1).numpy().astype(np.uint8)

@@ -1,0 +1,100 @@
+"""The hot path (``CropParser``) parses face crops as the packed reference pipeline does.
+
+On a real photo (matplotlib's ``grace_hopper.jpg``) with the shipped model: class probabilities
+of both paths, with and without mirroring, for a whole face crop and one cut by the photo's
+edge. Bounds come from what the test measures: the paths may differ by float rounding only,
+far less than one grey level of noise on the photo moves the reference; a label may differ
+only where the reference's two best classes are closer than twice that difference.
+"""
+
+import numpy as np
+import pytest
+import torch
+
+from rednet_mmseg.apis import FaceParsingInferencer
+from rednet_mmseg.apis.crop_parser import CropParser
+from rednet_mmseg.apis.image_inputs import read_image
+from rednet_mmseg.apis.multi_face import CONTEXT, crop_box
+
+
+@pytest.fixture(scope='module')
+def face():
+    from matplotlib.cbook import get_sample_data
+
+    img = read_image(get_sample_data('grace_hopper.jpg', asfileobj=False))
+    inferencer = FaceParsingInferencer(device='cpu')
+    (found,) = inferencer.find_faces(img, 'grace_hopper.jpg')
+    return inferencer, img, found.points
+
+
+def _crop(img, points, cut_left=0):
+    """The face's crop; ``cut_left`` px of the photo removed first (a face at the edge)."""
+    img = np.ascontiguousarray(img[:, cut_left:])
+    points = points - np.array([cut_left, 0], np.float32)
+    x0, y0, x1, y1 = crop_box(points, img.shape, CONTEXT)
+    return np.ascontiguousarray(img[y0:y1, x0:x1]), points - np.array([x0, y0], np.float32)
+
+
+@pytest.mark.parametrize('flip', [True, False])
+@pytest.mark.parametrize('cut_left', [0, 180])
+def test_hot_path_equals_reference(face, flip, cut_left):
+    inferencer, img, points = face
+    assert inferencer.crop_parser is not None  # the shipped model's pipeline is supported
+    crop, pts = _crop(img, points, cut_left)
+    fast = inferencer.crop_parser.probs(crop, pts, flip)
+    ref = inferencer.pipeline_probs(crop, pts, flip)
+    assert fast.shape == ref.shape == (ref.shape[0], *crop.shape[:2])
+    diff = float((fast - ref).abs().max())
+    # the scale of a real change: one grey level of noise on the crop, through the reference
+    rng = np.random.default_rng(0)
+    noisy = np.clip(crop.astype(np.int16) + rng.integers(-1, 2, crop.shape), 0, 255)
+    noise = float((inferencer.pipeline_probs(noisy.astype(np.uint8), pts, flip) - ref).abs().max())
+    assert diff < 0.01 * noise, (diff, noise)
+    top2 = ref.topk(2, dim=0).values
+    margin = top2[0] - top2[1]
+    differ = fast.argmax(0) != ref.argmax(0)
+    assert bool((margin[differ] <= 2 * diff).all())
+    labels = inferencer.crop_parser(crop, pts, flip)
+    assert labels.dtype == np.uint8 and np.array_equal(labels, fast.argmax(0).numpy())
+
+
+def test_parse_image_same_labels_either_path(face):
+    inferencer, img, points = face
+    fast, _, _ = inferencer.parse_image(img, faces=[points], name='grace_hopper.jpg')
+    parser, inferencer.crop_parser = inferencer.crop_parser, None
+    try:
+        ref, _, _ = inferencer.parse_image(img, faces=[points], name='grace_hopper.jpg')
+    finally:
+        inferencer.crop_parser = parser
+    # near-ties may flip (bounded per pixel above); on this photo there are none
+    assert (fast != ref).mean() < 1e-4
+
+
+def test_unsupported_pipelines_keep_the_reference_path(face):
+    inferencer, _, _ = face
+    transforms = list(inferencer.pipeline.transforms)
+    assert CropParser.supports(transforms)
+
+    class RandomRotate:  # any step the hot path does not reproduce
+        pass
+
+    assert not CropParser.supports(transforms[:-1] + [RandomRotate()] + transforms[-1:])
+    assert not CropParser.supports([t for t in transforms if type(t).__name__ != 'FaceCropResize'])
+    with pytest.raises(ValueError, match='RandomRotate'):
+        CropParser(inferencer.model, transforms + [RandomRotate()], [])
+    off = FaceParsingInferencer(device='cpu', fast_path=False)
+    assert off.crop_parser is None
+
+
+def test_scores_match_the_export_graph(face):
+    """``scores`` is the graph ``forward`` exports (labels its argmax)."""
+    inferencer, _, _ = face
+    net = inferencer.crop_parser.net
+    g = torch.Generator().manual_seed(0)
+    image = torch.rand(1, 3, 64, 64, generator=g) * 255
+    prior = torch.rand(1, 11, 64, 64, generator=g)
+    prior = prior / prior.sum(1, keepdim=True)
+    with torch.no_grad():
+        scores, labels = net(image, prior)
+        assert torch.equal(scores, net.scores(image, prior))
+    assert torch.equal(labels, scores.argmax(1))
