@@ -30,9 +30,11 @@ import json
 import multiprocessing as mp
 import os.path as osp
 import resource
-import time
+from statistics import median
 
 import torch
+
+from rednet_mmseg.utils.timing import seconds_per_call, train_step_seconds
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEFAULT_CONFIGS = [
@@ -43,31 +45,6 @@ DEFAULT_CONFIGS = [
     'configs/baselines/deeplabv3plus_r18-d8_8xb8-8k_helen-224x224.py',
     'configs/baselines/unet-s5-d16_fcn_8xb8-8k_helen-224x224.py',
 ]
-
-
-def _sync(device):
-    if device.startswith('cuda'):
-        torch.cuda.synchronize()
-
-
-def _timed(fn, iters, device, repeats=1):
-    """Seconds per call: one warm-up, then ``repeats`` means of ``iters`` calls (a list)."""
-    fn()  # warm-up
-    out = []
-    for _ in range(repeats):
-        _sync(device)
-        start = time.perf_counter()
-        for _ in range(iters):
-            fn()
-        _sync(device)
-        out.append((time.perf_counter() - start) / iters)
-    return out
-
-
-def _median(xs):
-    xs = sorted(xs)
-    n = len(xs)
-    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
 
 
 def _spread(xs):
@@ -87,21 +64,54 @@ def gemm_flops(
     """
     a = torch.rand(n, n, device=device, dtype=dtype)
     b = torch.rand(n, n, device=device, dtype=dtype)
-    blas = 2 * n**3 / min(_timed(lambda: a @ b, iters, device, repeats))
+    blas = 2 * n**3 / min(seconds_per_call(lambda: a @ b, iters, repeats, device=device))
     c = n // 2
     x = torch.rand(1, c, 64, 64, device=device, dtype=dtype)
     w = torch.rand(c, c, 1, 1, device=device, dtype=dtype)
     x, w = (t.contiguous(memory_format=torch.channels_last) for t in (x, w))
     with torch.no_grad():
-        conv = (
-            2
-            * c
-            * c
-            * 64
-            * 64
-            / min(_timed(lambda: torch.nn.functional.conv2d(x, w), iters, device, repeats))
+        conv_s = min(
+            seconds_per_call(
+                lambda: torch.nn.functional.conv2d(x, w), iters, repeats, device=device
+            )
         )
-    return max(blas, conv)
+    return max(blas, 2 * c * c * 64 * 64 / conv_s)
+
+
+def _build(config: str, device: str):
+    """The config's model on ``device``, initialised, SyncBN reverted."""
+    from mmengine.config import Config
+    from mmengine.model import revert_sync_batchnorm
+    from mmengine.registry import init_default_scope
+    from mmseg.registry import MODELS
+
+    import rednet_mmseg  # noqa: F401
+
+    init_default_scope('mmseg')
+    cfg = Config.fromfile(osp.join(REPO, config))
+    model = revert_sync_batchnorm(MODELS.build(cfg.model)).to(device)
+    model.init_weights()
+    return model
+
+
+def _random_batch(model, batch: int, h: int, w: int, device: str, channels_last: bool) -> dict:
+    """Random ``inputs`` and data samples (labels; a prior where the model refines with one)."""
+    from mmengine.structures import PixelData
+    from mmseg.structures import SegDataSample
+
+    num_classes = model.decode_head.num_classes
+    inputs = torch.rand(batch, 3, h, w, device=device)
+    if channels_last:
+        inputs = inputs.contiguous(memory_format=torch.channels_last)
+    samples = []
+    for _ in range(batch):
+        s = SegDataSample(metainfo=dict(img_shape=(h, w), ori_shape=(h, w), pad_shape=(h, w)))
+        s.gt_sem_seg = PixelData(data=torch.randint(0, num_classes, (1, h, w), device=device))
+        if hasattr(model, 'refine_scores'):  # PriorEncoderDecoder: Eq. 2 needs the prior
+            prior = torch.rand(num_classes, h, w, device=device)
+            s.face_prior = PixelData(data=prior / prior.sum(0, keepdim=True))
+        samples.append(s)
+    return dict(inputs=inputs, data_samples=samples)
 
 
 def _measure(args) -> dict:
@@ -110,19 +120,8 @@ def _measure(args) -> dict:
         torch.set_num_threads(threads)
     gemm_before = gemm_flops(device)
     from mmengine.analysis import get_model_complexity_info
-    from mmengine.config import Config
-    from mmengine.model import revert_sync_batchnorm
-    from mmengine.registry import init_default_scope
-    from mmengine.structures import PixelData
-    from mmseg.registry import MODELS
-    from mmseg.structures import SegDataSample
 
-    import rednet_mmseg  # noqa: F401
-
-    init_default_scope('mmseg')
-    cfg = Config.fromfile(osp.join(REPO, config))
-    model = revert_sync_batchnorm(MODELS.build(cfg.model)).to(device)
-    model.init_weights()
+    model = _build(config, device)
     params = sum(p.numel() for p in model.parameters())
     model.eval()  # batch-1 analysis: BN must not need batch statistics
     macs = get_model_complexity_info(
@@ -130,51 +129,40 @@ def _measure(args) -> dict:
     )['flops']
     if channels_last:
         model = model.to(memory_format=torch.channels_last)
-    inputs = torch.rand(batch, 3, h, w, device=device)
-    if channels_last:
-        inputs = inputs.contiguous(memory_format=torch.channels_last)
-    samples = []
-    for _ in range(batch):
-        s = SegDataSample(metainfo=dict(img_shape=(h, w), ori_shape=(h, w), pad_shape=(h, w)))
-        s.gt_sem_seg = PixelData(data=torch.randint(0, 11, (1, h, w), device=device))
-        samples.append(s)
-    optim = torch.optim.SGD(model.parameters(), lr=1e-4, momentum=0.9)
+    data = _random_batch(model, batch, h, w, device, channels_last)
     autocast = torch.autocast(device_type=device.split(':')[0], enabled=amp)
-    scaler = torch.amp.GradScaler(enabled=amp and device.startswith('cuda'))
-
-    def train_step():
-        model.train()
-        with autocast:
-            losses = model.loss(inputs, samples)
-            loss = sum(v for k, v in losses.items() if 'loss' in k)
-        optim.zero_grad()
-        scaler.scale(loss).backward()
-        scaler.step(optim)
-        scaler.update()
 
     def infer():
         model.eval()
         with torch.no_grad(), autocast:
-            model.predict(inputs[:1], samples[:1])
+            model.predict(data['inputs'][:1], data['data_samples'][:1])
 
     if device.startswith('cuda'):
         torch.cuda.reset_peak_memory_stats()
-    train_all = _timed(train_step, iters, device, repeats)
-    infer_all = _timed(infer, iters, device, repeats)
+    train_all = train_step_seconds(model, data, iters, repeats, device, amp)
+    infer_all = seconds_per_call(infer, iters, repeats, device=device)
     fused_all = None
     if fuse:
         from rednet_mmseg.deployment.fuse_conv_bn import fuse_conv_bn
 
-        model.eval()
-        fuse_conv_bn(model)
-        fused_all = _timed(infer, iters, device, repeats)
+        fuse_conv_bn(model.eval())
+        fused_all = seconds_per_call(infer, iters, repeats, device=device)
     gemm_after = gemm_flops(device)
-    train_s, infer_s = _median(train_all), _median(infer_all)
     peak = (
         torch.cuda.max_memory_allocated()
         if device.startswith('cuda')
         else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     )
+    return _row(config, params, macs, batch, train_all, infer_all, fused_all, peak) | dict(
+        gemm_before_TFLOPs=gemm_before / 1e12,
+        gemm_after_TFLOPs=gemm_after / 1e12,
+        threads=torch.get_num_threads(),
+    )
+
+
+def _row(config, params, macs, batch, train_all, infer_all, fused_all, peak) -> dict:
+    """One model's numbers from its measured times (medians and spreads)."""
+    train_s, infer_s = median(train_all), median(infer_all)
     return dict(
         config=config,
         params_M=params / 1e6,
@@ -189,58 +177,13 @@ def _measure(args) -> dict:
         train_TFLOPs=3 * 2 * macs * batch / train_s / 1e12,
         infer_spread=_spread(infer_all),
         train_spread=_spread(train_all),
-        fused_infer_ms=1000 * _median(fused_all) if fused_all else None,
+        fused_infer_ms=1000 * median(fused_all) if fused_all else None,
         fused_spread=_spread(fused_all) if fused_all else None,
-        gemm_before_TFLOPs=gemm_before / 1e12,
-        gemm_after_TFLOPs=gemm_after / 1e12,
-        threads=torch.get_num_threads(),
     )
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('configs', nargs='*', default=DEFAULT_CONFIGS)
-    parser.add_argument('--shape', type=int, nargs=2, default=[224, 224])
-    parser.add_argument('--batch', type=int, default=8)
-    parser.add_argument('--iters', type=int, default=3)
-    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
-    parser.add_argument('--amp', action='store_true', help='autocast (bf16 on CPU)')
-    parser.add_argument('--channels-last', action='store_true')
-    parser.add_argument('--repeats', type=int, default=5, help='repeats per time (median)')
-    parser.add_argument('--threads', type=int, default=0, help='torch threads (0: default)')
-    parser.add_argument('--fuse', action='store_true', help='also time BN-folded inference')
-    parser.add_argument('--json', help='also write the rows to this JSON file')
-    args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    ctx = mp.get_context('spawn')
-    rows = []
-    for config in args.configs:
-        with ctx.Pool(1) as pool:  # one process per model: its own peak memory
-            rows.append(
-                pool.apply(
-                    _measure,
-                    (
-                        (
-                            config,
-                            tuple(args.shape),
-                            args.batch,
-                            args.iters,
-                            args.device,
-                            args.amp,
-                            args.channels_last,
-                            args.repeats,
-                            args.threads,
-                            args.fuse,
-                        ),
-                    ),
-                )
-            )
-    name = (
-        torch.cuda.get_device_name()
-        if args.device.startswith('cuda')
-        else f'CPU, {rows[0]["threads"]} threads'
-    )
+def _print_table(rows, args, name: str) -> None:
+    """The markdown table of the rows, and RED-Net's time per FLOP against FCN-R18-D8's."""
     print(
         f'{name}; input {args.shape[0]}x{args.shape[1]}; train batch {args.batch}; '
         f'amp={args.amp}; channels_last={args.channels_last}; medians of {args.repeats} '
@@ -285,6 +228,37 @@ def main():
             f'{per_flop(red, "infer_ms") / per_flop(fcn, "infer_ms"):.2f}, training step '
             f'{per_flop(red, "train_step_s") / per_flop(fcn, "train_step_s"):.2f}'
         )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('configs', nargs='*', default=DEFAULT_CONFIGS)
+    parser.add_argument('--shape', type=int, nargs=2, default=[224, 224])
+    parser.add_argument('--batch', type=int, default=8)
+    parser.add_argument('--iters', type=int, default=3)
+    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser.add_argument('--amp', action='store_true', help='autocast (bf16 on CPU)')
+    parser.add_argument('--channels-last', action='store_true')
+    parser.add_argument('--repeats', type=int, default=5, help='repeats per time (median)')
+    parser.add_argument('--threads', type=int, default=0, help='torch threads (0: default)')
+    parser.add_argument('--fuse', action='store_true', help='also time BN-folded inference')
+    parser.add_argument('--json', help='also write the rows to this JSON file')
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    ctx = mp.get_context('spawn')
+    rows = []
+    for config in args.configs:
+        with ctx.Pool(1) as pool:  # one process per model: its own peak memory
+            job = (config, tuple(args.shape), args.batch, args.iters, args.device, args.amp)
+            job += (args.channels_last, args.repeats, args.threads, args.fuse)
+            rows.append(pool.apply(_measure, (job,)))
+    name = (
+        torch.cuda.get_device_name()
+        if args.device.startswith('cuda')
+        else f'CPU, {rows[0]["threads"]} threads'
+    )
+    _print_table(rows, args, name)
     if args.json:
         with open(args.json, 'w') as f:
             json.dump(dict(device=name, rows=rows, args=vars(args)), f, indent=2)

@@ -42,41 +42,35 @@ from rednet_mmseg.apis.tool_args import (  # noqa: E402
     add_model_argument,
     model_from_args,
 )
-
-
-def _ms(values):
-    return f'{1000 * float(np.median(values)):.1f}'
+from rednet_mmseg.utils.timing import StageTimes  # noqa: E402
 
 
 def photos(inferencer, detector, paths, out_dir, context):
-    stages = {k: [] for k in ('read', 'detect', 'model + paste', 'draw', 'write')}
+    times = StageTimes()
     detectors = []
     start = time.perf_counter()
     for path in paths:
-        t = [time.perf_counter()]
-        img = cv2.imread(path, cv2.IMREAD_COLOR)
-        t.append(time.perf_counter())
-        try:
-            found = detector.detect_all(img, path, 'all')
-        except NoFaceError:
-            found = []
+        with times('read'):
+            img = cv2.imread(path, cv2.IMREAD_COLOR)
+        with times('detect'):
+            try:
+                found = detector.detect_all(img, path, 'all')
+            except NoFaceError:
+                found = []
         detectors += [f.detector for f in found[:1]]
         faces = [Face(f.points, f.box, f.score) for f in found]
-        t.append(time.perf_counter())
-        labels, instances, _ = inferencer.parse_faces(path, faces, img=img, context=context)
-        t.append(time.perf_counter())
-        inferencer.draw(img, labels, osp.join(out_dir, osp.basename(path)))
-        t.append(time.perf_counter())
-        cv2.imwrite(osp.join(out_dir, 'pred.png'), labels)
-        cv2.imwrite(osp.join(out_dir, 'inst.png'), instances)
-        t.append(time.perf_counter())
-        for k, a, b in zip(stages, t, t[1:]):
-            stages[k].append(b - a)
+        with times('model + paste'):
+            labels, instances, _ = inferencer.parse_faces(path, faces, img=img, context=context)
+        with times('draw'):
+            inferencer.draw(img, labels, osp.join(out_dir, osp.basename(path)))
+        with times('write'):
+            cv2.imwrite(osp.join(out_dir, 'pred.png'), labels)
+            cv2.imwrite(osp.join(out_dir, 'inst.png'), instances)
     took = time.perf_counter() - start
     print(f'{len(paths)} photos in {took:.1f} s: {len(paths) / took:.2f} photos/s')
     cnn = detectors.count('cnn')
     print(f'faces found by HOG in {detectors.count("hog")} photos, by the CNN fallback in {cnn}')
-    print('median ms per photo: ' + ', '.join(f'{k} {_ms(v)}' for k, v in stages.items()))
+    print(f'median ms per photo: {times.summary()}')
     return len(paths) / took
 
 

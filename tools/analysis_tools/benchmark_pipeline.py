@@ -18,10 +18,12 @@ one step is measured here.
 import argparse
 import os.path as osp
 import tempfile
-import time
-from collections import defaultdict
+from statistics import median
 
 import torch
+
+from rednet_mmseg.utils.pipeline_edit import set_step_args
+from rednet_mmseg.utils.timing import StageTimes, seconds_per_call, train_step_seconds
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEFAULT = 'configs/rednet/rednet_re5-rd5a_8xb8-prior-8k_helen-224x224.py'
@@ -39,6 +41,51 @@ def synthetic_root(tmp: str) -> str:
     return root
 
 
+def _per_transform(loader_cfg) -> None:
+    """Print where a training image's time goes: each transform timed in the main process."""
+    from mmengine.dataset import Compose
+    from mmseg.registry import DATASETS
+
+    dataset = DATASETS.build(dict(loader_cfg.dataset, pipeline=[]))
+    steps = Compose(loader_cfg.dataset.pipeline).transforms
+    times = StageTimes()
+    n = min(len(dataset), 4 * loader_cfg.batch_size)
+    for i in range(n):
+        results = dataset.pipeline(dataset.get_data_info(i))
+        for t in steps:
+            with times(type(t).__name__):
+                results = t(results)
+    spent = {k: sum(v) / n for k, v in times.seconds.items()}
+    print(
+        f'per image, main process: {1000 * sum(spent.values()):.1f} ms = '
+        + ', '.join(f'{k} {1000 * v:.1f}' for k, v in sorted(spent.items(), key=lambda kv: -kv[1]))
+    )
+
+
+def _model_step_s(config: str, loader_cfg) -> float:
+    """Median seconds of the model's training step on one batch of the pipeline's output."""
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+    from mmseg.registry import MODELS
+
+    model = MODELS.build(Config.fromfile(osp.join(REPO, config)).model)
+    model.init_weights()
+    loader = Runner.build_dataloader(dict(loader_cfg, num_workers=0, persistent_workers=False))
+    data = model.data_preprocessor(next(iter(loader)), True)
+    return median(train_step_seconds(model, data, iters=1, repeats=3))
+
+
+def _loader_rate(loader_cfg, workers: int, batches: int) -> float:
+    """Images per second a data loader with ``workers`` workers delivers (after its first batch)."""
+    from mmengine.runner import Runner
+
+    loader_cfg = dict(loader_cfg, num_workers=workers, persistent_workers=False)
+    loader = Runner.build_dataloader(loader_cfg)
+    it = iter(loader)
+    next(it)  # workers started, first batch ready
+    return loader_cfg['batch_size'] / seconds_per_call(lambda: next(it), batches, warmup=0)[0]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('config', nargs='?', default=DEFAULT)
@@ -52,79 +99,27 @@ def main():
         torch.set_num_threads(args.threads)
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
-    from mmengine.runner import Runner
 
     import rednet_mmseg  # noqa: F401
 
     init_default_scope('mmseg')
-    tmp = tempfile.mkdtemp(prefix='pipeline-bench-')
-    root = args.data_root or synthetic_root(tmp)
-    cfg = Config.fromfile(osp.join(REPO, args.config))
-    loader_cfg = cfg.train_dataloader
-    loader_cfg.dataset.data_root = root
-    for t in loader_cfg.dataset.pipeline:
-        if t['type'] == 'LoadFacePrior':
-            t['bank_file'] = osp.join(root, 'prior_bank.npz')
-    batch = loader_cfg.batch_size
-    print(f'{args.config}: batch {batch}, data {root}, torch threads {torch.get_num_threads()}')
-
-    # where the time goes: each transform timed in the main process
-    from mmengine.dataset import Compose
-    from mmseg.registry import DATASETS
-
-    dataset = DATASETS.build(dict(loader_cfg.dataset, pipeline=[]))
-    steps = Compose(loader_cfg.dataset.pipeline).transforms
-    spent = defaultdict(float)
-    n = min(len(dataset), 4 * batch)
-    for i in range(n):
-        results = dataset.get_data_info(i)
-        results = dataset.pipeline(results)
-        for t in steps:
-            start = time.perf_counter()
-            results = t(results)
-            spent[type(t).__name__] += time.perf_counter() - start
-    total = sum(spent.values())
-    print(
-        f'per image, main process: {1000 * total / n:.1f} ms = '
-        + ', '.join(
-            f'{k} {1000 * v / n:.1f}' for k, v in sorted(spent.items(), key=lambda kv: -kv[1])
-        )
-    )
-
-    if args.model_step_s is None:
-        model_cfg = Config.fromfile(osp.join(REPO, args.config))
-        from mmseg.registry import MODELS
-
-        model = MODELS.build(model_cfg.model)
-        model.init_weights()
-        loader = Runner.build_dataloader(dict(loader_cfg, num_workers=0, persistent_workers=False))
-        data = next(iter(loader))
-        optim = torch.optim.SGD(model.parameters(), lr=1e-4)
-        model.train()
-        times = []
-        for _ in range(3):
-            start = time.perf_counter()
-            losses = model.loss(**model.data_preprocessor(data, True))
-            sum(v for k, v in losses.items() if 'loss' in k).backward()
-            optim.step()
-            optim.zero_grad()
-            times.append(time.perf_counter() - start)
-        args.model_step_s = sorted(times)[1]
-    model_ips = batch / args.model_step_s
-    print(f'model: {args.model_step_s:.2f} s per training step = {model_ips:.1f} images/s')
-    print('| loader workers | images/s | x the model |')
-    print('|---|---|---|')
-    for workers in args.workers:
-        loader = Runner.build_dataloader(
-            dict(loader_cfg, num_workers=workers, persistent_workers=False)
-        )
-        it = iter(loader)
-        next(it)  # workers started, first batch ready
-        start = time.perf_counter()
-        for _ in range(args.batches):
-            next(it)
-        ips = args.batches * batch / (time.perf_counter() - start)
-        print(f'| {workers} | {ips:.1f} | {ips / model_ips:.1f} |')
+    with tempfile.TemporaryDirectory(prefix='pipeline-bench-') as tmp:
+        root = args.data_root or synthetic_root(tmp)
+        cfg = Config.fromfile(osp.join(REPO, args.config))
+        loader_cfg = cfg.train_dataloader
+        loader_cfg.dataset.data_root = root
+        set_step_args(cfg, ['LoadFacePrior'], bank_file=osp.join(root, 'prior_bank.npz'))
+        batch = loader_cfg.batch_size
+        print(f'{args.config}: batch {batch}, data {root}, torch threads {torch.get_num_threads()}')
+        _per_transform(loader_cfg)
+        step_s = args.model_step_s or _model_step_s(args.config, loader_cfg)
+        model_ips = batch / step_s
+        print(f'model: {step_s:.2f} s per training step = {model_ips:.1f} images/s')
+        print('| loader workers | images/s | x the model |')
+        print('|---|---|---|')
+        for workers in args.workers:
+            ips = _loader_rate(loader_cfg, workers, args.batches)
+            print(f'| {workers} | {ips:.1f} | {ips / model_ips:.1f} |')
 
 
 if __name__ == '__main__':

@@ -15,7 +15,6 @@ image), per 1000 images.
 import argparse
 import os.path as osp
 import tempfile
-import time
 
 import torch
 from mmengine.config import Config
@@ -30,16 +29,14 @@ from rednet_mmseg.datasets.prior_bank_builder import build_prior_bank
 from rednet_mmseg.datasets.transforms.loading import read_landmarks
 from rednet_mmseg.models import refine_with_prior
 from rednet_mmseg.testing import make_synthetic_helen
+from rednet_mmseg.utils.timing import seconds_per_call
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def _time(fn, iters):
-    fn()
-    start = time.perf_counter()
-    for _ in range(iters):
-        fn()
-    return (time.perf_counter() - start) / iters
+    """Seconds per call: the mean of ``iters`` calls after one warm-up."""
+    return seconds_per_call(fn, iters)[0]
 
 
 def main():
