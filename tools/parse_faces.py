@@ -192,6 +192,25 @@ def parse_every_face(inferencer, faces, root, args):
         inferencer.draw(img, labels, osp.join(root, 'vis', osp.basename(path)), args.opacity)
 
 
+def _input_images(inputs, output):
+    """``(paths, from_patterns)`` of the images to parse, each checked to be a whole image.
+
+    A folder input that is ``--out-dir``: the previous run's outputs (``legend.png``) are no
+    inputs. Corrupt or truncated images fail here, before anything is written.
+    """
+    paths, from_patterns = expand_inputs(inputs)
+    outputs = output.outputs_among(p for p in paths if p in from_patterns)
+    paths = [p for p in paths if p not in outputs]
+    if not paths:
+        raise FileNotFoundError(
+            f'no input image: the only images found are outputs of an earlier run ({outputs[0]})'
+        )
+    output.keep_inputs(paths)
+    for p in paths:
+        check_sample(p, None, num_classes=0)
+    return paths, from_patterns
+
+
 def main(argv=None):
     args = parse_args(argv)
     tool_warnings()
@@ -199,18 +218,7 @@ def main(argv=None):
     output = StagedOutput(args.out_dir, 'parse_faces.json', OWNED, keep=inputs)
     try:
         output.check()  # a bad or foreign --out-dir fails first, before detection or loading
-        paths, from_patterns = expand_inputs(args.inputs)
-        # a folder input that is --out-dir: the previous run's outputs (legend.png) are no inputs
-        outputs = output.outputs_among(p for p in paths if p in from_patterns)
-        paths = [p for p in paths if p not in outputs]
-        if not paths:
-            raise FileNotFoundError(
-                'no input image: the only images found are outputs of an earlier run '
-                f'({outputs[0]})'
-            )
-        output.keep_inputs(paths)
-        for p in paths:  # corrupt or truncated images fail here, before anything is written
-            check_sample(p, None, num_classes=0)
+        paths, from_patterns = _input_images(args.inputs, output)
         cfg = Config.fromfile(args.config)
         faces, detected = None, False
         if args.landmarks or args.aligned or config_needs_landmarks(cfg):  # faces before the model

@@ -111,6 +111,39 @@ def trigger_visualization_hook(cfg, args):
     return cfg
 
 
+def _prepare_outputs(cfg, args) -> bool:
+    """Set ``cfg.work_dir`` (CLI > config > config name) and check the output folders.
+
+    Bad paths, an unreadable checkpoint or one that does not fit the config's model fail here,
+    before anything is created. A checkpoint that leaves weights unloaded would be scored as
+    a random network, so it is refused unless ``--allow-partial``. Returns whether
+    ``work_dir`` existed before this run.
+    """
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    outputs = [(cfg.work_dir, 'work_dir')] + ([(args.out, '--out')] if args.out else [])
+    try:
+        for path, what in outputs:
+            probe_output_dir(path, what)
+        with one_line_errors(args.config, cfg.work_dir, kinds=(TypeError,)):  # misspelt key
+            check_checkpoint_for_config(cfg, args.checkpoint, args.allow_partial)
+        work_dir_existed = osp.isdir(cfg.work_dir)
+        for path, what in outputs:
+            check_output_dir(path, what)
+    except (
+        OutputDirError,
+        FileNotFoundError,
+        RuntimeError,
+        ValueError,
+        UnsafeCheckpointError,
+        CheckpointMismatchError,
+    ) as err:
+        raise SystemExit(f'error: {err}') from None
+    return work_dir_existed
+
+
 def main():
     args = parse_args()
     hide_upstream_warnings()  # pkg_resources, build_loss: not the user's concern
@@ -119,55 +152,15 @@ def main():
         apply_pipeline_arguments(cfg, args)
     except ValueError as err:
         raise SystemExit(f'error: {err}')
-
-    # work_dir is determined in this priority: CLI > segment in file > filename
-    if args.work_dir is not None:
-        # update configs according to CLI args if args.work_dir is not None
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        # use config filename as default work_dir if cfg.work_dir is None
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
-    try:  # bad output paths fail now, before anything is loaded or created
-        probe_output_dir(cfg.work_dir, 'work_dir')
-        if args.out:
-            probe_output_dir(args.out, '--out')
-    except OutputDirError as err:
-        raise SystemExit(f'error: {err}')
-    # Before any output exists: the checkpoint is readable and fits the model of the config
-    # (every type is registered). A checkpoint that leaves weights unloaded would be scored as
-    # a random network, so it is refused unless --allow-partial.
-    try:
-        with one_line_errors(args.config, cfg.work_dir, kinds=(TypeError,)):  # misspelt key
-            check_checkpoint_for_config(cfg, args.checkpoint, args.allow_partial)
-    except (
-        FileNotFoundError,
-        RuntimeError,
-        ValueError,
-        UnsafeCheckpointError,
-        CheckpointMismatchError,
-    ) as err:
-        raise SystemExit(f'error: {err}') from None
-    work_dir_existed = osp.isdir(cfg.work_dir)
-    try:
-        check_output_dir(cfg.work_dir, 'work_dir')
-        if args.out:
-            check_output_dir(args.out, '--out')
-    except OutputDirError as err:
-        raise SystemExit(f'error: {err}')
-
+    work_dir_existed = _prepare_outputs(cfg, args)
     cfg.load_from = args.checkpoint
-
     if args.show or args.show_dir:
         cfg = trigger_visualization_hook(cfg, args)
-
     if args.tta:  # each image also mirrored, left/right classes swapped back (FaceSegTTAModel)
         cfg = face_tta_config(cfg)
-
     if args.fuse:
         cfg.custom_hooks = [*cfg.get('custom_hooks', []), dict(type='FuseConvBNHook')]
-
-    # add output_dir in metric
-    if args.out is not None:
+    if args.out is not None:  # predictions written by the metric
         cfg.test_evaluator['output_dir'] = args.out
 
     # a misspelt dataset / metric type or a missing data folder: one line, and what this run

@@ -76,6 +76,25 @@ def parse_args():
     return args
 
 
+def _enable_amp(cfg) -> None:
+    """``--amp``: automatic mixed precision through mmengine's ``AmpOptimWrapper``."""
+    optim_wrapper = cfg.optim_wrapper.type
+    if optim_wrapper == 'AmpOptimWrapper':
+        print_log(
+            'AMP training is already enabled in your config.',
+            logger='current',
+            level=logging.WARNING,
+        )
+        return
+    if optim_wrapper != 'OptimWrapper':
+        raise SystemExit(
+            '`--amp` is only supported when the optimizer wrapper type is '
+            f'`OptimWrapper` but got {optim_wrapper}.'
+        )
+    cfg.optim_wrapper.type = 'AmpOptimWrapper'
+    cfg.optim_wrapper.loss_scale = 'dynamic'
+
+
 def main():
     args = parse_args()
     hide_upstream_warnings()  # pkg_resources, build_loss: not the user's concern
@@ -105,22 +124,8 @@ def main():
             raise SystemExit(f'error: {args.config} has no auto_scale_lr.base_batch_size')
         cfg.auto_scale_lr.enable = True
 
-    # enable automatic-mixed-precision training
-    if args.amp is True:
-        optim_wrapper = cfg.optim_wrapper.type
-        if optim_wrapper == 'AmpOptimWrapper':
-            print_log(
-                'AMP training is already enabled in your config.',
-                logger='current',
-                level=logging.WARNING,
-            )
-        else:
-            assert optim_wrapper == 'OptimWrapper', (
-                '`--amp` is only supported when the optimizer wrapper type is '
-                f'`OptimWrapper` but got {optim_wrapper}.'
-            )
-            cfg.optim_wrapper.type = 'AmpOptimWrapper'
-            cfg.optim_wrapper.loss_scale = 'dynamic'
+    if args.amp:
+        _enable_amp(cfg)
 
     # resume training
     cfg.resume = args.resume
@@ -128,14 +133,8 @@ def main():
     # a misspelt key or type, or missing data: one line, and the run's timestamped folder in
     # work_dir is removed again (as tools/test.py does)
     with one_line_errors(args.config, cfg.work_dir, work_dir_existed):
-        # build the runner from config
-        if 'runner_type' not in cfg:
-            # build the default runner
-            runner = Runner.from_cfg(cfg)
-        else:
-            # build customized runner from the registry
-            # if 'runner_type' is set in the cfg
-            runner = RUNNERS.build(cfg)
+        # the config's runner_type (FaceRunner in this project's configs), else mmengine's
+        runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
 
         # fine-tuning: say which weights load_from leaves unloaded (mmengine only logs key lists)
         report_load_from(runner)

@@ -112,6 +112,23 @@ def prepare_prior_bank(
     return out
 
 
+def _set_schedule(cfg, iters: int, val_interval: int, lr: float) -> None:
+    """AdamW at ``lr`` with poly decay over ``iters``; last checkpoint, logs and a progress bar."""
+    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=iters, val_interval=val_interval)
+    cfg.optim_wrapper.optimizer.lr = lr
+    cfg.param_scheduler = [
+        dict(type='PolyLR', eta_min=lr / 50, power=0.9, begin=0, end=iters, by_epoch=False)
+    ]
+    cfg.default_hooks.checkpoint = dict(
+        type='CheckpointHook', by_epoch=False, interval=iters, max_keep_ckpts=2
+    )
+    cfg.default_hooks.logger = dict(
+        type='LoggerHook', interval=max(1, min(50, iters // 10)), log_metric_by_epoch=False
+    )
+    cfg.custom_hooks = [h for h in cfg.get('custom_hooks', []) if h['type'] != 'ProgressBarHook']
+    cfg.custom_hooks.append(dict(type='ProgressBarHook'))
+
+
 def finetune_config(
     root: str,
     work_dir: str,
@@ -180,19 +197,7 @@ def finetune_config(
     head.loss_decode.class_weight = [round(float(w), 3) for w in weights]
     if head.loss_decode.type == 'CrossEntropyLoss':  # its class weights fail on 255 (mmseg 1.2.2)
         head.loss_decode.type = 'FaceCrossEntropyLoss'
-    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=iters, val_interval=val_interval)
-    cfg.optim_wrapper.optimizer.lr = lr
-    cfg.param_scheduler = [
-        dict(type='PolyLR', eta_min=lr / 50, power=0.9, begin=0, end=iters, by_epoch=False)
-    ]
-    cfg.default_hooks.checkpoint = dict(
-        type='CheckpointHook', by_epoch=False, interval=iters, max_keep_ckpts=2
-    )
-    cfg.default_hooks.logger = dict(
-        type='LoggerHook', interval=max(1, min(50, iters // 10)), log_metric_by_epoch=False
-    )
-    cfg.custom_hooks = [h for h in cfg.get('custom_hooks', []) if h['type'] != 'ProgressBarHook']
-    cfg.custom_hooks.append(dict(type='ProgressBarHook'))
+    _set_schedule(cfg, iters, val_interval, lr)
     cfg.load_from = osp.abspath(shipped['weights'])
     cfg.work_dir = osp.abspath(work_dir)
     cfg.data_root = osp.abspath(root)

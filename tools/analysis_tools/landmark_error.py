@@ -35,7 +35,7 @@ def face_frame_offsets(points: np.ndarray, truth: np.ndarray):
     return np.stack([d @ u, d @ v], 1) / iod, np.linalg.norm(d, axis=1) / iod
 
 
-def main():
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('data_root', help='converted data set (images/, landmarks/)')
     parser.add_argument('--split', nargs='+', default=['test'])
@@ -55,29 +55,11 @@ def main():
         help='mean error (IOD) above which the chosen face counts as '
         'another face than the annotated one',
     )
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    cv2.setNumThreads(args.threads)
-    det = FaceLandmarkDetector(cnn_fallback=not args.no_cnn, helen_convention=not args.raw)
-    rows, missed, other, cnn, seconds = [], [], [], 0, 0.0
-    paths = sorted(
-        p for s in args.split for p in glob.glob(osp.join(args.data_root, 'images', s, '*.jpg'))
-    )
-    for path in tqdm(paths, unit='img'):
-        split, name = osp.basename(osp.dirname(path)), osp.splitext(osp.basename(path))[0]
-        truth = np.loadtxt(osp.join(args.data_root, 'landmarks', split, name + '.txt'))
-        img = cv2.imread(path)
-        t = time.perf_counter()
-        try:
-            found = det.detect(img, name=path, select=args.select)
-        except NoFaceError:
-            missed.append(name)
-            continue
-        finally:
-            seconds += time.perf_counter() - t
-        cnn += found.detector == 'cnn'
-        offsets, dist = face_frame_offsets(found.points, truth)
-        (other if dist.mean() > args.wrong_face else rows).append((offsets, dist))
+    return parser.parse_args()
+
+
+def _report(args, paths, rows, missed, other, cnn, seconds) -> None:
+    """Print detection rate, wrong faces, speed and the per-point errors."""
     n = len(paths)
     print(
         f'{n} images ({", ".join(args.split)}): face found in {n - len(missed)} '
@@ -104,6 +86,33 @@ def main():
         f'mean error over all {len(everyone)} faces found, wrong ones included: '
         f'{everyone.mean():.3f}'
     )
+
+
+def main():
+    args = parse_args()
+    torch.set_num_threads(args.threads)
+    cv2.setNumThreads(args.threads)
+    det = FaceLandmarkDetector(cnn_fallback=not args.no_cnn, helen_convention=not args.raw)
+    rows, missed, other, cnn, seconds = [], [], [], 0, 0.0
+    paths = sorted(
+        p for s in args.split for p in glob.glob(osp.join(args.data_root, 'images', s, '*.jpg'))
+    )
+    for path in tqdm(paths, unit='img'):
+        split, name = osp.basename(osp.dirname(path)), osp.splitext(osp.basename(path))[0]
+        truth = np.loadtxt(osp.join(args.data_root, 'landmarks', split, name + '.txt'))
+        img = cv2.imread(path)
+        t = time.perf_counter()
+        try:
+            found = det.detect(img, name=path, select=args.select)
+        except NoFaceError:
+            missed.append(name)
+            continue
+        finally:
+            seconds += time.perf_counter() - t
+        cnn += found.detector == 'cnn'
+        offsets, dist = face_frame_offsets(found.points, truth)
+        (other if dist.mean() > args.wrong_face else rows).append((offsets, dist))
+    _report(args, paths, rows, missed, other, cnn, seconds)
 
 
 if __name__ == '__main__':

@@ -11,19 +11,22 @@ img_scale = (256, 256)
 face_ratios = (0.15, 0.175, 0.2, 0.225)
 
 
-def _scaled(pipeline):
-    out = []
-    for t in pipeline:
-        if t['type'] == 'FaceCropResize':
-            t = dict(t, scale=img_scale, face_ratios=face_ratios)
-        elif t['type'] == 'RandomCrop':
-            t = dict(t, crop_size=crop_size, cat_max_ratio=0.75)
-        out.append(t)
-    return out
-
-
-train_pipeline = _scaled(_base_.train_pipeline)
-test_pipeline = _scaled(_base_.test_pipeline)
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),
+    dict(type='LoadFaceLandmarks'),
+    dict(type='FaceCropResize', scale=img_scale, face_ratios=face_ratios),
+    dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
+    dict(type='FaceRandomFlip', prob=0.5, swap_seg_labels={{_base_.lr_pairs}}),
+    dict(type='PackSegInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadFaceLandmarks'),
+    dict(type='FaceCropResize', scale=img_scale, face_ratios=face_ratios, mode='rescale'),
+    dict(type='LoadAnnotations'),
+    dict(type='PackSegInputs'),
+]
 train_dataloader = dict(num_workers=1, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(num_workers=1, dataset=dict(pipeline=test_pipeline))
 test_dataloader = dict(num_workers=1, dataset=dict(pipeline=test_pipeline))
