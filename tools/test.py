@@ -19,10 +19,10 @@ import rednet_mmseg  # noqa: F401
 from rednet_mmseg.models.segmentors.face_tta_model import face_tta_config
 from rednet_mmseg.utils.checkpoint import UnsafeCheckpointError
 from rednet_mmseg.utils.checkpoint_fit import CheckpointMismatchError, check_checkpoint_for_config
-from rednet_mmseg.utils.cli_args import add_pipeline_arguments, apply_pipeline_arguments
+from rednet_mmseg.utils.cli_args import add_pipeline_arguments, config_from_args
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir, probe_output_dir
 from rednet_mmseg.utils.quiet import hide_upstream_warnings
-from rednet_mmseg.utils.run_errors import load_config, one_line_errors
+from rednet_mmseg.utils.run_errors import one_line_errors
 
 
 def parse_args():
@@ -112,17 +112,13 @@ def trigger_visualization_hook(cfg, args):
 
 
 def _prepare_outputs(cfg, args) -> bool:
-    """Set ``cfg.work_dir`` (CLI > config > config name) and check the output folders.
+    """Check the output folders (``work_dir``, ``--out``) and the checkpoint.
 
     Bad paths, an unreadable checkpoint or one that does not fit the config's model fail here,
     before anything is created. A checkpoint that leaves weights unloaded would be scored as
     a random network, so it is refused unless ``--allow-partial``. Returns whether
     ``work_dir`` existed before this run.
     """
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
     outputs = [(cfg.work_dir, 'work_dir')] + ([(args.out, '--out')] if args.out else [])
     try:
         for path, what in outputs:
@@ -147,11 +143,7 @@ def _prepare_outputs(cfg, args) -> bool:
 def main():
     args = parse_args()
     hide_upstream_warnings()  # pkg_resources, build_loss: not the user's concern
-    cfg = load_config(args.config, args.cfg_options, args.launcher)
-    try:  # by step type, never by position in the pipeline
-        apply_pipeline_arguments(cfg, args)
-    except ValueError as err:
-        raise SystemExit(f'error: {err}')
+    cfg = config_from_args(args)
     work_dir_existed = _prepare_outputs(cfg, args)
     cfg.load_from = args.checkpoint
     if args.show or args.show_dir:

@@ -19,10 +19,10 @@ from mmseg.registry import RUNNERS
 
 import rednet_mmseg  # noqa: F401
 from rednet_mmseg.utils.checkpoint_fit import report_load_from
-from rednet_mmseg.utils.cli_args import add_pipeline_arguments, apply_pipeline_arguments
+from rednet_mmseg.utils.cli_args import add_pipeline_arguments, config_from_args
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
 from rednet_mmseg.utils.quiet import hide_upstream_warnings
-from rednet_mmseg.utils.run_errors import load_config, one_line_errors
+from rednet_mmseg.utils.run_errors import one_line_errors
 
 
 def parse_args():
@@ -99,20 +99,7 @@ def main():
     args = parse_args()
     hide_upstream_warnings()  # pkg_resources, build_loss: not the user's concern
 
-    # load config (a missing file, a syntax error: one line)
-    cfg = load_config(args.config, args.cfg_options, args.launcher)
-    try:  # by step type, never by position in the pipeline
-        apply_pipeline_arguments(cfg, args)
-    except ValueError as err:
-        raise SystemExit(f'error: {err}')
-
-    # work_dir is determined in this priority: CLI > segment in file > filename
-    if args.work_dir is not None:
-        # update configs according to CLI args if args.work_dir is not None
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        # use config filename as default work_dir if cfg.work_dir is None
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg = config_from_args(args)  # a missing file, a syntax error: one line
     work_dir_existed = osp.isdir(cfg.work_dir)
     try:  # a bad --work-dir fails now, not after the first checkpoint interval
         check_output_dir(cfg.work_dir, 'work_dir')

@@ -90,3 +90,26 @@ def apply_pipeline_arguments(cfg, args) -> None:
         steps = ['LoadFaceLandmarks', 'LoadFacePrior']
         if not set_step_args(cfg, steps, landmarks_file=args.landmarks):
             raise ValueError(f'--landmarks: {cfg.filename} loads no landmarks')
+
+
+def config_from_args(args):
+    """The config of ``tools/train.py`` / ``tools/test.py``, every problem a one-line exit.
+
+    ``args.config`` with ``--cfg-options`` merged, :func:`apply_pipeline_arguments` applied and
+    ``work_dir`` set as mmseg's tools set it: ``--work-dir``, else the config's, else
+    ``./work_dirs/<config name>``.
+    """
+    import os.path as osp
+
+    from .run_errors import load_config
+
+    cfg = load_config(args.config, args.cfg_options, args.launcher)
+    try:  # by step type, never by position in the pipeline
+        apply_pipeline_arguments(cfg, args)
+    except ValueError as err:
+        raise SystemExit(f'error: {err}')
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    return cfg
