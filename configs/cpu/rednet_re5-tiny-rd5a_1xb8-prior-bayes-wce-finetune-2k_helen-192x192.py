@@ -1,9 +1,10 @@
-# The `fast` shipped model fine-tuned at 1.5x the face scale: face box 57-86 px on a 384x384
-# face-centred canvas (helen_cpu.py's four face sizes), random 192x192 crops, whole test images
-# scaled by the same rule (face box 72 px). Same network (tiny RED-Net var a + adaptive prior,
-# Bayes' rule, class-weighted loss) and so the same size; 2.25x the pixels per forward. Eyes and
-# brows, 4-6 px tall at the 128x128 recipe's scale, get half again as many pixels. This is the
-# `accurate` shipped model's recipe; its starting weights ship with the package.
+# A lever toward a more accurate model (configs/cpu/README.md, "Levers"): the `fast` shipped
+# model fine-tuned at 1.5x the face scale: face box 57-86 px on a 384x384 face-centred canvas
+# (helen_cpu.py's four face sizes), random 192x192 crops, whole test images scaled by the same
+# rule (face box 72 px). Same network (tiny RED-Net var a + adaptive prior, Bayes' rule,
+# class-weighted loss), so the same size, at 2.25x the pixels per forward. Measured (218
+# training photos, bank of the same photos): no gain over `fast` on the tuning or the test
+# photos at iteration 1250 of 2000, so it is not shipped.
 _base_ = ['./rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-finetune-2k_helen-128x128.py']
 crop_size = (192, 192)
 img_scale = (384, 384)

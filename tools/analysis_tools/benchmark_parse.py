@@ -3,7 +3,7 @@
 Usage:
     python tools/analysis_tools/benchmark_parse.py IMAGES... [--config C --checkpoint W]
         [--threads 2] [--no-cnn] [--upsample 1] [--context 2.5] [--fuse] [--no-flip]
-        [--video-frames 60] [--detect-every 5] [--no-peer]
+        [--video-frames 60] [--detect-every 5] [--no-peer] [--reference-path]
 
 Photos: runs what ``tools/parse_faces.py`` runs for each image (detection of every face, one
 crop per face through the pipeline and the model, compositing, drawing the overlay, writing
@@ -165,12 +165,22 @@ def main():
     parser.add_argument('--detect-every', type=int, default=5)
     parser.add_argument('--video-shift', type=int, nargs='+', default=[0, 2])
     parser.add_argument('--no-peer', action='store_true', help='skip the BiSeNetV1-R18 peer')
+    parser.add_argument(
+        '--reference-path',
+        action='store_true',
+        help='parse face crops by the packed pipeline instead of the hot path (CropParser)',
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     cv2.setNumThreads(args.threads)
     args.config, args.checkpoint, args.prior_bank = model_from_args(parser, args)
     inferencer = FaceParsingInferencer(
-        args.config, args.checkpoint, prior_bank=args.prior_bank, fuse=args.fuse, flip=args.flip
+        args.config,
+        args.checkpoint,
+        prior_bank=args.prior_bank,
+        fuse=args.fuse,
+        flip=args.flip,
+        fast_path=not args.reference_path,
     )
     detector = FaceLandmarkDetector(upsample=args.upsample, cnn_fallback=not args.no_cnn)
     print(f'start-up (imports, model, detector): {time.perf_counter() - T0:.1f} s')
