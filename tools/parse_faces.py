@@ -3,7 +3,7 @@
 
     python tools/parse_faces.py [CONFIG CHECKPOINT | --model fast] INPUT [INPUT ...] --out-dir OUT
         [--landmarks LANDMARKS.txt] [--prior-bank BANK.npz] [--device cpu] [--opacity 0.6]
-        [--fuse] [--context 2.5] [--no-flip] [--upsample 1] [--no-cnn]
+        [--no-fuse] [--context 2.5] [--no-flip] [--upsample 1] [--no-cnn]
 
 Without CONFIG and CHECKPOINT the model shipped with the package is used (a tiny RED-Net +
 adaptive prior trained on real photos, ``rednet_mmseg/model_zoo``). Writes
@@ -47,6 +47,7 @@ from rednet_mmseg.apis.tool_args import (
     add_context_argument,
     add_detector_arguments,
     add_flip_argument,
+    add_fuse_argument,
     add_model_argument,
     detector_from_args,
     model_from_args,
@@ -111,9 +112,7 @@ def parse_args(argv=None):
     parser.add_argument('--prior-bank', help="prior bank .npz (default: the config's)")
     parser.add_argument('--device', default=None, help='cpu, cuda or cuda:N (default: auto)')
     parser.add_argument('--batch-size', type=int_at_least(1), default=1)
-    parser.add_argument(
-        '--fuse', action='store_true', help='fold BatchNorm into the convolutions (faster)'
-    )
+    add_fuse_argument(parser)
     parser.add_argument('--opacity', type=float_in(0, 1), default=0.6, help='overlay opacity (0-1)')
     add_context_argument(parser)
     add_flip_argument(parser, default=True)

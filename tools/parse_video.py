@@ -4,7 +4,7 @@
     python tools/parse_video.py [CONFIG CHECKPOINT] VIDEO --out OUT.mp4
         [--frames-dir DIR] [--detect-every 5] [--smooth 0.6] [--select all|largest|central]
         [--max-faces N] [--min-face-size PX] [--max-frames N] [--opacity 0.6] [--device cpu]
-        [--context 2.5] [--flip] [--upsample 1] [--no-cnn]
+        [--context 2.5] [--flip] [--no-fuse] [--upsample 1] [--no-cnn]
 
 VIDEO is a file or a camera index (``0``). Without CONFIG and CHECKPOINT the model shipped with
 the package is used. Faces are detected every ``--detect-every`` frames and tracked between
@@ -39,6 +39,7 @@ from rednet_mmseg.apis.tool_args import (
     add_context_argument,
     add_detector_arguments,
     add_flip_argument,
+    add_fuse_argument,
     add_model_argument,
     detector_from_args,
     model_from_args,
@@ -74,6 +75,7 @@ def parse_args(argv=None):
     parser.add_argument('--opacity', type=float_in(0, 1), default=0.6)
     add_context_argument(parser)
     add_flip_argument(parser, default=False)
+    add_fuse_argument(parser)
     add_detector_arguments(parser)
     add_model_argument(parser)
     parser.add_argument('--prior-bank')
@@ -142,6 +144,7 @@ def prepare(args):
             prior_bank=args.prior_bank,
             device=args.device,
             flip=args.flip,
+            fuse=args.fuse,
             select=args.select,
             max_faces=args.max_faces,
             min_face_size=args.min_face_size,

@@ -75,6 +75,22 @@ def add_flip_argument(parser, default: bool) -> None:
     )
 
 
+def add_fuse_argument(parser) -> None:
+    """The tools' ``--fuse`` / ``--no-fuse``: BatchNorm folded into the convolutions.
+
+    The same label maps to float rounding, about a sixth less model time (docs/en/inference.md).
+    """
+    import argparse
+
+    parser.add_argument(
+        '--fuse',
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help='fold BatchNorm into the convolutions: the same outputs to float rounding, faster '
+        '(default: %(default)s)',
+    )
+
+
 def add_detector_arguments(parser) -> None:
     """The tools' detector options: ``--upsample`` and ``--no-cnn`` (docs/en/inference.md)."""
     parser.add_argument(

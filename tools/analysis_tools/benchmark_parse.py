@@ -2,7 +2,7 @@
 
 Usage:
     python tools/analysis_tools/benchmark_parse.py IMAGES... [--config C --checkpoint W]
-        [--threads 2] [--no-cnn] [--upsample 1] [--context 2.5] [--fuse] [--no-flip]
+        [--threads 2] [--no-cnn] [--upsample 1] [--context 2.5] [--no-fuse] [--no-flip]
         [--video-frames 60] [--detect-every 5] [--no-peer] [--reference-path]
 
 Photos: runs what ``tools/parse_faces.py`` runs for each image (detection of every face, one
@@ -39,6 +39,7 @@ from rednet_mmseg.apis.landmark_detector import FaceLandmarkDetector, NoFaceErro
 from rednet_mmseg.apis.multi_face import CONTEXT, Face  # noqa: E402
 from rednet_mmseg.apis.tool_args import (  # noqa: E402
     add_flip_argument,
+    add_fuse_argument,
     add_model_argument,
     model_from_args,
 )
@@ -159,7 +160,7 @@ def main():
     parser.add_argument('--no-cnn', action='store_true')
     parser.add_argument('--upsample', type=int, default=1, help='HOG upsampling (0, 1, 2)')
     parser.add_argument('--context', type=float, default=CONTEXT, help='face crop half-size')
-    parser.add_argument('--fuse', action='store_true', help='fold BN into the convolutions')
+    add_fuse_argument(parser)
     add_flip_argument(parser, default=True)
     parser.add_argument('--video-frames', type=int, default=0)
     parser.add_argument('--detect-every', type=int, default=5)
