@@ -36,10 +36,6 @@ model = dict(data_preprocessor=dict(size=crop_size))
 load_from = (
     'rednet_mmseg/model_zoo/rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128.pth'
 )
-max_iters = 2000
-optim_wrapper = dict(optimizer=dict(lr=5e-4))
-param_scheduler = [
-    dict(type='PolyLR', eta_min=1e-5, power=0.9, begin=0, end=max_iters, by_epoch=False)
-]
-train_cfg = dict(max_iters=max_iters, val_interval=250)
+# the schedule of its base (2000 iterations, lr 5e-4, poly), validated and saved more often
+train_cfg = dict(val_interval=250)
 default_hooks = dict(checkpoint=dict(interval=250, max_keep_ckpts=20))
