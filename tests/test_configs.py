@@ -113,6 +113,10 @@ def test_name_agrees_with_contents(path):
         assert 'wce' in tricks  # the adjustment takes back part of the class weights
     if 'adamw' in tricks:
         assert cfg.optim_wrapper.optimizer.type == 'AdamW'
+    steps = cfg.train_dataloader.dataset.pipeline
+    rolls = [t.get('max_rotate_degree', 0) for t in steps if t['type'] == 'FaceCropResize']
+    assert ('roll' in tricks) == any(rolls)  # face-aware in-plane rotation
+    assert ('color' in tricks) == any(t['type'] == 'PhotoMetricDistortion' for t in steps)
     if 'canvas' in tricks:  # crops anywhere in a canvas where the face is small
         face = next(
             t for t in cfg.train_dataloader.dataset.pipeline if t['type'] == 'FaceCropResize'

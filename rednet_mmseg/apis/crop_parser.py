@@ -25,7 +25,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..datasets.transforms.face_augment import mirror_landmarks, mirror_order
+from ..datasets.transforms.face_augment import mirror_face, mirror_order
 from ..datasets.transforms.formatting import prior_distribution
 from ..deployment.onnx_export import FaceParsingExportModel
 
@@ -104,8 +104,7 @@ class CropParser:
         points = np.asarray(points, np.float32)
         pairs: List = [self._inputs(np.ascontiguousarray(crop), points)]
         if flip:
-            mirror = np.ascontiguousarray(crop[:, ::-1])
-            pairs.append(self._inputs(mirror, mirror_landmarks(points, w)))
+            pairs.append(self._inputs(*mirror_face(crop, points)))
         images = torch.stack([img for img, _ in pairs])
         priors = torch.stack([p for _, p in pairs]) if self.with_prior else None
         scores = self.net.scores(images, priors)

@@ -15,7 +15,7 @@ from mmseg.apis import MMSegInferencer
 from PIL import Image
 
 from ..datasets.landmark_table import image_key
-from ..datasets.transforms.face_augment import mirror_landmarks
+from ..datasets.transforms.face_augment import mirror_face
 from ..datasets.transforms.prior_storage import check_prior_pipeline
 from ..models.segmentors.face_tta_model import (
     FaceSegTTAModel,
@@ -164,13 +164,15 @@ class FaceParsingInferencer(MMSegInferencer):
     def forward(self, inputs: dict, flip: Optional[bool] = None, **kwargs) -> list:
         """Predict a packed batch, mirrored too with ``flip`` (default: the inferencer's).
 
-        Mirrored, each image and its mirror image (the prior mirrored with it) are predicted in
-        one batch and merged by :class:`~rednet_mmseg.models.segmentors.FaceSegTTAModel`.
-        :meth:`parse_faces` mirrors the face crops itself, with the mirror face's own prior.
+        mmseg's inference path of configs without landmarks: each image and its mirror image
+        are predicted in one batch and merged by
+        :class:`~rednet_mmseg.models.segmentors.FaceSegTTAModel`. Face configs mirror the face
+        before its prior is made (:meth:`parse_faces`); a packed batch with a prior is refused
+        mirrored (:func:`~rednet_mmseg.models.segmentors.face_tta_model.mirror_batch`).
         """
         if not self._flips(flip):
             return super().forward(inputs, **kwargs)
-        return self._predict_with_mirror(inputs, mirror_batch(inputs, self._tta.flip_pairs))
+        return self._predict_with_mirror(inputs, mirror_batch(inputs))
 
     def _flips(self, flip: Optional[bool]) -> bool:
         """A call's ``flip``, the inferencer's where the call gives none."""
@@ -392,12 +394,8 @@ class FaceParsingInferencer(MMSegInferencer):
         batch = self.collate_fn([self.pipeline(dict(img=crop, face_landmarks=points))])
         if self._flips(flip):
             # the mirror face through the whole pipeline: its own prior from the bank
-            mirrored = self.pipeline(
-                dict(
-                    img=np.ascontiguousarray(crop[:, ::-1]),
-                    face_landmarks=mirror_landmarks(points, crop.shape[1]),
-                )
-            )
+            mirror, mirror_points = mirror_face(crop, points)
+            mirrored = self.pipeline(dict(img=mirror, face_landmarks=mirror_points))
             mark_mirrored(mirrored['data_samples'])
             (pred,) = self._predict_with_mirror(batch, self.collate_fn([mirrored]))
         else:

@@ -3,7 +3,7 @@
 Mirroring swaps left and right in labels, prior channels and landmarks.
 """
 
-from typing import List, Sequence
+from typing import List, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -34,17 +34,23 @@ def _warp(arr: np.ndarray, mat: np.ndarray, size, interp: int, border) -> np.nda
 def _resample(arr: np.ndarray, mat: np.ndarray, size, border) -> np.ndarray:
     """Bilinear affine resampling that area-averages when it shrinks.
 
-    No aliasing of thin brows and lips: an axis-aligned shrink is done by ``cv2.resize(INTER_AREA)``
-    (half-pixel centres, as ``half_pixel_scale``), the rest of ``mat`` (a shift) by
+    No aliasing of thin brows and lips: when ``mat`` shrinks both axes, the shrink (each axis by
+    the length of its column of ``mat``) is done first by ``cv2.resize(INTER_AREA)`` (half-pixel
+    centres, as ``half_pixel_scale``), the rest of ``mat`` (a rotation, a shift) by
     ``cv2.warpAffine``.
     """
-    kx, ky = mat[0, 0], mat[1, 1]
-    if mat[0, 1] == 0 and mat[1, 0] == 0 and kx < 1 and ky < 1:
-        arr = _by4(lambda a: cv2.resize(a, (0, 0), fx=kx, fy=ky, interpolation=cv2.INTER_AREA), arr)
-        shift = mat[:, 2] - 0.5 * (np.array([kx, ky]) - 1)
-        if np.abs(shift).max() < 1e-6 and arr.shape[1::-1] == tuple(size):
-            return arr
-        mat = np.array([[1, 0, shift[0]], [0, 1, shift[1]]])
+    lin = mat[:, :2]
+    shrink = np.linalg.norm(lin, axis=0)  # (sx, sy): how much a unit step along x / y moves
+    if (shrink < 1).all():
+        sx, sy = shrink
+        arr = _by4(lambda a: cv2.resize(a, (0, 0), fx=sx, fy=sy, interpolation=cv2.INTER_AREA), arr)
+        # pixel p' of the shrunk image sits at (p' + 0.5) / s - 0.5 of the original
+        lin = lin / shrink
+        shift = mat[:, 2] + mat[:, :2] @ (0.5 / shrink - 0.5)
+        if np.abs(lin - np.eye(2)).max() < 1e-9 and np.abs(shift).max() < 1e-6:
+            if arr.shape[1::-1] == tuple(size):
+                return arr
+        mat = np.concatenate([lin, shift[:, None]], axis=1)
     return _warp(arr, mat, size, cv2.INTER_LINEAR, border)
 
 
@@ -96,6 +102,12 @@ class FaceCropResize(BaseTransform):
     truth's resolution; it scales with half-pixel centres (``half_pixel_scale``), the
     convention of mmseg's resize back, so predictions return exactly where they belong.
 
+    In crop mode the square can also be turned about the face box's centre by an angle drawn
+    uniformly from ``[-max_rotate_degree, max_rotate_degree]`` (an in-plane head roll): image,
+    labels, prior and key points turn together (labels nearest, 255 in the corners brought in;
+    the prior bilinear, "no prior" there), so unlike mmseg's ``RandomRotate`` it may come after
+    ``LoadFacePrior``.
+
     Required Keys: ``img``, ``gt_keypoints`` (``LoadFaceLandmarks``), ``seg_fields``.
     Modified Keys: ``img``, ``img_shape``, maps in ``seg_fields``, ``gt_keypoints``.
 
@@ -104,20 +116,44 @@ class FaceCropResize(BaseTransform):
         face_ratios (Sequence[float]): fractions of the output side taken by ``s``.
             Default: (0.2, 0.25, 0.3, 0.35).
         mode (str): ``'crop'`` or ``'rescale'``. Default: 'crop'.
+        max_rotate_degree (float): largest roll in degrees (crop mode only). Default: 0.
     """
 
-    def __init__(self, scale=(250, 250), face_ratios=(0.2, 0.25, 0.3, 0.35), mode='crop'):
+    def __init__(
+        self,
+        scale=(250, 250),
+        face_ratios=(0.2, 0.25, 0.3, 0.35),
+        mode='crop',
+        max_rotate_degree=0.0,
+    ):
         if mode not in ('crop', 'rescale'):
             raise ValueError(f"FaceCropResize: mode must be 'crop' or 'rescale', got {mode!r}")
+        if not 0 <= max_rotate_degree <= 180:
+            raise ValueError(
+                f'FaceCropResize: max_rotate_degree must lie in [0, 180], got {max_rotate_degree}'
+            )
+        if max_rotate_degree and mode != 'crop':
+            raise ValueError(
+                "FaceCropResize: max_rotate_degree needs mode='crop' (a rescaled test image "
+                'must map back to the original)'
+            )
         self.scale = tuple(scale)
         self.face_ratios = tuple(face_ratios)
         self.mode = mode
+        self.max_rotate_degree = float(max_rotate_degree)
 
     @cache_randomness
     def _ratio(self) -> float:
         if self.mode == 'rescale':
             return float(np.mean(self.face_ratios))
         return float(np.random.choice(self.face_ratios))
+
+    @cache_randomness
+    def _angle(self) -> float:
+        """The roll in radians (0 unless ``max_rotate_degree``)."""
+        if not self.max_rotate_degree:
+            return 0.0
+        return float(np.deg2rad(np.random.uniform(-self.max_rotate_degree, self.max_rotate_degree)))
 
     def transform(self, results: dict) -> dict:
         """Crop (or rescale) image, maps, prior and landmarks around the face."""
@@ -135,19 +171,24 @@ class FaceCropResize(BaseTransform):
             size = (max(1, round(w * k)), max(1, round(h * k)))
             mat = half_pixel_scale(size[0] / w, size[1] / h)
         else:
-            cx, cy = (lo + hi) / 2
+            centre = (lo + hi) / 2
             kx, ky = self.scale[0] / side, self.scale[1] / side
-            mat = np.array([[kx, 0, -(cx - side / 2) * kx], [0, ky, -(cy - side / 2) * ky]])
+            angle = self._angle()
+            c, s = np.cos(angle), np.sin(angle)
+            lin = np.diag([kx, ky]) @ np.array([[c, s], [-s, c]])
+            # the box centre goes to the output's centre (side / 2 scaled)
+            shift = np.array([side / 2 * kx, side / 2 * ky]) - lin @ centre
+            mat = np.concatenate([lin, shift[:, None]], axis=1)
             size = self.scale
         _warp_fields(results, mat, size)
-        results['scale_factor'] = (mat[0, 0], mat[1, 1])
+        results['scale_factor'] = (kx, ky) if self.mode == 'crop' else (mat[0, 0], mat[1, 1])
         return results
 
     def __repr__(self):
         """The transform's arguments, as mmcv transforms print them."""
         return (
             f'{type(self).__name__}(scale={self.scale}, face_ratios={self.face_ratios}, '
-            f'mode={self.mode!r})'
+            f'mode={self.mode!r}, max_rotate_degree={self.max_rotate_degree})'
         )
 
 
@@ -173,6 +214,15 @@ def mirror_landmarks(points: np.ndarray, width: int, swap=((0, 1), (3, 4))) -> n
     out = np.array(points, copy=True)
     out[..., 0] = width - 1 - out[..., 0]
     return out[..., mirror_order(swap, out.shape[-2]), :]
+
+
+def mirror_face(img: np.ndarray, points: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """The mirror face: the ``(H, W, C)`` image flipped left-right, its ``(5, 2)`` points mirrored.
+
+    What every test-time mirroring parses (``models.segmentors.face_tta_model``); the prior is
+    then rendered from the mirrored points.
+    """
+    return np.ascontiguousarray(img[:, ::-1]), mirror_landmarks(points, img.shape[1])
 
 
 @TRANSFORMS.register_module()

@@ -148,6 +148,12 @@ def check_prior_pipeline(transforms, where: str = 'pipeline') -> None:
     """
     names = [type(t).__name__ for t in transforms]
     if 'LoadFacePrior' not in names:
+        # test-time mirroring (face_tta_pipeline): each branch of TestTimeAug renders its prior
+        for i, (name, t) in enumerate(zip(names, transforms)):
+            if name == 'TestTimeAug':
+                for branch in getattr(t, 'subroutines', []):
+                    inner = list(getattr(branch, 'transforms', []))
+                    check_prior_pipeline(transforms[:i] + inner, f'{where}, TestTimeAug')
         return
     at = names.index('LoadFacePrior')
     has_points = 'LoadFaceLandmarks' in names[:at]

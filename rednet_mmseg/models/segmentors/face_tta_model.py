@@ -4,9 +4,14 @@ A face's mirror image is another face, with its left eye where the right one was
 1.2.2's ``EncoderDecoder.postprocess_result`` flips a mirrored prediction's scores back, but
 their left/right class channels stay exchanged, so ``SegTTAModel`` would average the left eye's
 score with the right eye's. :class:`FaceSegTTAModel` swaps those channels back first.
-:func:`mirror_batch` builds the mirrored copy of a packed test batch (the inferencer's path,
-``FaceParsingInferencer(flip=True)``); ``tools/test.py --tta`` gets the same mirrored samples
-from the test pipeline (:func:`face_tta_pipeline`: ``TestTimeAug`` with ``FaceRandomFlip``).
+
+Mirroring has one meaning everywhere: **the mirror face, with its own prior** (Eq. 5 rendered
+from its mirrored 5 points: its own neighbours in the bank, not the original's prior flipped).
+``tools/test.py --tta`` mirrors before ``LoadFacePrior`` (:func:`face_tta_pipeline`); the
+inferencer's parse path and its hot path mirror the face crop and its points
+(``datasets.transforms.face_augment.mirror_face``). :func:`mirror_batch` mirrors packed batches
+without a prior only (mmseg's inference path of configs without landmarks), where the two
+readings agree.
 """
 
 from typing import List, Optional, Sequence
@@ -59,13 +64,21 @@ def config_flip_pairs(
 def face_tta_pipeline(test_pipeline: Sequence[dict], flip_pairs: Sequence) -> List[dict]:
     """The test pipeline with each image also mirrored: mmseg's ``tta_pipeline`` for faces.
 
-    Everything up to the ground truth's loading and packing runs once (image, landmarks,
-    prior, geometry); then ``TestTimeAug`` makes two samples, as is and mirrored
-    (``FaceRandomFlip``: image and prior flipped, the prior's left/right channels swapped by
-    ``PackFaceInputs``), each packed with the unflipped ground truth.
+    The steps before the mirroring run once (image, landmarks); then ``TestTimeAug`` makes two
+    samples, as is and mirrored (``FaceRandomFlip``: image and 5 points), and each goes through
+    the rest on its own: with the adaptive prior, ``LoadFacePrior`` renders the mirror face's
+    own prior from its mirrored points (when ``LoadFaceLandmarks`` comes before it; a prior
+    rendered from a landmark file's points is flipped with the image instead, its left/right
+    channels swapped by ``PackFaceInputs``). The ground truth is loaded after the mirroring,
+    so both samples are packed with the unflipped one. Mirroring before the face rescale is
+    exact: ``postprocess_result`` flips the scores back before resizing them, and a flip
+    commutes with a half-pixel-centred resize.
     """
     types = [t['type'] for t in test_pipeline]
-    at = next((i for i, t in enumerate(types) if t in _AFTER_FLIP), len(types))
+    after = _AFTER_FLIP
+    if 'LoadFacePrior' in types and 'LoadFaceLandmarks' in types[: types.index('LoadFacePrior')]:
+        after = ('LoadFacePrior',) + _AFTER_FLIP
+    at = next((i for i, t in enumerate(types) if t in after), len(types))
     flips = [
         dict(
             type='FaceRandomFlip', prob=p, direction='horizontal', swap_seg_labels=list(flip_pairs)
@@ -93,28 +106,31 @@ def is_mirrored(sample) -> bool:
     return bool(meta.get('flip')) and meta.get('flip_direction') == 'horizontal'
 
 
-def mirror_batch(data: dict, flip_pairs: Sequence[Sequence[int]]) -> dict:
-    """The horizontally mirrored copy of a packed test batch.
+def mirror_batch(data: dict) -> dict:
+    """The horizontally mirrored copy of a packed test batch without a prior.
 
     Args:
         data (dict): ``inputs`` (list of ``(C, H, W)`` tensors) and ``data_samples`` (list of
-            ``SegDataSample``, optionally with ``face_prior`` ``(K, H, W)``), as the test
-            pipeline and ``pseudo_collate`` make them.
-        flip_pairs (Sequence): left/right class pairs, e.g. ``[(2, 3), (4, 5)]``.
+            ``SegDataSample``), as the test pipeline and ``pseudo_collate`` make them.
 
     Returns:
-        dict: the same structure: inputs flipped along the width, each prior flipped with its
-        left/right channels swapped (the prior of the mirrored face), samples marked
+        dict: the same structure: inputs flipped along the width, samples marked
         ``flip=True, flip_direction='horizontal'`` so that ``postprocess_result`` flips the
         scores back.
+
+    Raises:
+        ValueError: a sample carries a ``face_prior``: the mirror face's prior is rendered from
+            its mirrored points (module docstring), which a packed batch no longer has.
     """
     samples = []
     for sample in data['data_samples']:
-        sample = sample.clone()
         if 'face_prior' in sample:
-            prior = sample.face_prior.data
-            order = mirror_order(flip_pairs, prior.shape[0])
-            sample.face_prior = PixelData(data=prior.flip(-1)[order])
+            raise ValueError(
+                'mirror_batch: the batch carries a face prior; mirror the face before '
+                'LoadFacePrior (face_tta_pipeline, FaceParsingInferencer.parse_image) so that '
+                'the mirror face gets its own prior'
+            )
+        sample = sample.clone()
         mark_mirrored(sample)
         samples.append(sample)
     return dict(inputs=[x.flip(-1) for x in data['inputs']], data_samples=samples)

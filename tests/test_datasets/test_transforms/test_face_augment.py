@@ -70,13 +70,47 @@ def test_face_crop_pads_outside_with_ignore_and_rescale_mode_keeps_whole_image()
     assert (whole['gt_seg_map'] == 1).all()
 
 
+def test_face_crop_rotation_turns_pixels_labels_and_points_together():
+    np.random.seed(3)
+    results = _marked()
+    results['img'] = cv2.dilate(results['img'], np.ones((3, 3), np.uint8))  # visible markers
+    angles = []
+    for _ in range(5):
+        out = FaceCropResize(scale=(64, 64), face_ratios=(0.5,), max_rotate_degree=30)(
+            {k: (v.copy() if hasattr(v, 'copy') else v) for k, v in results.items()}
+        )
+        pts = out['gt_keypoints'][0, :, :2]
+        # the eyes were level: their line now makes the drawn angle
+        (lx, ly), (rx, ry) = pts[0], pts[1]
+        angles.append(np.degrees(np.arctan2(ry - ly, rx - lx)))
+        assert np.isclose(np.hypot(rx - lx, ry - ly), 20 * 1.28, atol=1e-3)  # scale kept
+        for x, y in pts:
+            assert out['img'][int(round(y)), int(round(x))].max() > 0  # marker followed
+        # turned about the box centre (50, 62.5), which lands on the output's centre
+        before = np.hypot(*(results['gt_keypoints'][0, :, :2] - (50, 62.5)).T) * 1.28
+        np.testing.assert_allclose(np.hypot(*(pts - 32).T), before, atol=1e-3)
+        # the turned square brings in the image's outside: ignored, never a class
+        assert set(np.unique(out['gt_seg_map'])) <= {1, 255}
+    assert max(np.abs(angles)) <= 30 and np.ptp(angles) > 5  # drawn, not fixed
+
+
+def test_face_crop_rotation_only_in_crop_mode():
+    with pytest.raises(ValueError, match="max_rotate_degree needs mode='crop'"):
+        FaceCropResize(mode='rescale', max_rotate_degree=10)
+    with pytest.raises(ValueError, match='max_rotate_degree must lie in'):
+        FaceCropResize(max_rotate_degree=-1)
+
+
 @pytest.mark.parametrize(
-    'mode,ratio', [('crop', 0.5), ('crop', 0.1), ('rescale', 0.1), ('rescale', 0.5)]
+    'mode,ratio,roll',
+    [('crop', 0.5, 0), ('crop', 0.1, 0), ('rescale', 0.1, 0), ('rescale', 0.5, 0)]
+    + [('crop', 0.5, 25), ('crop', 0.1, 25)],
 )
-def test_prior_channels_move_exactly_with_the_image(mode, ratio):
+def test_prior_channels_move_exactly_with_the_image(mode, ratio, roll):
     """An 11-channel float map (the prior) is resampled like the image.
 
-    Channel by channel, shrinking (area averaging) or enlarging, whole image or crop.
+    Channel by channel, shrinking (area averaging) or enlarging, whole image or crop, turned
+    or not.
     """
     rng = np.random.default_rng(0)
     results = _marked(240, 200)
@@ -87,7 +121,10 @@ def test_prior_channels_move_exactly_with_the_image(mode, ratio):
         np.float32
     )
     results['seg_fields'].append('gt_prior')
-    out = FaceCropResize(scale=(48, 48), face_ratios=(ratio,), mode=mode)(results)
+    np.random.seed(0)
+    out = FaceCropResize(scale=(48, 48), face_ratios=(ratio,), mode=mode, max_rotate_degree=roll)(
+        results
+    )
     # the border value differs on purpose (0 vs -1): leave out pixels that blend it in
     inside = cv2.erode((out['gt_seg_map'] != 255).astype(np.uint8), np.ones((3, 3))) > 0
     for c in range(11):  # float32 rounding of a few-term weighted sum of values <= 255

@@ -1,5 +1,6 @@
 """Test-time mirroring: left/right classes swapped back before the average."""
 
+import pytest
 import torch
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
@@ -61,32 +62,30 @@ def test_merge_swaps_left_and_right_back():
     torch.testing.assert_close(probs.sum(0), torch.ones(4, 8))
 
 
-def test_mirror_batch_flips_inputs_and_priors():
+def test_mirror_batch_flips_inputs_and_refuses_a_prior():
     x = torch.arange(2 * 3 * 5, dtype=torch.uint8).reshape(2, 3, 5)
-    prior = torch.rand(6, 3, 5)
     sample = SegDataSample(metainfo=dict(img_shape=(3, 5)))
-    sample.face_prior = PixelData(data=prior)
-    data = dict(inputs=[x], data_samples=[sample])
-    out = mirror_batch(data, PAIRS)
+    out = mirror_batch(dict(inputs=[x], data_samples=[sample]))
     assert torch.equal(out['inputs'][0], x.flip(-1))
-    mirrored_prior = out['data_samples'][0].face_prior.data
-    assert torch.equal(mirrored_prior[2], prior[3].flip(-1))
-    assert torch.equal(mirrored_prior[5], prior[4].flip(-1))
-    assert torch.equal(mirrored_prior[0], prior[0].flip(-1))
     meta = out['data_samples'][0].metainfo
     assert meta['flip'] and meta['flip_direction'] == 'horizontal' and meta['img_shape'] == (3, 5)
-    # the original batch is left as it was
-    assert 'flip' not in sample.metainfo and torch.equal(sample.face_prior.data, prior)
+    assert 'flip' not in sample.metainfo  # the original batch is left as it was
+    # a packed prior is the original face's: the mirror face's own comes from its points
+    sample.face_prior = PixelData(data=torch.rand(6, 3, 5))
+    with pytest.raises(ValueError, match='mirror the face before LoadFacePrior'):
+        mirror_batch(dict(inputs=[x], data_samples=[sample]))
 
 
-def test_face_tta_pipeline_mirrors_image_and_prior(helen_converted, repo_root):
+def test_face_tta_pipeline_gives_the_mirror_face_its_own_prior(helen_converted, repo_root):
     """``tools/test.py --tta``'s pipeline: the sample as is and mirrored, ground truth as is."""
     import os.path as osp
 
     from mmengine.config import Config
+    from mmengine.dataset import Compose
     from mmengine.registry import init_default_scope
     from mmseg.registry import DATASETS
 
+    from rednet_mmseg.datasets.transforms.face_augment import mirror_face
     from rednet_mmseg.models.segmentors.face_tta_model import config_flip_pairs, face_tta_pipeline
 
     init_default_scope('mmseg')
@@ -101,15 +100,30 @@ def test_face_tta_pipeline_mirrors_image_and_prior(helen_converted, repo_root):
     for t in dataset.pipeline:
         if t['type'] == 'LoadFacePrior':
             t['bank_file'] = osp.join(helen_converted, 'prior_bank.npz')
-    plain = DATASETS.build(dataset)[0]
-    dataset.pipeline = face_tta_pipeline(dataset.pipeline, PAIRS)
-    assert [t['type'] for t in dataset.pipeline][-1] == 'TestTimeAug'
+    plain_set = DATASETS.build(dataset)
+    plain = plain_set[0]
+    steps = dataset.pipeline
+    dataset.pipeline = face_tta_pipeline(steps, PAIRS)
+    types = [t['type'] for t in dataset.pipeline]
+    # mirrored before the prior is made: the mirror face gets its own prior
+    assert types == [t['type'] for t in steps[:3]] + ['TestTimeAug']
+    assert types[:3] == ['LoadImageFromFile', 'LoadFaceLandmarks', 'Resize']
     both = DATASETS.build(dataset)[0]
     (x, mx), (s, ms) = both['inputs'], both['data_samples']
     assert torch.equal(x, plain['inputs']) and torch.equal(mx, x.flip(-1))
     assert not s.metainfo['flip'] and ms.metainfo['flip']
-    order = mirror_order(PAIRS, s.face_prior.data.shape[0])
-    torch.testing.assert_close(ms.face_prior.data, s.face_prior.data.flip(-1)[order])
+    torch.testing.assert_close(s.face_prior.data, plain['data_samples'].face_prior.data)
+
+    # the mirror face's prior: the test pipeline run on the mirror image and mirrored points
+    loaded = Compose(steps[:3])(plain_set.get_data_info(0))
+    img, points = mirror_face(loaded['img'], loaded['gt_keypoints'][0, :, :2])
+    rest = Compose([t for t in steps[3:] if t['type'] != 'LoadAnnotations'])
+    own = rest(dict(img=img, gt_keypoints=points[None], img_shape=img.shape[:2]))
+    own = own['data_samples'].face_prior.data
+    torch.testing.assert_close(ms.face_prior.data, own)
+    # which is not the original's prior flipped: the bank's neighbours of the mirror face differ
+    flipped = s.face_prior.data.flip(-1)[mirror_order(PAIRS, own.shape[0])]
+    assert (ms.face_prior.data - flipped).abs().max() > 0.05
     # both views are scored against the ground truth as it is
     assert torch.equal(ms.gt_sem_seg.data, s.gt_sem_seg.data)
     assert torch.equal(s.gt_sem_seg.data, plain['data_samples'].gt_sem_seg.data)
