@@ -117,6 +117,12 @@ class CropParser:
 
     def __call__(self, crop: np.ndarray, points: np.ndarray, flip: bool = True) -> np.ndarray:
         """``(h, w)`` uint8 labels of the crop (arguments as :meth:`probs`)."""
-        probs = self.probs(crop, points, flip)
-        # argmax over the innermost axis: several times faster on CPU than over the outer one
-        return probs.permute(1, 2, 0).argmax(-1).numpy().astype(np.uint8)
+        return labels_from_probs(self.probs(crop, points, flip))
+
+
+def labels_from_probs(probs: torch.Tensor) -> np.ndarray:
+    """``(h, w)`` uint8 argmax of ``(K, h, w)`` class probabilities.
+
+    The argmax runs over the innermost axis: several times faster on CPU than over the outer one.
+    """
+    return probs.permute(1, 2, 0).argmax(-1).numpy().astype(np.uint8)

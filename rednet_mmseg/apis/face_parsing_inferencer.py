@@ -15,21 +15,16 @@ from mmseg.apis import MMSegInferencer
 from PIL import Image
 
 from ..datasets.landmark_table import image_key
-from ..datasets.transforms.face_augment import mirror_face
 from ..datasets.transforms.prior_storage import check_prior_pipeline
-from ..models.segmentors.face_tta_model import (
-    FaceSegTTAModel,
-    config_flip_pairs,
-    mark_mirrored,
-    mirror_batch,
-)
+from ..models.segmentors.face_tta_model import FaceSegTTAModel, config_flip_pairs, mirror_batch
 from ..utils.checkpoint_fit import check_checkpoint_fits
 from ..utils.quiet import quiet_upstream
 from ..utils.upstream_compat import checkpoint_policy
 from .crop_parser import CropParser
 from .face_finder import FaceFinder
 from .image_inputs import read_image
-from .multi_face import CONTEXT, MAX_CROP_SIDE, Face, as_faces, check_face_options
+from .multi_face import CONTEXT, Face, check_face_options, parse_faces
+from .pipeline_crop_parser import PipelineCropParser
 
 _PRIOR_TRANSFORMS = ('LoadFaceLandmarks', 'LoadFacePrior')
 
@@ -43,6 +38,15 @@ def config_needs_landmarks(cfg: Config) -> bool:
     Face crops and the adaptive prior need them.
     """
     return any(t['type'] in LANDMARK_TRANSFORMS for t in cfg.test_dataloader.dataset.pipeline)
+
+
+def _write_overlay(overlay: np.ndarray, out_file: str) -> None:
+    """Write a BGR overlay image, its folder made; an error naming the file if it cannot."""
+    import cv2
+
+    mmengine.mkdir_or_exist(osp.dirname(out_file))
+    if not cv2.imwrite(out_file, overlay):
+        raise OSError(f'{out_file}: the overlay could not be written')
 
 
 class FaceParsingInferencer(MMSegInferencer):
@@ -100,7 +104,8 @@ class FaceParsingInferencer(MMSegInferencer):
         fast_path (bool): parse face crops by :class:`~rednet_mmseg.apis.crop_parser.CropParser`
             (tensor operations instead of packed data samples; the same label maps except at
             float-rounding ties) where the test pipeline allows; False: always by the packed
-            pipeline (:meth:`pipeline_probs`). Default: True.
+            pipeline (:attr:`reference_parser`,
+            :class:`~rednet_mmseg.apis.pipeline_crop_parser.PipelineCropParser`). Default: True.
         **kwargs: :class:`MMSegInferencer` arguments (``device``, ``palette``, ...).
     """
 
@@ -155,8 +160,10 @@ class FaceParsingInferencer(MMSegInferencer):
             fuse_conv_bn(self.model.eval())
         if channels_last:  # as ChannelsLastHook does for tools/test.py: the NHWC conv paths
             self.model.to(memory_format=torch.channels_last)
-        #: the hot path of each face crop (None: the packed pipeline, ``pipeline_probs``)
-        self.crop_parser = None
+        #: the reference path of a face crop: the packed test pipeline
+        self.reference_parser = PipelineCropParser(self._tta, self.pipeline, self.collate_fn)
+        #: what parses each face crop: the hot path where the test pipeline allows
+        self.crop_parser = self.reference_parser
         if fast_path and CropParser.supports(self.pipeline.transforms):
             transforms = self.pipeline.transforms
             self.crop_parser = CropParser(self.model, transforms, self._tta.flip_pairs)
@@ -274,6 +281,14 @@ class FaceParsingInferencer(MMSegInferencer):
                 pred_out_dir=pred_out_dir,
                 **kwargs,
             )
+        return self._call_faces(
+            inputs, return_datasamples, return_vis, out_dir, img_out_dir, pred_out_dir
+        )
+
+    def _call_faces(
+        self, inputs, return_datasamples, return_vis, out_dir, img_out_dir, pred_out_dir
+    ) -> dict:
+        """:meth:`__call__` of face configs: each image by :meth:`parse_image`."""
         from mmengine.structures import PixelData
         from mmseg.structures import SegDataSample
 
@@ -288,16 +303,12 @@ class FaceParsingInferencer(MMSegInferencer):
             sample = SegDataSample(metainfo=dict(img_path=name, faces=faces))
             sample.pred_sem_seg = PixelData(data=torch.from_numpy(labels)[None])
             samples.append(sample)
-            overlay = None
             if return_vis or out_dir:
                 overlay = blend_labels(img, labels, palette)
                 vis.append(overlay[..., ::-1])
             if out_dir:
-                import cv2
-
                 stem = osp.basename(name) if isinstance(item, str) else name + '.png'
-                mmengine.mkdir_or_exist(osp.join(out_dir, img_out_dir))
-                cv2.imwrite(osp.join(out_dir, img_out_dir, stem), overlay)
+                _write_overlay(overlay, osp.join(out_dir, img_out_dir, stem))
         if return_datasamples:
             return samples[0] if len(samples) == 1 else samples
         results = self.postprocess(
@@ -319,8 +330,8 @@ class FaceParsingInferencer(MMSegInferencer):
     ):
         """Parse every face of one photo and composite them into one label map.
 
-        Each face is parsed in its own crop with its own geometry and prior
-        (``rednet_mmseg.apis.multi_face``).
+        Each face is parsed in its own crop with its own geometry and prior, by
+        :attr:`crop_parser` (``rednet_mmseg.apis.multi_face.parse_faces``).
 
         Args:
             path (str): the photo (named in errors; read unless ``img`` is given).
@@ -337,70 +348,10 @@ class FaceParsingInferencer(MMSegInferencer):
             ``(labels, instances, faces)``: ``(H, W)`` uint8 class indices, ``(H, W)`` uint8
             face numbers (0 = none), and the faces with their crops set.
         """
-        from .multi_face import composite, crop_box
-
         if img is None:
             img = read_image(path)
-        faces = as_faces(faces)
-        crops = []
-        for face in faces:
-            face.crop = x0, y0, x1, y1 = crop_box(
-                face.points, img.shape, self.context if context is None else context
-            )
-            crops.append(
-                self._parse_crop(
-                    img[y0:y1, x0:x1], face.points - np.array([x0, y0], np.float32), flip
-                )
-            )
-        labels, instances = composite(img.shape, faces, crops)
-        return labels, instances, faces
-
-    def _parse_crop(self, crop: np.ndarray, points: np.ndarray, flip: Optional[bool]):
-        """``(h, w)`` uint8 labels of one face crop (``(h, w, 3)`` BGR, points in it).
-
-        A crop larger than :data:`~rednet_mmseg.apis.multi_face.MAX_CROP_SIDE` (a face of a
-        large phone photo) is parsed scaled down to it and its labels scaled back (nearest):
-        the network sees a 128-224 px face either way, and no tensor of the photo's resolution
-        is made (memory stays bounded).
-        """
-        import cv2
-
-        h, w = crop.shape[:2]
-        scale = min(1.0, MAX_CROP_SIDE / max(h, w))
-        points = np.asarray(points, np.float32)
-        if scale < 1.0:
-            size = (max(1, round(w * scale)), max(1, round(h * scale)))
-            crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
-            points = points * np.array([size[0] / w, size[1] / h], np.float32)
-        crop = np.ascontiguousarray(crop)
-        if self.crop_parser is not None:
-            labels = self.crop_parser(crop, points, self._flips(flip))
-        else:
-            probs = self.pipeline_probs(crop, points, flip)
-            labels = probs.permute(1, 2, 0).argmax(-1).numpy().astype(np.uint8)
-        if scale < 1.0:
-            labels = cv2.resize(labels, (w, h), interpolation=cv2.INTER_NEAREST)
-        return labels
-
-    @torch.no_grad()
-    def pipeline_probs(self, crop: np.ndarray, points: np.ndarray, flip: Optional[bool] = None):
-        """``(K, h, w)`` class probabilities of one face crop by the reference path.
-
-        The crop (and, with ``flip``, its mirror face with its own prior) through the packed
-        test pipeline, ``predict`` and :class:`FaceSegTTAModel`'s merge: what
-        :class:`~rednet_mmseg.apis.crop_parser.CropParser` reproduces with tensor operations,
-        and the path of configs whose test pipeline it does not support.
-        """
-        batch = self.collate_fn([self.pipeline(dict(img=crop, face_landmarks=points))])
-        if self._flips(flip):
-            # the mirror face through the whole pipeline: its own prior from the bank
-            mirror, mirror_points = mirror_face(crop, points)
-            mirrored = self.pipeline(dict(img=mirror, face_landmarks=mirror_points))
-            mark_mirrored(mirrored['data_samples'])
-            (pred,) = self._predict_with_mirror(batch, self.collate_fn([mirrored]))
-        else:
-            (pred,) = self.forward(batch, flip=False)
-        return pred.seg_logits.data.float().softmax(dim=0)
+        context = self.context if context is None else context
+        return parse_faces(img, faces, self.crop_parser, context, self._flips(flip))
 
     def draw(self, img_bgr: np.ndarray, labels: np.ndarray, out_file: str, opacity: float = 0.6):
         """Blend the label map's colours over the face pixels of the photo into ``out_file``.
@@ -409,13 +360,10 @@ class FaceParsingInferencer(MMSegInferencer):
         plain blend: mmseg's visualizer, which also writes every class name into the image, took 190
         ms of a 250 px photo's 390 ms.
         """
-        import cv2
-
         from ..visualization import blend_labels
 
         palette = np.asarray(self.model.dataset_meta['palette'], np.uint8)
-        if not cv2.imwrite(out_file, blend_labels(img_bgr, labels, palette, opacity)):
-            raise OSError(f'{out_file}: the overlay could not be written')
+        _write_overlay(blend_labels(img_bgr, labels, palette, opacity), out_file)
 
     def preprocess(self, inputs, batch_size: int = 1, **kwargs):
         """As mmengine's, with the points given in memory.

@@ -15,6 +15,7 @@ from rednet_mmseg.apis import FaceParsingInferencer
 from rednet_mmseg.apis.crop_parser import CropParser
 from rednet_mmseg.apis.image_inputs import read_image
 from rednet_mmseg.apis.multi_face import CONTEXT, crop_box
+from rednet_mmseg.apis.pipeline_crop_parser import PipelineCropParser
 
 
 @pytest.fixture(scope='module')
@@ -39,16 +40,18 @@ def _crop(img, points, cut_left=0):
 @pytest.mark.parametrize('cut_left', [0, 180])
 def test_hot_path_equals_reference(face, flip, cut_left):
     inferencer, img, points = face
-    assert inferencer.crop_parser is not None  # the shipped model's pipeline is supported
+    # the shipped model's pipeline is supported
+    assert isinstance(inferencer.crop_parser, CropParser)
     crop, pts = _crop(img, points, cut_left)
     fast = inferencer.crop_parser.probs(crop, pts, flip)
-    ref = inferencer.pipeline_probs(crop, pts, flip)
+    ref = inferencer.reference_parser.probs(crop, pts, flip)
     assert fast.shape == ref.shape == (ref.shape[0], *crop.shape[:2])
     diff = float((fast - ref).abs().max())
     # the scale of a real change: one grey level of noise on the crop, through the reference
     rng = np.random.default_rng(0)
     noisy = np.clip(crop.astype(np.int16) + rng.integers(-1, 2, crop.shape), 0, 255)
-    noise = float((inferencer.pipeline_probs(noisy.astype(np.uint8), pts, flip) - ref).abs().max())
+    reference = inferencer.reference_parser.probs
+    noise = float((reference(noisy.astype(np.uint8), pts, flip) - ref).abs().max())
     assert diff < 0.01 * noise, (diff, noise)
     top2 = ref.topk(2, dim=0).values
     margin = top2[0] - top2[1]
@@ -61,7 +64,7 @@ def test_hot_path_equals_reference(face, flip, cut_left):
 def test_parse_image_same_labels_either_path(face):
     inferencer, img, points = face
     fast, _, _ = inferencer.parse_image(img, faces=[points], name='grace_hopper.jpg')
-    parser, inferencer.crop_parser = inferencer.crop_parser, None
+    parser, inferencer.crop_parser = inferencer.crop_parser, inferencer.reference_parser
     try:
         ref, _, _ = inferencer.parse_image(img, faces=[points], name='grace_hopper.jpg')
     finally:
@@ -83,7 +86,8 @@ def test_unsupported_pipelines_keep_the_reference_path(face):
     with pytest.raises(ValueError, match='RandomRotate'):
         CropParser(inferencer.model, transforms + [RandomRotate()], [])
     off = FaceParsingInferencer(device='cpu', fast_path=False)
-    assert off.crop_parser is None
+    assert off.crop_parser is off.reference_parser
+    assert isinstance(off.crop_parser, PipelineCropParser)
 
 
 def test_scores_match_the_export_graph(face):

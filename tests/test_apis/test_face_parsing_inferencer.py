@@ -180,19 +180,19 @@ def test_a_face_larger_than_the_crop_limit_is_parsed_scaled_down(monkeypatch, fa
     import cv2
     from matplotlib.cbook import get_sample_data
 
-    from rednet_mmseg.apis import FaceParsingInferencer, face_parsing_inferencer
+    from rednet_mmseg.apis import FaceParsingInferencer, multi_face
 
-    monkeypatch.setattr(face_parsing_inferencer, 'MAX_CROP_SIDE', 96)
+    monkeypatch.setattr(multi_face, 'MAX_CROP_SIDE', 96)
     path = get_sample_data('grace_hopper.jpg', asfileobj=False)
     inferencer = FaceParsingInferencer(device='cpu', flip=False, fast_path=fast_path)
     seen = []
+    parser = inferencer.crop_parser
     if fast_path:
-        parser = inferencer.crop_parser
         probs = parser.probs
         parser.probs = lambda crop, *args: seen.append(crop.shape) or probs(crop, *args)
     else:
-        pipeline = inferencer.pipeline
-        inferencer.pipeline = lambda item: seen.append(item['img'].shape) or pipeline(item)
+        pipeline = parser.pipeline
+        parser.pipeline = lambda item: seen.append(item['img'].shape) or pipeline(item)
     labels, _, (face,) = inferencer.parse_image(path)
     x0, y0, x1, y1 = face.crop
     assert max(seen[0][:2]) <= 96 and max(y1 - y0, x1 - x0) > 96
