@@ -279,3 +279,26 @@ def test_metafile_and_readme_list_every_config(folder):
         assert f'`{name}.py`' in readme or f'{name}.py' in readme, name
     for c in meta['Collections']:
         assert c['README'] == f'configs/{_id(folder)}/README.md' and c['Paper']['URL']
+
+
+@pytest.mark.parametrize('scale', ['helen', 'helen_cpu', 'helen_canvas'])
+def test_prior_dataset_bases_add_only_the_prior(scale):
+    """Each ``<scale>_prior.py`` is its ``<scale>.py`` with the prior's two steps, nothing else.
+
+    mmengine resolves ``{{_base_.x}}`` in the file that states it, so a pipeline is stated
+    once per scale; this keeps the prior variant of each from drifting from its base.
+    """
+    base = Config.fromfile(osp.join(REPO, f'configs/_base_/datasets/{scale}.py'))
+    prior = Config.fromfile(osp.join(REPO, f'configs/_base_/datasets/{scale}_prior.py'))
+    for split in ('train', 'val', 'test'):
+        steps = list(base[f'{split}_dataloader'].dataset.pipeline)
+        at = [s['type'] for s in steps].index('LoadFaceLandmarks') + 1
+        load_prior = dict(type='LoadFacePrior', bank_file=prior.prior_bank, num_neighbors=5)
+        expected = steps[:at] + [load_prior] + steps[at:]
+        assert expected[-1] == dict(type='PackSegInputs')
+        expected[-1] = dict(type='PackFaceInputs')
+        assert prior[f'{split}_dataloader'].dataset.pipeline == expected, split
+        rest = {k: v for k, v in prior[f'{split}_dataloader'].dataset.items() if k != 'pipeline'}
+        assert rest == {
+            k: v for k, v in base[f'{split}_dataloader'].dataset.items() if k != 'pipeline'
+        }

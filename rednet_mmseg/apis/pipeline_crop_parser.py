@@ -38,13 +38,7 @@ class PipelineCropParser:
 
     @torch.no_grad()
     def probs(self, crop: np.ndarray, points: np.ndarray, flip: bool = True) -> torch.Tensor:
-        """``(K, h, w)`` class probabilities of a ``(h, w, 3)`` uint8 BGR crop.
-
-        Args:
-            crop (np.ndarray): the face crop.
-            points (np.ndarray): ``(5, 2)`` key points in the crop.
-            flip (bool): average with the mirror face's prediction. Default: True.
-        """
+        """``(K, h, w)`` class probabilities of a crop, as :meth:`CropParser.probs`."""
         points = np.asarray(points, np.float32)
         samples = [self._packed(crop, points)]
         if flip:

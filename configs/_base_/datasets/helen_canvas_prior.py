@@ -1,6 +1,9 @@
 # helen_canvas.py with the adaptive prior's inputs: LoadFacePrior right after the landmarks
 # (before any geometric transform, so the prior moves with the image) and PackFaceInputs. The
 # bank: `python tools/misc/build_prior_bank.py data/helen` (bank = val split, as in the paper).
+# The pipelines are stated again, not derived: mmengine resolves a `_base_` reference in the
+# file that states it, so each scale states its pipelines once per variant. Only the prior's
+# two steps may differ from the base (tests/test_configs.py checks it).
 _base_ = ['./helen_canvas.py']
 prior_bank = 'data/helen/prior_bank.npz'
 load_prior = dict(type='LoadFacePrior', bank_file=prior_bank, num_neighbors=5)

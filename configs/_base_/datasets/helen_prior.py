@@ -2,6 +2,9 @@
 # (LoadFacePrior) right after the landmarks, before any geometric transform, so it moves with
 # the image; PackFaceInputs packs it. The bank is built once by
 # `python tools/misc/build_prior_bank.py data/helen` (bank = val split, as in the paper).
+# The pipelines are stated again, not derived: mmengine resolves a `_base_` reference in the
+# file that states it, so each scale states its pipelines once per variant. Only the prior's
+# two steps may differ from the base (tests/test_configs.py checks it).
 _base_ = ['./helen.py']
 prior_bank = 'data/helen/prior_bank.npz'
 load_prior = dict(type='LoadFacePrior', bank_file=prior_bank, num_neighbors=5)
