@@ -62,7 +62,7 @@ def main(argv=None):
     args = parse_args(argv)
     import rednet_mmseg  # noqa: F401  (registers the components)
     from rednet_mmseg.apis import finetune
-    from rednet_mmseg.apis.landmark_detector import detect_landmark_table
+    from rednet_mmseg.apis.detect_files import detect_landmark_table
     from rednet_mmseg.apis.tool_args import detector_from_args
     from rednet_mmseg.datasets.face_folder import read_classes
 

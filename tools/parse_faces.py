@@ -40,8 +40,9 @@ from rednet_mmseg.apis import (
     config_needs_landmarks,
     expand_inputs,
 )
+from rednet_mmseg.apis.detect_files import detect_faces
 from rednet_mmseg.apis.image_inputs import read_image
-from rednet_mmseg.apis.landmark_detector import SELECTIONS, detect_faces
+from rednet_mmseg.apis.landmark_detector import SELECTIONS
 from rednet_mmseg.apis.multi_face import Face, aligned_face
 from rednet_mmseg.apis.tool_args import (
     add_context_argument,

@@ -7,27 +7,21 @@ finds nothing), points from the 68-point shape predictor; weights from the regis
 nose tip (30), left and right mouth corners (48 / 54), image-left first, then moved by
 ``HELEN_OFFSETS`` onto the converter's definition of each point.
 
-Measured on the 298 real photos of the Helen-layout dev set (``docs/en/inference.md``).
+Measured on the 298 real photos of the Helen-layout dev set (``docs/en/inference.md``). The
+68-to-5 conversion is in :mod:`~rednet_mmseg.apis.five_points`; detection over files (the
+tools' loop) in :mod:`~rednet_mmseg.apis.detect_files`.
 """
 
-import os.path as osp
 import warnings
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Tuple
 
 import cv2
 import numpy as np
 
 from ..datasets.landmark_table import check_points_in_image
+from .five_points import five_from_68, to_helen_convention
 
-#: Mean offset of each point from the Helen converter's (Helen point 49 is the middle of the
-#: lower nose contour, below the 68-point nose tip) in units of the inter-ocular distance,
-#: along the eye axis and its perpendicular (pointing down the face). Measured on the 218
-#: training photos of the real-face dev set; subtracted from every detection.
-HELEN_OFFSETS = np.array(
-    [[-0.014, 0.017], [-0.002, 0.015], [-0.008, -0.187], [-0.024, -0.001], [0.012, -0.002]],
-    np.float32,
-)
 #: Photos are searched for faces at this size at most (larger ones are scaled down for the
 #: search only; the points are predicted at full resolution).
 MAX_SEARCH_SIDE = 1024
@@ -74,27 +68,6 @@ def _import_dlib():
     except ImportError as err:
         raise ImportError(f'{INSTALL_HINT} ({err})') from None
     return dlib, face_recognition_models
-
-
-def five_from_68(points68: np.ndarray) -> np.ndarray:
-    """``(68, 2)`` iBUG points -> ``(5, 2)``: eye centres, nose tip, mouth corners.
-
-    Each pair is ordered by x in the image, as the Helen converter orders its points.
-    """
-    eyes = sorted([points68[36:42].mean(0), points68[42:48].mean(0)], key=lambda p: p[0])
-    mouth = sorted([points68[48], points68[54]], key=lambda p: p[0])
-    return np.stack([eyes[0], eyes[1], points68[30], mouth[0], mouth[1]]).astype(np.float32)
-
-
-def to_helen_convention(points: np.ndarray, offsets: np.ndarray = HELEN_OFFSETS) -> np.ndarray:
-    """Remove each point's mean offset (``HELEN_OFFSETS``) in the face's own frame."""
-    u = points[1] - points[0]
-    iod = float(np.linalg.norm(u))
-    if iod < 1e-6:
-        return points
-    u = u / iod
-    v = np.array([-u[1], u[0]], np.float32)  # perpendicular, down the face
-    return (points - iod * (offsets[:, :1] * u + offsets[:, 1:] * v)).astype(np.float32)
 
 
 class FaceLandmarkDetector:
@@ -242,90 +215,3 @@ class FaceLandmarkDetector:
         found = self.detect(img, name=path, select=select)
         check_points_in_image(found.points, img.shape, path)
         return found
-
-
-def _detect_images(paths, detector, may_skip, progress, select, max_faces=None, min_size=0):
-    """``(path -> [FaceLandmarks], skipped paths, notes)``: the one loop behind the functions below.
-
-    A path in ``may_skip`` without a face is skipped; any other raises NoFaceError.
-    """
-    from tqdm import tqdm
-
-    detector = detector or FaceLandmarkDetector()
-    may_skip = set(may_skip)
-    found, skipped, notes = {}, [], []
-    from .image_inputs import read_image
-
-    for path in tqdm(paths, desc='faces', unit='img', disable=not progress):
-        img = read_image(path)
-        try:
-            faces = detector.detect_all(img, path, select, max_faces, min_size)
-        except NoFaceError:
-            if path not in may_skip:
-                raise
-            skipped.append(path)
-            continue
-        for f in faces:
-            check_points_in_image(f.points, img.shape, path)
-        if select != 'all' and faces[0].num_faces > 1:
-            b = faces[0].box
-            notes.append(
-                f'{path}: {faces[0].num_faces} faces, using the {select} '
-                f'({b[0]},{b[1]} - {b[2]},{b[3]})'
-            )
-        found[path] = faces
-    return found, skipped, notes
-
-
-def detect_landmark_table(
-    paths: Sequence[str],
-    *,
-    detector: Optional[FaceLandmarkDetector] = None,
-    may_skip: Sequence[str] = (),
-    progress: bool = True,
-    select: str = 'largest',
-) -> Tuple[Dict[str, np.ndarray], List[str], List[str]]:
-    """Detect the 5 points of one face of every image.
-
-    Args:
-        paths: image files.
-        detector: the detector to use (default: a new :class:`FaceLandmarkDetector`).
-        may_skip: paths that are skipped when no face is found in them, e.g. the members of a
-            folder; a path not listed stops with :class:`NoFaceError`.
-        progress: show a progress bar.
-        select: ``'largest'`` or ``'central'`` (see :meth:`FaceLandmarkDetector.detect_all`).
-
-    Returns:
-        ``(table, skipped, notes)``: image name (file name without extension) -> ``(5, 2)``
-        points, the paths without a face, and one note per image with several faces (the tools
-        print them: ``tool_args.report_detection``).
-    """
-    found, skipped, notes = _detect_images(paths, detector, may_skip, progress, select)
-    table = {osp.splitext(osp.basename(p))[0]: faces[0].points for p, faces in found.items()}
-    return table, skipped, notes
-
-
-def detect_faces(
-    paths: Sequence[str],
-    *,
-    detector: Optional[FaceLandmarkDetector] = None,
-    may_skip: Sequence[str] = (),
-    progress: bool = True,
-    select: str = 'all',
-    max_faces: Optional[int] = None,
-    min_size: int = 0,
-) -> Tuple[Dict[str, list], List[str], List[str]]:
-    """Every image's faces (``multi_face.Face``: points, box, score).
-
-    Arguments as :func:`detect_landmark_table`; ``select`` / ``max_faces`` / ``min_size`` as in
-    :meth:`FaceLandmarkDetector.detect_all`.
-
-    Returns:
-        ``(path -> faces, skipped paths, notes)``.
-    """
-    from .multi_face import as_faces
-
-    found, skipped, notes = _detect_images(
-        paths, detector, may_skip, progress, select, max_faces, min_size
-    )
-    return {p: as_faces(faces) for p, faces in found.items()}, skipped, notes

@@ -9,7 +9,7 @@ import pytest
 from matplotlib.cbook import get_sample_data
 
 from rednet_mmseg.apis import FaceLandmarkDetector, NoFaceError
-from rednet_mmseg.apis.landmark_detector import HELEN_OFFSETS, five_from_68, to_helen_convention
+from rednet_mmseg.apis.five_points import HELEN_OFFSETS, five_from_68, to_helen_convention
 
 pytest.importorskip('dlib')
 

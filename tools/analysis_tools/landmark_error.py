@@ -7,7 +7,7 @@ Prints the detection rate, how often the largest face is the annotated one, the 
 of each point in inter-ocular distances (IOD) and the seconds per image. ``--raw`` leaves out
 the Helen-convention offsets and prints each point's mean offset in the face frame (eye axis,
 perpendicular down the face): the numbers of ``HELEN_OFFSETS`` in
-``rednet_mmseg/apis/landmark_detector.py``.
+``rednet_mmseg/apis/five_points.py``.
 """
 
 import argparse

@@ -17,7 +17,7 @@ import os.path as osp
 import sys
 
 from rednet_mmseg.apis import expand_inputs
-from rednet_mmseg.apis.landmark_detector import detect_landmark_table
+from rednet_mmseg.apis.detect_files import detect_landmark_table
 from rednet_mmseg.apis.tool_args import (
     add_detector_arguments,
     detector_from_args,
