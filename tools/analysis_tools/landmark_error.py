@@ -20,7 +20,8 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from rednet_mmseg.apis.landmark_detector import FaceLandmarkDetector, NoFaceError
+from rednet_mmseg.apis.landmark_detector import NoFaceError
+from rednet_mmseg.apis.tool_args import add_detector_arguments, detector_from_args
 
 POINTS = ('left eye', 'right eye', 'nose tip', 'left mouth', 'right mouth')
 
@@ -40,8 +41,8 @@ def parse_args():
     parser.add_argument('data_root', help='converted data set (images/, landmarks/)')
     parser.add_argument('--split', nargs='+', default=['test'])
     parser.add_argument('--raw', action='store_true', help='without the Helen offsets')
-    parser.add_argument('--no-cnn', action='store_true', help='HOG detector only')
     parser.add_argument('--threads', type=int, default=1)
+    add_detector_arguments(parser)  # --upsample, --no-cnn: as the parsing tools
     parser.add_argument(
         '--select',
         choices=['largest', 'central'],
@@ -92,7 +93,7 @@ def main():
     args = parse_args()
     torch.set_num_threads(args.threads)
     cv2.setNumThreads(args.threads)
-    det = FaceLandmarkDetector(cnn_fallback=not args.no_cnn, helen_convention=not args.raw)
+    det = detector_from_args(args, helen_convention=not args.raw)
     rows, missed, other, cnn, seconds = [], [], [], 0, 0.0
     paths = sorted(
         p for s in args.split for p in glob.glob(osp.join(args.data_root, 'images', s, '*.jpg'))
