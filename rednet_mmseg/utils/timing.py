@@ -5,6 +5,8 @@
 - :func:`median_seconds`: the median of single timed calls;
 - :class:`StageTimes`: seconds per named stage over many items (a photo's detect, model,
   write), reported as medians;
+- :func:`gemm_flops_per_second`: this machine's fp32 matrix-multiply rate, the yardstick of a
+  network step's share of what the cores can do;
 - :func:`train_step_seconds`: one training step (loss, backward, optimiser step) of a
   segmentor on a preprocessed batch, the same in ``benchmark.py`` and
   ``benchmark_pipeline.py``.
@@ -52,6 +54,18 @@ def seconds_per_call(
 def median_seconds(fn: Callable[[], object], runs: int, warmup: int = 1) -> float:
     """Median wall-clock seconds of ``runs`` calls of ``fn`` after ``warmup`` calls."""
     return statistics.median(seconds_per_call(fn, 1, runs, warmup))
+
+
+def gemm_flops_per_second(n: int = 1024, runs: int = 5) -> float:
+    """This machine's fp32 GEMM rate in FLOP/s.
+
+    ``2 n^3`` over the median time of an ``n x n`` matrix product (torch's threads as set).
+    """
+    import torch
+
+    g = torch.Generator().manual_seed(0)
+    a, b = torch.rand(n, n, generator=g), torch.rand(n, n, generator=g)
+    return 2 * n**3 / median_seconds(lambda: a @ b, runs)
 
 
 class StageTimes:

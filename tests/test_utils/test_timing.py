@@ -60,3 +60,20 @@ def test_train_step_updates_the_model():
     t = train_step_seconds(model, dict(inputs=torch.ones(3), data_samples=[]), repeats=2)
     assert len(t) == 2 and all(x > 0 for x in t)
     assert (model.w < 1).all()  # warm-up + 2 steps of SGD on a positive gradient
+
+
+def test_gemm_rate_is_flops_over_the_median_time(monkeypatch):
+    from rednet_mmseg.utils import timing
+
+    calls = []
+
+    def fake_median(fn, runs, warmup=1):
+        calls.append(fn().shape)  # the product really is n x n
+        return 0.5
+
+    monkeypatch.setattr(timing, 'median_seconds', fake_median)
+    assert timing.gemm_flops_per_second(n=64, runs=3) == 2 * 64**3 / 0.5
+    assert calls == [(64, 64)]
+    monkeypatch.undo()
+    rate = timing.gemm_flops_per_second(n=128, runs=3)
+    assert 1e6 < rate < 1e15  # a real CPU: between a megaFLOP/s and a petaFLOP/s

@@ -13,7 +13,11 @@ Video (``--video-frames N``): a steady clip made from the first image (small shi
 mirroring, its default), with and
 without key-point smoothing: fps and the flicker, the share of pixels whose label changed
 between consecutive frames after undoing each frame's known shift.
-Start-up (imports, model and detector loading) is timed separately.
+Start-up (imports, model and detector loading) is timed separately. The network step (hot path
+only): the mirror pair as one batch at the median input size of the run, its multiply-adds
+(mmengine's ``FlopAnalyzer``) and its share of this machine's fp32 GEMM rate
+(``rednet_mmseg.utils.timing.gemm_flops_per_second``): how near the step is to what the cores
+can do.
 
 The peer, in the same run on the same photos (unless ``--no-peer``): mmseg's own BiSeNetV1-R18
 (``bisenetv1_r18-d32_4xb4-160k_cityscapes-1024x1024.py``, 11 classes, random weights: enough
@@ -43,7 +47,52 @@ from rednet_mmseg.apis.tool_args import (  # noqa: E402
     add_model_argument,
     model_from_args,
 )
-from rednet_mmseg.utils.timing import StageTimes  # noqa: E402
+from rednet_mmseg.utils.timing import (  # noqa: E402
+    StageTimes,
+    gemm_flops_per_second,
+    median_seconds,
+)
+
+
+def record_input_shapes(inferencer) -> list:
+    """The ``(N, 3, H, W)`` network inputs of the hot path, appended as the run goes."""
+    shapes = []
+    net = getattr(inferencer.crop_parser, 'net', None)
+    if net is not None:
+        scores = net.scores
+        net.scores = lambda images, priors=None: (
+            shapes.append(images.shape) or scores(images, priors)
+        )
+    return shapes
+
+
+def model_step(inferencer, shapes, runs: int = 5) -> None:
+    """Print the network step at the run's median input size beside this machine's GEMM rate."""
+    from mmengine.analysis import FlopAnalyzer
+
+    if not shapes:
+        print('network step: not measured (the reference path has no single network call)')
+        return
+    net = inferencer.crop_parser.net
+    n, c, h, w = (int(np.median([s[i] for s in shapes])) for i in range(4))
+    image = torch.rand(n, c, h, w) * 255
+    prior = None
+    if net.with_prior:
+        prior = torch.rand(n, len(inferencer.model.dataset_meta['classes']), h, w)
+        prior = prior / prior.sum(1, keepdim=True)
+    with torch.no_grad():
+        seconds = median_seconds(lambda: net.scores(image, prior), runs)
+        counter = FlopAnalyzer(net, (image, prior) if prior is not None else (image,))
+        counter.unsupported_ops_warnings(False)
+        counter.uncalled_modules_warnings(False)
+        flops = 2 * counter.total()  # one multiply-add = 2 FLOP
+    gemm = gemm_flops_per_second()
+    print(
+        f'network step ({n}x{c}x{h}x{w}, median of the run): {flops / 1e9:.2f} GFLOP in '
+        f'{1e3 * seconds:.1f} ms = {flops / seconds / 1e9:.1f} GFLOP/s, '
+        f"{100 * flops / seconds / gemm:.0f} % of this machine's fp32 GEMM rate "
+        f'({gemm / 1e9:.0f} GFLOP/s; at that rate the step would take {1e3 * flops / gemm:.1f} ms)'
+    )
 
 
 def photos(inferencer, detector, paths, out_dir, context):
@@ -186,8 +235,10 @@ def main():
     detector = FaceLandmarkDetector(upsample=args.upsample, cnn_fallback=not args.no_cnn)
     print(f'start-up (imports, model, detector): {time.perf_counter() - T0:.1f} s')
     paths, _ = expand_inputs(args.inputs)
+    shapes = record_input_shapes(inferencer)
     with tempfile.TemporaryDirectory() as out_dir:
         rate = photos(inferencer, detector, paths, out_dir, args.context)
+        model_step(inferencer, shapes)
         if not args.no_peer:
             peer = peer_bisenet(paths, out_dir)
             print(f'ratio to the peer: {rate / peer:.2f}x the photos/s of BiSeNetV1-R18 at 512')
