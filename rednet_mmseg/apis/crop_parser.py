@@ -121,8 +121,10 @@ class CropParser:
 
 
 def labels_from_probs(probs: torch.Tensor) -> np.ndarray:
-    """``(h, w)`` uint8 argmax of ``(K, h, w)`` class probabilities.
+    """``(h, w)`` uint8 argmax of ``(K, h, w)`` class probabilities (the first class on ties).
 
-    The argmax runs over the innermost axis: several times faster on CPU than over the outer one.
+    ``max(0)``'s indices: on CPU (torch 2.14) 8x faster than ``argmax(0)`` and 1.7x faster than
+    an argmax over a contiguous innermost axis (1.8 vs 14.6 / 3.2 ms for 11x300x290, 2 threads),
+    with the same answer, ties included (``tests/test_apis/test_crop_parser.py``).
     """
-    return probs.permute(1, 2, 0).argmax(-1).numpy().astype(np.uint8)
+    return probs.max(0).indices.numpy().astype(np.uint8)

@@ -102,3 +102,16 @@ def test_scores_match_the_export_graph(face):
         scores, labels = net(image, prior)
         assert torch.equal(scores, net.scores(image, prior))
     assert torch.equal(labels, scores.argmax(1))
+
+
+def test_labels_are_the_argmax_ties_included():
+    from rednet_mmseg.apis.crop_parser import labels_from_probs
+
+    g = torch.Generator().manual_seed(0)
+    # values on a coarse grid: many pixels with two or more classes tied for the maximum
+    probs = torch.randint(0, 4, (11, 37, 29), generator=g).float()
+    tied = (probs == probs.max(0, keepdim=True).values).sum(0) > 1
+    assert tied.float().mean() > 0.3
+    labels = labels_from_probs(probs)
+    assert labels.dtype == np.uint8 and labels.shape == (37, 29)
+    assert np.array_equal(labels, probs.argmax(0).numpy())  # the first maximal class

@@ -38,6 +38,7 @@ import torch
 T0 = time.perf_counter()
 import rednet_mmseg  # noqa: E402,F401
 from rednet_mmseg.apis import FaceParsingInferencer, expand_inputs  # noqa: E402
+from rednet_mmseg.apis.crop_parser import labels_from_probs  # noqa: E402
 from rednet_mmseg.apis.face_tracker import FaceTracker  # noqa: E402
 from rednet_mmseg.apis.landmark_detector import FaceLandmarkDetector, NoFaceError  # noqa: E402
 from rednet_mmseg.apis.multi_face import CONTEXT, Face  # noqa: E402
@@ -188,7 +189,8 @@ def peer_bisenet(paths, out_dir, size=512):
             x = (torch.from_numpy(x.copy()).permute(2, 0, 1)[None].float() - mean) / std
             scores = model.decode_head(model.extract_feat(x))
             scores = F.interpolate(scores, (h, w), mode='bilinear', align_corners=False)
-            labels = scores.argmax(1)[0].numpy().astype(np.uint8)
+            # the argmax as the hot path does it (crop_parser.labels_from_probs): fair to both
+            labels = labels_from_probs(scores[0])
             cv2.imwrite(osp.join(out_dir, 'peer.png'), labels)
     took = time.perf_counter() - start
     print(
