@@ -45,6 +45,7 @@ from rednet_mmseg.apis.image_inputs import read_image
 from rednet_mmseg.apis.landmark_detector import SELECTIONS
 from rednet_mmseg.apis.multi_face import Face, aligned_face
 from rednet_mmseg.apis.tool_args import (
+    add_backend_argument,
     add_context_argument,
     add_detector_arguments,
     add_flip_argument,
@@ -114,6 +115,7 @@ def parse_args(argv=None):
     parser.add_argument('--device', default=None, help='cpu, cuda or cuda:N (default: auto)')
     parser.add_argument('--batch-size', type=int_at_least(1), default=1)
     add_fuse_argument(parser)
+    add_backend_argument(parser)
     parser.add_argument('--opacity', type=float_in(0, 1), default=0.6, help='overlay opacity (0-1)')
     add_context_argument(parser)
     add_flip_argument(parser, default=True)
@@ -230,6 +232,7 @@ def main(argv=None):
             prior_bank=args.prior_bank,
             device=args.device,
             fuse=args.fuse,
+            backend=args.backend,
             flip=args.flip,
             allow_partial=args.allow_partial,
             select=args.select,

@@ -36,6 +36,7 @@ import rednet_mmseg  # noqa: F401  (registers the components, applies upstream w
 from rednet_mmseg.apis import FaceParsingInferencer
 from rednet_mmseg.apis.landmark_detector import SELECTIONS
 from rednet_mmseg.apis.tool_args import (
+    add_backend_argument,
     add_context_argument,
     add_detector_arguments,
     add_flip_argument,
@@ -76,6 +77,7 @@ def parse_args(argv=None):
     add_context_argument(parser)
     add_flip_argument(parser, default=False)
     add_fuse_argument(parser)
+    add_backend_argument(parser)
     add_detector_arguments(parser)
     add_model_argument(parser)
     parser.add_argument('--prior-bank')
@@ -145,6 +147,7 @@ def prepare(args):
             device=args.device,
             flip=args.flip,
             fuse=args.fuse,
+            backend=args.backend,
             select=args.select,
             max_faces=args.max_faces,
             min_face_size=args.min_face_size,

@@ -50,9 +50,15 @@ class CropParser:
         transforms (Sequence): the inferencer's built test pipeline transforms; see
             :meth:`supports`.
         flip_pairs (Sequence[tuple]): left/right class pairs swapped back in the mirror's scores.
+        backend (str): what runs the network step: ``'pytorch'`` (default) or
+            ``'onnxruntime'`` (the same graph exported once with dynamic sizes and cached,
+            :mod:`rednet_mmseg.deployment.onnxruntime_scores`; the same scores to float
+            rounding, faster on CPU).
     """
 
-    def __init__(self, segmentor, transforms: Sequence, flip_pairs: Sequence):
+    def __init__(
+        self, segmentor, transforms: Sequence, flip_pairs: Sequence, backend: str = 'pytorch'
+    ):
         if not self.supports(transforms):
             raise ValueError(
                 'CropParser: the test pipeline has steps besides '
@@ -60,7 +66,16 @@ class CropParser:
             )
         self.steps = [t for t in transforms if type(t).__name__ in INPUT_STEPS]
         self.with_prior = any(type(t).__name__ == 'LoadFacePrior' for t in self.steps)
-        self.net = FaceParsingExportModel(segmentor, with_prior=self.with_prior)
+        #: the network step as a PyTorch module (exported, FLOP-counted)
+        self.export_model = FaceParsingExportModel(segmentor, with_prior=self.with_prior)
+        #: what runs it: ``net.scores(images, priors)``
+        self.net = self.export_model
+        if backend == 'onnxruntime':
+            from ..deployment.onnxruntime_scores import OnnxRuntimeScores
+
+            self.net = OnnxRuntimeScores.from_model(self.export_model, segmentor.num_classes)
+        elif backend != 'pytorch':
+            raise ValueError(f"backend must be 'pytorch' or 'onnxruntime', got {backend!r}")
         self.flip_pairs = [tuple(p) for p in flip_pairs]
 
     @staticmethod

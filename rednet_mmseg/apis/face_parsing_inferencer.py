@@ -106,6 +106,10 @@ class FaceParsingInferencer(MMSegInferencer):
             float-rounding ties) where the test pipeline allows; False: always by the packed
             pipeline (:attr:`reference_parser`,
             :class:`~rednet_mmseg.apis.pipeline_crop_parser.PipelineCropParser`). Default: True.
+        backend (str): what runs the network on the hot path: ``'pytorch'`` (default) or
+            ``'onnxruntime'`` (exported once with dynamic sizes and cached; the same label maps
+            but at float-rounding ties, faster on CPU: docs/en/inference.md). Needs the hot
+            path.
         **kwargs: :class:`MMSegInferencer` arguments (``device``, ``palette``, ...).
     """
 
@@ -127,6 +131,7 @@ class FaceParsingInferencer(MMSegInferencer):
         context: float = CONTEXT,
         detector=None,
         fast_path: bool = True,
+        backend: str = 'pytorch',
         **kwargs,
     ):
         from .model_zoo import resolve_model
@@ -166,7 +171,12 @@ class FaceParsingInferencer(MMSegInferencer):
         self.crop_parser = self.reference_parser
         if fast_path and CropParser.supports(self.pipeline.transforms):
             transforms = self.pipeline.transforms
-            self.crop_parser = CropParser(self.model, transforms, self._tta.flip_pairs)
+            self.crop_parser = CropParser(self.model, transforms, self._tta.flip_pairs, backend)
+        elif backend != 'pytorch':
+            raise ValueError(
+                f'FaceParsingInferencer: backend={backend!r} runs the hot path only, which this '
+                "config's test pipeline or fast_path=False does not allow"
+            )
 
     def forward(self, inputs: dict, flip: Optional[bool] = None, **kwargs) -> list:
         """Predict a packed batch, mirrored too with ``flip`` (default: the inferencer's).

@@ -68,8 +68,13 @@ def export_onnx(
     num_classes: int,
     opset: int = 18,
     exporter: str = 'dynamo',
+    dynamic: bool = False,
 ) -> Dict[str, Tensor]:
     """Export ``model`` for inputs of ``shape = (N, 3, H, W)``; return the example inputs.
+
+    ``dynamic`` (``'dynamo'`` only): the batch size, height and width stay inputs of the graph
+    (from 1 image of 32x32 px up), so one file parses crops of any size; otherwise they are
+    fixed to ``shape``.
 
     ``exporter``: ``'dynamo'`` (``torch.export``-based, torch's default) or ``'torchscript'``
     (the legacy tracer, which rejects ``F.max_unpool2d`` in torch 2.14 with "cond must be a
@@ -78,6 +83,8 @@ def export_onnx(
     """
     if exporter not in ('dynamo', 'torchscript'):
         raise ValueError(f'exporter must be "dynamo" or "torchscript", got {exporter!r}')
+    if dynamic and exporter != 'dynamo':
+        raise ValueError('a dynamic-size export needs the dynamo exporter')
     g = torch.Generator().manual_seed(0)
     inputs = dict(image=torch.rand(*shape, generator=g) * 255)
     if model.with_prior:
@@ -91,13 +98,20 @@ def export_onnx(
             input_names=list(inputs),
             output_names=['scores', 'labels'],
             opset_version=opset,
-            **(
-                dict(dynamo=True, external_data=False)
-                if exporter == 'dynamo'
-                else dict(dynamo=False)
-            ),
+            **(_exporter_options(inputs, dynamic) if exporter == 'dynamo' else dict(dynamo=False)),
         )
     return inputs
+
+
+def _exporter_options(inputs: Dict[str, Tensor], dynamic: bool) -> Dict:
+    """The dynamo exporter's options; ``dynamic``: batch, height and width of every input."""
+    options = dict(dynamo=True, external_data=False)
+    if dynamic:
+        batch = torch.export.Dim('batch', min=1, max=1024)
+        height = torch.export.Dim('height', min=32, max=8192)
+        width = torch.export.Dim('width', min=32, max=8192)
+        options['dynamic_shapes'] = {name: {0: batch, 2: height, 3: width} for name in inputs}
+    return options
 
 
 def compare_with_onnxruntime(

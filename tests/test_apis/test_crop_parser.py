@@ -88,6 +88,39 @@ def test_unsupported_pipelines_keep_the_reference_path(face):
     off = FaceParsingInferencer(device='cpu', fast_path=False)
     assert off.crop_parser is off.reference_parser
     assert isinstance(off.crop_parser, PipelineCropParser)
+    with pytest.raises(ValueError, match="backend='onnxruntime' runs the hot path only"):
+        FaceParsingInferencer(device='cpu', fast_path=False, backend='onnxruntime')
+
+
+@pytest.fixture(scope='module')
+def onnxruntime_parser(face, tmp_path_factory):
+    """The shipped model's hot path with ``backend='onnxruntime'`` (exported to a temp cache)."""
+    pytest.importorskip('onnxruntime')
+    inferencer = face[0]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv('REDNET_MMSEG_CACHE', str(tmp_path_factory.mktemp('cache')))
+        transforms, pairs = inferencer.pipeline.transforms, inferencer._tta.flip_pairs
+        return CropParser(inferencer.model, transforms, pairs, backend='onnxruntime')
+
+
+@pytest.mark.parametrize('cut_left', [0, 180])
+def test_onnxruntime_backend_gives_the_same_labels(face, onnxruntime_parser, cut_left):
+    """``backend='onnxruntime'`` changes fewer labels than one grey level of noise does.
+
+    Not a per-pixel probability bound as above: two runtimes may order a max-pool window's two
+    near-equal values differently (a local change), as a grey level of noise does anywhere.
+    """
+    inferencer, img, points = face
+    crop, pts = _crop(img, points, cut_left)
+    ref = inferencer.crop_parser(crop, pts)
+    rng = np.random.default_rng(0)
+    noisy = np.clip(crop.astype(np.int16) + rng.integers(-1, 2, crop.shape), 0, 255)
+    by_noise = (inferencer.crop_parser(noisy.astype(np.uint8), pts) != ref).mean()
+    by_backend = (onnxruntime_parser(crop, pts) != ref).mean()
+    assert 0 < by_noise and by_backend <= by_noise, (by_backend, by_noise)
+    transforms, pairs = inferencer.pipeline.transforms, inferencer._tta.flip_pairs
+    with pytest.raises(ValueError, match='backend'):
+        CropParser(inferencer.model, transforms, pairs, backend='tensorrt')
 
 
 def test_scores_match_the_export_graph(face):

@@ -121,6 +121,7 @@ def test_cli_writes_verified_model(repo_root, tmp_path):
             '--shape',
             '64',
             '64',
+            '--dynamic',
         ],
         cwd=repo_root,
         capture_output=True,
@@ -142,6 +143,12 @@ def test_cli_writes_verified_model(repo_root, tmp_path):
         ),
     )
     assert scores.shape == (1, 11, 64, 64) and labels.shape == (1, 64, 64)
+    # --dynamic: another batch and size through the same file
+    feeds = dict(
+        image=np.zeros((2, 3, 96, 80), np.float32),
+        prior=np.full((2, 11, 96, 80), 1 / 11, np.float32),
+    )
+    assert sess.run(None, feeds)[0].shape == (2, 11, 96, 80)
 
 
 def test_cli_fuse_exports_no_batchnorm_and_the_same_scores(repo_root, tmp_path):
@@ -183,3 +190,30 @@ def test_cli_fuse_exports_no_batchnorm_and_the_same_scores(repo_root, tmp_path):
     sess = ort.InferenceSession(str(out), providers=['CPUExecutionProvider'])
     got = torch.from_numpy(sess.run(None, dict(image=image.numpy()))[0]).softmax(1)
     assert float((got - expected).abs().max()) < 1e-4  # the tool's default --prob-tol
+
+
+def test_dynamic_export_runs_other_sizes(repo_root, tmp_path):
+    """One dynamic-size file computes what a file exported at each size and batch computes.
+
+    The fixed-size file's parity with PyTorch is the test above. Compared run against run in
+    onnxruntime, not against PyTorch: with random inputs a max-pool window now and then holds
+    two values within float rounding, which two runtimes may order differently, moving a value
+    in the unpooled map (an O(1) local change in the scores).
+    """
+    import onnxruntime as ort
+
+    wrapper = FaceParsingExportModel(_randomised_model(repo_root), with_prior=True)
+    path = str(tmp_path / 'dynamic.onnx')
+    export_onnx(wrapper, path, (2, 3, 96, 112), 11, dynamic=True)
+    dynamic = ort.InferenceSession(path, providers=['CPUExecutionProvider'])
+    for shape in [(1, 3, 64, 80), (3, 3, 131, 97)]:  # odd sizes too
+        fixed = str(tmp_path / 'fixed.onnx')
+        inputs = export_onnx(wrapper, fixed, shape, 11)
+        feeds = {k: v.numpy() for k, v in inputs.items()}
+        want = ort.InferenceSession(fixed, providers=['CPUExecutionProvider']).run(None, feeds)
+        got = dynamic.run(None, feeds)
+        assert got[0].shape == want[0].shape == (shape[0], 11, *shape[2:])
+        torch_err, _ = _errors_against_fp64(wrapper, fixed, inputs)
+        assert np.abs(got[0] - want[0]).max() <= torch_err, shape  # fp32 rounding at most
+    with pytest.raises(ValueError, match='dynamo'):
+        export_onnx(wrapper, path, (2, 3, 96, 112), 11, exporter='torchscript', dynamic=True)

@@ -4,6 +4,7 @@ Usage:
     python tools/analysis_tools/benchmark_parse.py IMAGES... [--config C --checkpoint W]
         [--threads 2] [--no-cnn] [--upsample 1] [--context 2.5] [--no-fuse] [--no-flip]
         [--video-frames 60] [--detect-every 5] [--no-peer] [--reference-path]
+        [--backend pytorch|onnxruntime]
 
 Photos: runs what ``tools/parse_faces.py`` runs for each image (detection of every face, one
 crop per face through the pipeline and the model, compositing, drawing the overlay, writing
@@ -23,7 +24,8 @@ The peer, in the same run on the same photos (unless ``--no-peer``): mmseg's own
 (``bisenetv1_r18-d32_4xb4-160k_cityscapes-1024x1024.py``, 11 classes, random weights: enough
 for timing) as the face parsers most used in practice run it: the whole photo resized to
 512x512, one forward, the scores resized back, argmax, the PNG written. The ratio of the two
-photo rates is the speed claim (absolute times move between CPUs).
+photo rates is the speed claim (absolute times move between CPUs). With ``--backend
+onnxruntime`` both networks run in onnxruntime (the peer exported at 512x512).
 """
 
 import argparse
@@ -43,6 +45,7 @@ from rednet_mmseg.apis.face_tracker import FaceTracker  # noqa: E402
 from rednet_mmseg.apis.landmark_detector import FaceLandmarkDetector, NoFaceError  # noqa: E402
 from rednet_mmseg.apis.multi_face import CONTEXT, Face  # noqa: E402
 from rednet_mmseg.apis.tool_args import (  # noqa: E402
+    add_backend_argument,
     add_flip_argument,
     add_fuse_argument,
     add_model_argument,
@@ -83,7 +86,8 @@ def model_step(inferencer, shapes, runs: int = 5) -> None:
         prior = prior / prior.sum(1, keepdim=True)
     with torch.no_grad():
         seconds = median_seconds(lambda: net.scores(image, prior), runs)
-        counter = FlopAnalyzer(net, (image, prior) if prior is not None else (image,))
+        module = inferencer.crop_parser.export_model  # the PyTorch graph of any backend
+        counter = FlopAnalyzer(module, (image, prior) if prior is not None else (image,))
         counter.unsupported_ops_warnings(False)
         counter.uncalled_modules_warnings(False)
         flops = 2 * counter.total()  # one multiply-add = 2 FLOP
@@ -159,12 +163,42 @@ def video(inferencer, detector, first, frames, detect_every, max_shift, context)
             )
 
 
-def peer_bisenet(paths, out_dir, size=512):
-    """Photos per second of mmseg's BiSeNetV1-R18 at ``size`` (the module docstring)."""
+def peer_bisenet(paths, out_dir, size=512, backend='pytorch'):
+    """Photos per second of mmseg's BiSeNetV1-R18 at ``size`` (the module docstring).
+
+    ``backend='onnxruntime'``: the peer's network exported (fixed size) and run by onnxruntime,
+    as ours then is: each given the same runtime.
+    """
+    import torch.nn.functional as F
+
+    forward = _peer_network(size, backend, out_dir)
+    mean = torch.tensor([123.675, 116.28, 103.53]).view(1, 3, 1, 1)
+    std = torch.tensor([58.395, 57.12, 57.375]).view(1, 3, 1, 1)
+    start = time.perf_counter()
+    with torch.no_grad():
+        for path in paths:
+            img = cv2.imread(path, cv2.IMREAD_COLOR)
+            h, w = img.shape[:2]
+            x = cv2.resize(img, (size, size), interpolation=cv2.INTER_LINEAR)[..., ::-1]
+            x = (torch.from_numpy(x.copy()).permute(2, 0, 1)[None].float() - mean) / std
+            scores = forward(x)
+            scores = F.interpolate(scores, (h, w), mode='bilinear', align_corners=False)
+            # the argmax as the hot path does it (crop_parser.labels_from_probs): fair to both
+            labels = labels_from_probs(scores[0])
+            cv2.imwrite(osp.join(out_dir, 'peer.png'), labels)
+    took = time.perf_counter() - start
+    print(
+        f'peer BiSeNetV1-R18 at {size}x{size} ({backend}; whole photo, resize back, argmax, '
+        f'PNG): {len(paths) / took:.2f} photos/s'
+    )
+    return len(paths) / took
+
+
+def _peer_network(size, backend, out_dir):
+    """``(1, 3, size, size)`` normalised RGB -> scores of the peer, run by ``backend``."""
     import os
 
     import mmseg
-    import torch.nn.functional as F
     from mmengine.config import Config
     from mmseg.registry import MODELS
 
@@ -178,26 +212,28 @@ def peer_bisenet(paths, out_dir, size=512):
     for head in cfg.model.get('auxiliary_head', []):
         head.num_classes = 11
     model = MODELS.build(cfg.model).eval()
-    mean = torch.tensor([123.675, 116.28, 103.53]).view(1, 3, 1, 1)
-    std = torch.tensor([58.395, 57.12, 57.375]).view(1, 3, 1, 1)
-    start = time.perf_counter()
+
+    class Net(torch.nn.Module):
+        def __init__(self, model):
+            super().__init__()
+            self.model = model
+
+        def forward(self, x):
+            return self.model.decode_head(self.model.extract_feat(x))
+
+    net = Net(model).eval()
+    if backend == 'pytorch':
+        return net
+    import onnxruntime as ort
+
+    path = osp.join(out_dir, 'peer.onnx')
     with torch.no_grad():
-        for path in paths:
-            img = cv2.imread(path, cv2.IMREAD_COLOR)
-            h, w = img.shape[:2]
-            x = cv2.resize(img, (size, size), interpolation=cv2.INTER_LINEAR)[..., ::-1]
-            x = (torch.from_numpy(x.copy()).permute(2, 0, 1)[None].float() - mean) / std
-            scores = model.decode_head(model.extract_feat(x))
-            scores = F.interpolate(scores, (h, w), mode='bilinear', align_corners=False)
-            # the argmax as the hot path does it (crop_parser.labels_from_probs): fair to both
-            labels = labels_from_probs(scores[0])
-            cv2.imwrite(osp.join(out_dir, 'peer.png'), labels)
-    took = time.perf_counter() - start
-    print(
-        f'peer BiSeNetV1-R18 at {size}x{size} (whole photo, resize back, argmax, PNG): '
-        f'{len(paths) / took:.2f} photos/s'
-    )
-    return len(paths) / took
+        torch.onnx.export(net, (torch.rand(1, 3, size, size),), path, dynamo=True)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = torch.get_num_threads()
+    session = ort.InferenceSession(path, options, providers=['CPUExecutionProvider'])
+    name = session.get_inputs()[0].name
+    return lambda x: torch.from_numpy(session.run(None, {name: x.numpy()})[0])
 
 
 def main():
@@ -212,6 +248,7 @@ def main():
     parser.add_argument('--upsample', type=int, default=1, help='HOG upsampling (0, 1, 2)')
     parser.add_argument('--context', type=float, default=CONTEXT, help='face crop half-size')
     add_fuse_argument(parser)
+    add_backend_argument(parser)
     add_flip_argument(parser, default=True)
     parser.add_argument('--video-frames', type=int, default=0)
     parser.add_argument('--detect-every', type=int, default=5)
@@ -233,6 +270,7 @@ def main():
         fuse=args.fuse,
         flip=args.flip,
         fast_path=not args.reference_path,
+        backend=args.backend,
     )
     detector = FaceLandmarkDetector(upsample=args.upsample, cnn_fallback=not args.no_cnn)
     print(f'start-up (imports, model, detector): {time.perf_counter() - T0:.1f} s')
@@ -242,7 +280,7 @@ def main():
         rate = photos(inferencer, detector, paths, out_dir, args.context)
         model_step(inferencer, shapes)
         if not args.no_peer:
-            peer = peer_bisenet(paths, out_dir)
+            peer = peer_bisenet(paths, out_dir, backend=args.backend)
             print(f'ratio to the peer: {rate / peer:.2f}x the photos/s of BiSeNetV1-R18 at 512')
     if args.video_frames:
         for shift in args.video_shift:

@@ -3,12 +3,14 @@
 
     python tools/deployment/pytorch2onnx.py CONFIG CHECKPOINT --out model.onnx
         [--shape 224 224] [--batch 1] [--prior] [--exporter dynamo|torchscript] [--opset 18]
-        [--fuse] [--time N]
+        [--fuse] [--dynamic] [--time N]
 
 The graph takes the image as ``cv2.imread`` gives it (float32 BGR 0-255, ``N x 3 x H x W``;
 normalisation is inside) and, with ``--prior``, the kNN prior map (``N x K x H x W``, from
 ``PriorBank.prior_for_image``); it returns ``scores`` (``N x K x H x W``) and ``labels``
-(``N x H x W``). Needs the ``onnx`` extra: ``pip install -e ".[lite,onnx]"``.
+(``N x H x W``). ``--dynamic``: batch, height and width stay free (one file for inputs of
+any size, as the parsing tools' ``--backend onnxruntime`` uses). Needs the ``onnx`` extra:
+``pip install -e ".[lite,onnx]"``.
 """
 
 import argparse
@@ -50,6 +52,11 @@ def parse_args(argv=None):
         help='include the adaptive prior (Eq. 6-8); adds a "prior" input',
     )
     parser.add_argument('--exporter', choices=['dynamo', 'torchscript'], default='dynamo')
+    parser.add_argument(
+        '--dynamic',
+        action='store_true',
+        help='batch, height and width stay inputs of the graph (dynamo exporter only)',
+    )
     parser.add_argument('--opset', type=int, default=18)
     parser.add_argument(
         '--time',
@@ -68,7 +75,10 @@ def parse_args(argv=None):
         default=1e-4,
         help='largest accepted difference of the class probabilities (default: 1e-4)',
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.dynamic and args.exporter != 'dynamo':
+        parser.error('--dynamic needs --exporter dynamo')
+    return args
 
 
 def time_both(wrapper, path, inputs, runs):
@@ -101,7 +111,13 @@ def main(argv=None):
     tmp = args.out + '.partial'
     try:
         inputs = export_onnx(
-            wrapper, tmp, (args.batch, 3, *shape), num_classes, args.opset, args.exporter
+            wrapper,
+            tmp,
+            (args.batch, 3, *shape),
+            num_classes,
+            args.opset,
+            args.exporter,
+            dynamic=args.dynamic,
         )
         if not args.no_verify:
             res = compare_with_onnxruntime(wrapper, tmp, inputs)

@@ -6,6 +6,7 @@ It passes through mmseg's unchanged ``EncoderDecoder``.
 import warnings
 from typing import Optional, Sequence, Tuple
 
+import torch
 from torch import Tensor, nn
 
 
@@ -64,13 +65,23 @@ class PooledFeatures(tuple):
         for i, stage in enumerate(stages):
             x = stage(x)
             if i < num_pools:
-                # plain ints, also under tracing (FLOP counting, export)
-                shapes.append((int(x.shape[-2]), int(x.shape[-1])))
+                shapes.append(_size(x))
                 x, idx = pool(x)
                 indices.append(idx)
             if i in out_indices:
                 outs.append(x)
         return cls(outs, indices, shapes)
+
+
+def _size(x: Tensor) -> Tuple:
+    """``(H, W)`` of ``x``: plain ints, symbolic under ``torch.export``.
+
+    Plain ints also under tracing (FLOP counting, the TorchScript exporter); symbolic sizes under
+    ``torch.export`` keep an exported graph's input size dynamic.
+    """
+    if torch.compiler.is_exporting():
+        return tuple(x.shape[-2:])
+    return int(x.shape[-2]), int(x.shape[-1])
 
 
 _WARNED = set()
