@@ -122,6 +122,7 @@ class FaceLandmarkDetector:
         select: str = 'all',
         max_faces: Optional[int] = None,
         min_size: int = 0,
+        upsample: Optional[int] = None,
     ) -> List[FaceLandmarks]:
         """Landmarks of the faces in ``img`` (``(H, W, 3)`` uint8 BGR, as cv2 reads).
 
@@ -133,6 +134,8 @@ class FaceLandmarkDetector:
                 around one face, as Helen is). See :data:`SELECTIONS`.
             max_faces (int, optional): keep at most this many (the largest).
             min_size (int): ignore faces whose box is smaller (its shorter side, pixels).
+            upsample (int, optional): this search's upsampling instead of the detector's (the
+                video tracker re-finds large faces without it: ``FaceTracker``).
 
         Raises:
             NoFaceError: no face (of at least ``min_size``) found; the message names ``name``.
@@ -156,14 +159,15 @@ class FaceLandmarkDetector:
             h, w = img.shape[:2]
             raise NoFaceError(f'{name}: no face found ({w}x{h} px is too small to hold one)')
         rgb = np.ascontiguousarray(img[..., ::-1])
-        detector, boxes = 'hog', self._boxes(rgb, use_cnn=False)
+        upsample = self.upsample if upsample is None else upsample
+        detector, boxes = 'hog', self._boxes(rgb, use_cnn=False, upsample=upsample)
         if not boxes and self.cnn_fallback:
             # the CNN first without upsampling (faces from about 80 px: 0.40 s per photo
             # instead of 1.71 s on the dev photos where HOG finds none, all 19 found), then
             # at the requested upsampling only if that finds nothing
             detector, boxes = 'cnn', self._boxes(rgb, use_cnn=True, upsample=0)
-            if not boxes and self.upsample > 0:
-                boxes = self._boxes(rgb, use_cnn=True)
+            if not boxes and upsample > 0:
+                boxes = self._boxes(rgb, use_cnn=True, upsample=upsample)
         boxes = [b for b in boxes if min(b[0][2] - b[0][0], b[0][3] - b[0][1]) >= min_size]
         if not boxes:
             small = f' of at least {min_size} px' if min_size else ''

@@ -175,10 +175,6 @@ test_dataloader = dict(
             dict(type='LoadImageFromFile'),
             dict(type='LoadFaceLandmarks'),
             dict(
-                bank_file='data/helen/prior_bank.npz',
-                num_neighbors=5,
-                type='LoadFacePrior'),
-            dict(
                 face_ratios=(
                     0.15,
                     0.175,
@@ -191,6 +187,10 @@ test_dataloader = dict(
                     256,
                 ),
                 type='FaceCropResize'),
+            dict(
+                bank_file='data/helen/prior_bank.npz',
+                num_neighbors=5,
+                type='LoadFacePrior'),
             dict(type='LoadAnnotations'),
             dict(type='PackFaceInputs'),
         ],
@@ -199,13 +199,12 @@ test_dataloader = dict(
     persistent_workers=True,
     sampler=dict(shuffle=False, type='DefaultSampler'))
 test_evaluator = dict(protocol='helen', type='FaceParsingMetric')
+# Test pipelines: the prior (Eq. 5) is rendered after FaceCropResize, at the network's scale,
+# from the moved 5 points (0.9.0; before: rendered at the crop's resolution and shrunk with it,
+# docs/en/inference.md).
 test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadFaceLandmarks'),
-    dict(
-        bank_file='data/helen/prior_bank.npz',
-        num_neighbors=5,
-        type='LoadFacePrior'),
     dict(
         face_ratios=(
             0.15,
@@ -219,6 +218,10 @@ test_pipeline = [
             256,
         ),
         type='FaceCropResize'),
+    dict(
+        bank_file='data/helen/prior_bank.npz',
+        num_neighbors=5,
+        type='LoadFacePrior'),
     dict(type='LoadAnnotations'),
     dict(type='PackFaceInputs'),
 ]
@@ -328,10 +331,6 @@ val_dataloader = dict(
             dict(type='LoadImageFromFile'),
             dict(type='LoadFaceLandmarks'),
             dict(
-                bank_file='data/helen/prior_bank.npz',
-                num_neighbors=5,
-                type='LoadFacePrior'),
-            dict(
                 face_ratios=(
                     0.15,
                     0.175,
@@ -344,6 +343,10 @@ val_dataloader = dict(
                     256,
                 ),
                 type='FaceCropResize'),
+            dict(
+                bank_file='data/helen/prior_bank.npz',
+                num_neighbors=5,
+                type='LoadFacePrior'),
             dict(type='LoadAnnotations'),
             dict(type='PackFaceInputs'),
         ],

@@ -3,7 +3,8 @@
 Usage:
     python tools/analysis_tools/benchmark_parse.py IMAGES... [--config C --checkpoint W]
         [--threads 2] [--no-cnn] [--upsample 1] [--context 2.5] [--no-fuse] [--no-flip]
-        [--video-frames 60] [--detect-every 5] [--no-peer] [--reference-path]
+        [--video-frames 60] [--video-size 640 480] [--detect-every 5] [--no-peer]
+        [--reference-path]
         [--backend pytorch|onnxruntime]
 
 Photos: runs what ``tools/parse_faces.py`` runs for each image (detection of every face, one
@@ -129,10 +130,25 @@ def photos(inferencer, detector, paths, out_dir, context):
     return len(paths) / took
 
 
-def video(inferencer, detector, first, frames, detect_every, max_shift, context):
+def video_frame(img, size):
+    """``img`` scaled to fill ``size = (W, H)`` in height or width, edges repeated around it."""
+    if size is None:
+        return img
+    w, h = size
+    k = min(w / img.shape[1], h / img.shape[0])
+    img = cv2.resize(
+        img, None, fx=k, fy=k, interpolation=cv2.INTER_LINEAR if k > 1 else cv2.INTER_AREA
+    )
+    top, left = (h - img.shape[0]) // 2, (w - img.shape[1]) // 2
+    return cv2.copyMakeBorder(
+        img, top, h - img.shape[0] - top, left, w - img.shape[1] - left, cv2.BORDER_REPLICATE
+    )
+
+
+def video(inferencer, detector, first, frames, detect_every, max_shift, context, size=None):
     from rednet_mmseg.testing import make_steady_clip
 
-    img = cv2.imread(first, cv2.IMREAD_COLOR)
+    img = video_frame(cv2.imread(first, cv2.IMREAD_COLOR), size)
     with tempfile.TemporaryDirectory() as tmp:
         clip = osp.join(tmp, 'clip.mp4')
         shifts = make_steady_clip(img, clip, frames=frames, max_shift=max_shift)
@@ -140,14 +156,18 @@ def video(inferencer, detector, first, frames, detect_every, max_shift, context)
             tracker = FaceTracker(detector, detect_every, smooth)
             cap = cv2.VideoCapture(clip)
             prev, changes, n, start = None, [], 0, time.perf_counter()
+            times = StageTimes()
             while True:
-                ok, frame = cap.read()
+                with times('decode'):
+                    ok, frame = cap.read()
                 if not ok:
                     break
-                faces = tracker.update(frame)
-                labels = inferencer.parse_faces(
-                    clip, faces, img=frame, context=context, flip=False
-                )[0]
+                with times('track'):
+                    faces = tracker.update(frame)
+                with times('parse'):
+                    labels = inferencer.parse_faces(
+                        clip, faces, img=frame, context=context, flip=False
+                    )[0]
                 dx, dy = shifts[n]
                 back = np.roll(labels, (-dy, -dx), axis=(0, 1))  # undo the known shift
                 if prev is not None:
@@ -159,7 +179,8 @@ def video(inferencer, detector, first, frames, detect_every, max_shift, context)
                 f'video ({n} frames of {img.shape[1]}x{img.shape[0]}, detect every '
                 f'{detect_every}, shifts up to {max_shift} px, smooth {smooth}): '
                 f'{n / took:.1f} fps, flicker '
-                f'{100 * np.mean(changes):.2f} % of pixels per frame'
+                f'{100 * np.mean(changes):.2f} % of pixels per frame; mean ms per frame: '
+                + ', '.join(f'{k} {1e3 * np.mean(v):.1f}' for k, v in times.seconds.items())
             )
 
 
@@ -253,6 +274,13 @@ def main():
     parser.add_argument('--video-frames', type=int, default=0)
     parser.add_argument('--detect-every', type=int, default=5)
     parser.add_argument('--video-shift', type=int, nargs='+', default=[0, 2])
+    parser.add_argument(
+        '--video-size',
+        type=int,
+        nargs=2,
+        metavar=('W', 'H'),
+        help='frame size of the clip (the first photo scaled to fill it; default: its own)',
+    )
     parser.add_argument('--no-peer', action='store_true', help='skip the BiSeNetV1-R18 peer')
     parser.add_argument(
         '--reference-path',
@@ -292,6 +320,7 @@ def main():
                 args.detect_every,
                 shift,
                 args.context,
+                args.video_size,
             )
 
 

@@ -1,0 +1,70 @@
+"""FaceTracker: detection every k frames, and re-detection of large faces without upsampling."""
+
+import numpy as np
+import pytest
+
+from rednet_mmseg.apis.face_tracker import FULL_SEARCH_EVERY, LARGE_FACE, FaceTracker
+from rednet_mmseg.apis.landmark_detector import FaceLandmarks, NoFaceError
+
+FIVE = np.float32([[-0.25, -0.2], [0.25, -0.2], [0.0, 0.05], [-0.2, 0.3], [0.2, 0.3]])
+
+
+class _Detector:
+    """One square face of side ``size`` at the frame's centre; records each search."""
+
+    def __init__(self, size):
+        self.size, self.calls = size, []
+
+    def detect_all(self, img, name, select, max_faces, min_size, upsample=None):
+        self.calls.append(upsample)
+        if self.size is None:
+            raise NoFaceError(f'{name}: no face found')
+        h, w = img.shape[:2]
+        c, s = np.float32([w / 2, h / 2]), self.size
+        box = tuple(int(v) for v in (c[0] - s / 2, c[1] - s / 2, c[0] + s / 2, c[1] + s / 2))
+        return [FaceLandmarks(c + FIVE * s, box, 1, 'hog', 1.0)]
+
+
+def _frames(n, shape=(480, 640)):
+    rng = np.random.default_rng(0)
+    base = rng.integers(0, 255, (*shape, 3), dtype=np.uint8)
+    return [base] * n
+
+
+@pytest.mark.parametrize('size', [LARGE_FACE + 40, LARGE_FACE - 40])
+def test_large_faces_are_re_found_without_upsampling(size):
+    detector = _Detector(size)
+    tracker = FaceTracker(detector, detect_every=5, smooth=0.0)
+    for frame in _frames(5 * 2 * FULL_SEARCH_EVERY):
+        (face,) = tracker.update(frame)
+    searches = len(detector.calls)
+    assert searches == 2 * FULL_SEARCH_EVERY  # every 5th frame
+    full = [u is None for u in detector.calls]
+    if size >= LARGE_FACE:  # a full search every FULL_SEARCH_EVERY-th, the rest without
+        assert full == [i % FULL_SEARCH_EVERY == 0 for i in range(searches)]
+        assert set(detector.calls) == {None, 0}
+    else:  # small faces: always the detector's own upsampling
+        assert all(full)
+    # a still frame, no smoothing: the detected points, moved by nothing
+    np.testing.assert_allclose(face.points, np.float32([320, 240]) + FIVE * size, atol=0.5)
+
+
+def test_search_scale_counts_for_large_frames():
+    """A 2048 px frame is searched at 1024 px: a 300 px face is 150 px there, not large."""
+    detector = _Detector(300)
+    tracker = FaceTracker(detector, detect_every=1, smooth=0.0)
+    for frame in _frames(4, shape=(1536, 2048)):
+        tracker.update(frame)
+    assert detector.calls == [None] * 4
+
+
+def test_lost_faces_get_a_full_search():
+    detector = _Detector(LARGE_FACE + 40)
+    tracker = FaceTracker(detector, detect_every=1, smooth=0.0)
+    frames = _frames(3)
+    tracker.update(frames[0])  # full search: found
+    detector.size = None
+    assert tracker.update(frames[1]) == []  # working resolution: nothing, the track is dropped
+    detector.size = LARGE_FACE + 40
+    assert len(tracker.update(frames[2])) == 1
+    assert detector.calls == [None, 0, None]  # no track left: the detector's own search
