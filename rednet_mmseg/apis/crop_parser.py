@@ -53,7 +53,7 @@ class CropParser:
         backend (str): what runs the network step: ``'pytorch'`` (default) or
             ``'onnxruntime'`` (the same graph exported once with dynamic sizes and cached,
             :mod:`rednet_mmseg.deployment.onnxruntime_scores`; the same scores to float
-            rounding, faster on CPU).
+            rounding; not faster on 2 CPU cores: docs/en/inference.md).
     """
 
     def __init__(

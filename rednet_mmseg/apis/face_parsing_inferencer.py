@@ -108,8 +108,8 @@ class FaceParsingInferencer(MMSegInferencer):
             :class:`~rednet_mmseg.apis.pipeline_crop_parser.PipelineCropParser`). Default: True.
         backend (str): what runs the network on the hot path: ``'pytorch'`` (default) or
             ``'onnxruntime'`` (exported once with dynamic sizes and cached; the same label maps
-            but at float-rounding ties, faster on CPU: docs/en/inference.md). Needs the hot
-            path.
+            but at float-rounding ties; not faster on 2 CPU cores: docs/en/inference.md).
+            Needs the hot path.
         **kwargs: :class:`MMSegInferencer` arguments (``device``, ``palette``, ...).
     """
 

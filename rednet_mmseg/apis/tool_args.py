@@ -98,8 +98,8 @@ def add_backend_argument(parser) -> None:
         choices=('pytorch', 'onnxruntime'),
         default='pytorch',
         help='what runs the network: pytorch (default) or onnxruntime (the same label maps but '
-        'at float-rounding ties, faster on CPU; exported once per model, about 20 s, and cached '
-        'in ~/.cache/rednet_mmseg; needs the onnx extra)',
+        'at float-rounding ties, not faster than pytorch on 2 cores here; exported once per '
+        'model, about 20 s, and cached in ~/.cache/rednet_mmseg; needs the onnx extra)',
     )
 
 

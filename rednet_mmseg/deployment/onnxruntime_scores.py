@@ -5,7 +5,9 @@ default ``net`` is :class:`~rednet_mmseg.deployment.onnx_export.FaceParsingExpor
 PyTorch, and :class:`OnnxRuntimeScores` is the same graph exported with a dynamic batch, height
 and width (:func:`~rednet_mmseg.deployment.onnx_export.export_onnx` ``dynamic=True``) and run by
 onnxruntime's CPU provider: the same scores to float rounding
-(``tests/test_deployment/test_onnxruntime_scores.py``), faster on CPU (docs/en/inference.md).
+(``tests/test_apis/test_crop_parser.py``); on 2 CPU cores not faster than PyTorch for this
+network (docs/en/inference.md, *Backends*: its ``MaxPool`` with indices and class-axis
+``LogSoftmax`` cost what its convolutions save).
 
 The export takes several seconds (about 20 s for the shipped model on 2 cores), so the file is
 made once per model and kept: :func:`cached_onnx` names it by a digest of the model's weights,
