@@ -66,9 +66,17 @@ def model_digest(model: FaceParsingExportModel) -> str:
 
 def cached_onnx(model: FaceParsingExportModel, num_classes: int) -> str:
     """The path of ``model`` exported with dynamic sizes, exporting it once if needed."""
+    return _cached_session(model, num_classes, threads=1)[0]
+
+
+def _cached_session(model: FaceParsingExportModel, num_classes: int, threads: int):
+    """``(path, session)`` of the cached export, exported (again) if missing or unreadable."""
     path = osp.join(cache_dir(), f'{model_digest(model)}.onnx')
-    if osp.isfile(path) and _readable(path):
-        return path
+    if osp.isfile(path):
+        try:
+            return path, _session(path, threads)
+        except Exception:  # noqa: BLE001 (any unreadable cache file is exported again)
+            pass
     os.makedirs(osp.dirname(path), exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix='.onnx.part', dir=osp.dirname(path))
     os.close(fd)
@@ -78,15 +86,7 @@ def cached_onnx(model: FaceParsingExportModel, num_classes: int) -> str:
     finally:
         if osp.exists(tmp):
             os.remove(tmp)
-    return path
-
-
-def _readable(path: str) -> bool:
-    try:
-        _session(path, 1)
-    except Exception:  # noqa: BLE001 (any unreadable cache file is exported again)
-        return False
-    return True
+    return path, _session(path, threads)
 
 
 def _session(path: str, threads: int):
@@ -106,16 +106,20 @@ class OnnxRuntimeScores:
         threads (int, optional): onnxruntime's intra-op threads. Default: torch's.
     """
 
-    def __init__(self, path: str, threads: Optional[int] = None):
+    def __init__(self, path: str, threads: Optional[int] = None, session=None):
         self.path = path
-        self.session = _session(path, threads or torch.get_num_threads())
+        self.session = session or _session(path, threads or torch.get_num_threads())
         self.input_names = [i.name for i in self.session.get_inputs()]
         self.with_prior = 'prior' in self.input_names
 
     @classmethod
-    def from_model(cls, model: FaceParsingExportModel, num_classes: int, **kwargs):
-        """Export ``model`` (or reuse its cached export) and open it."""
-        return cls(cached_onnx(model, num_classes), **kwargs)
+    def from_model(
+        cls, model: FaceParsingExportModel, num_classes: int, threads: Optional[int] = None
+    ):
+        """Export ``model`` (or reuse its cached export) and open it (once)."""
+        threads = threads or torch.get_num_threads()
+        path, session = _cached_session(model, num_classes, threads)
+        return cls(path, threads, session)
 
     def scores(self, image: Tensor, prior: Optional[Tensor] = None) -> Tensor:
         """``(N, K, H, W)`` scores of ``(N, 3, H, W)`` BGR 0-255 images (and priors).
