@@ -55,6 +55,29 @@ def helen_converted(helen_release, tmp_path_factory):
 
 
 @pytest.fixture(scope='session')
+def helen_dense(helen_converted, tmp_path_factory):
+    """A copy of the converted tree with 68 points per face and a bank that keeps them.
+
+    ``(root, table, bank)``: ``root/dense68.txt`` holds a template 68-point shape placed on each
+    face by its 5 points (``rednet_mmseg.testing.dense_points``), ``root/prior_bank_dense.npz``
+    the val bank built with it, as ``build_prior_bank.py --dense-landmarks`` writes it.
+    """
+    import shutil
+
+    from rednet_mmseg.datasets.landmark_table import write_landmark_table
+    from rednet_mmseg.testing.dense_points import dense_table_of
+
+    root = str(tmp_path_factory.mktemp('helen_dense') / 'helen')
+    shutil.copytree(helen_converted, root)
+    table = osp.join(root, 'dense68.txt')
+    write_landmark_table(table, dense_table_of(root))
+    bank, _, _ = build_prior_bank(
+        root, osp.join(root, 'prior_bank_dense.npz'), num_neighbors=2, dense_landmarks=table
+    )
+    return root, table, bank
+
+
+@pytest.fixture(scope='session')
 def tiny_checkpoint(tmp_path_factory):
     """An untrained tiny RED-Net saved as tools/train.py would (dataset_meta in meta).
 

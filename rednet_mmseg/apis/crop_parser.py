@@ -41,6 +41,33 @@ SKIPPED_STEPS = (
 )
 
 
+def needs_dense_points(transforms: Sequence) -> bool:
+    """Whether a built test pipeline takes the 68 face points (``LoadFaceLandmarks(dense=True)``)."""
+    return any(
+        type(t).__name__ == 'LoadFaceLandmarks' and getattr(t, 'dense', False) for t in transforms
+    )
+
+
+def points_for_model(points: np.ndarray, dense: bool) -> np.ndarray:
+    """The points a face's model takes, from a face's ``(5, 2)`` or ``(73, 2)`` points.
+
+    ``(73, 2)`` is the 5 key points followed by the detector's 68 (``Face.points68``). A model
+    without the dense prior takes the 5; one with it takes all 73, and 5 alone are an error.
+    """
+    points = np.asarray(points, np.float32)
+    if points.shape not in ((5, 2), (73, 2)):
+        raise ValueError(f'face points: expected (5, 2) or (73, 2), got {points.shape}')
+    if not dense:
+        return points[:5]
+    if len(points) != 73:
+        raise ValueError(
+            "this model's dense prior needs each face's 68 points as well as its 5 key points; "
+            'faces found by FaceLandmarkDetector carry them (points68), given 5-point landmarks '
+            'do not: let the detector find the faces, or use a 5-point model (fast)'
+        )
+    return points
+
+
 class CropParser:
     """Label maps of face crops by the hot path (module docstring).
 
@@ -65,6 +92,8 @@ class CropParser:
                 f'{INPUT_STEPS + SKIPPED_STEPS}: {[type(t).__name__ for t in transforms]}'
             )
         self.steps = [t for t in transforms if type(t).__name__ in INPUT_STEPS]
+        #: the model takes the 68 face points too (the dense prior)
+        self.dense = needs_dense_points(self.steps)
         self.with_prior = any(type(t).__name__ == 'LoadFacePrior' for t in self.steps)
         #: the network step as a PyTorch module (exported, FLOP-counted)
         self.export_model = FaceParsingExportModel(segmentor, with_prior=self.with_prior)
@@ -114,7 +143,7 @@ class CropParser:
         flipped back).
         """
         h, w = crop.shape[:2]
-        points = np.asarray(points, np.float32)
+        points = points_for_model(points, self.dense)
         pairs: List = [self._inputs(np.ascontiguousarray(crop), points)]
         if flip:
             pairs.append(self._inputs(*mirror_face(crop, points)))
@@ -129,7 +158,8 @@ class CropParser:
 
         Args:
             crop (np.ndarray): the face crop.
-            points (np.ndarray): ``(5, 2)`` key points in the crop.
+            points (np.ndarray): ``(5, 2)`` key points in the crop, or ``(73, 2)``: the 5 and
+                the 68 points (:func:`points_for_model`).
             flip (bool): average with the mirror face's prediction. Default: True.
         """
         probs = self.scores(crop, points, flip).softmax(dim=1)

@@ -53,8 +53,9 @@ def detect_landmark_table(
     may_skip: Sequence[str] = (),
     progress: bool = True,
     select: str = 'largest',
+    points: int = 5,
 ) -> Tuple[Dict[str, np.ndarray], List[str], List[str]]:
-    """Detect the 5 points of one face of every image.
+    """Detect the 5 points (or the 68 iBUG points) of one face of every image.
 
     Args:
         paths: image files.
@@ -63,14 +64,21 @@ def detect_landmark_table(
             folder; a path not listed stops with :class:`NoFaceError`.
         progress: show a progress bar.
         select: ``'largest'`` or ``'central'`` (see :meth:`FaceLandmarkDetector.detect_all`).
+        points: 5 (the key points) or 68 (the shape predictor's own points, for the dense
+            prior).
 
     Returns:
         ``(table, skipped, notes)``: image name (file name without extension) -> ``(5, 2)``
-        points, the paths without a face, and one note per image with several faces (the tools
+        (or ``(68, 2)``) points, the paths without a face, and one note per image with several faces (the tools
         print them: ``tool_args.report_detection``).
     """
+    if points not in (5, 68):
+        raise ValueError(f'points must be 5 or 68, got {points}')
     found, skipped, notes = _detect_images(paths, detector, may_skip, progress, select)
-    table = {osp.splitext(osp.basename(p))[0]: faces[0].points for p, faces in found.items()}
+    table = {
+        osp.splitext(osp.basename(p))[0]: faces[0].points if points == 5 else faces[0].points68
+        for p, faces in found.items()
+    }
     return table, skipped, notes
 
 

@@ -49,7 +49,8 @@ class FaceLandmarks:
 
     ``points`` ``(5, 2)`` float32 (x, y), ``box`` ``(x0, y0, x1, y1)`` of the face used,
     ``num_faces`` found in the image, ``detector`` (``'hog'`` or ``'cnn'``) and its ``score`` (HOG:
-    SVM margin; CNN: confidence).
+    SVM margin; CNN: confidence). ``points68``: the shape predictor's own ``(68, 2)`` iBUG points
+    (no offsets), for the dense prior.
     """
 
     points: np.ndarray
@@ -57,6 +58,7 @@ class FaceLandmarks:
     num_faces: int
     detector: str
     score: float = 0.0
+    points68: Optional[np.ndarray] = None
 
 
 def _import_dlib():
@@ -191,10 +193,11 @@ class FaceLandmarkDetector:
         faces = []
         for box, score in boxes:
             shape = self._shape(rgb, self._dlib.rectangle(*box))
-            points = five_from_68(np.array([[p.x, p.y] for p in shape.parts()], np.float32))
+            points68 = np.array([[p.x, p.y] for p in shape.parts()], np.float32)
+            points = five_from_68(points68)
             if self.helen_convention:
                 points = to_helen_convention(points)
-            faces.append(FaceLandmarks(points, box, total, detector, score))
+            faces.append(FaceLandmarks(points, box, total, detector, score, points68))
         return faces
 
     def detect(

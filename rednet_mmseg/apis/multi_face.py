@@ -56,13 +56,21 @@ class Face:
     """One face to parse: its key points and, when detected, its box and score.
 
     ``points`` ``(5, 2)`` in image pixels, the detector's ``box`` ``(x0, y0, x1, y1)`` and
-    ``score``.
+    ``score``; ``points68``, the detector's 68 iBUG points, for models with the dense prior.
     """
 
     points: np.ndarray
     box: Optional[Tuple[int, int, int, int]] = None
     score: Optional[float] = None
     crop: Tuple[int, int, int, int] = field(default=(0, 0, 0, 0))
+    points68: Optional[np.ndarray] = None
+
+    @property
+    def all_points(self) -> np.ndarray:
+        """``(5, 2)`` key points, or ``(73, 2)``: the 5, then the 68 when the face has them."""
+        if self.points68 is None:
+            return self.points
+        return np.concatenate([self.points, np.asarray(self.points68, np.float32)])
 
     def record(self) -> dict:
         """The JSON record of the face (box, 5 points and their names, score, crop used)."""
@@ -157,7 +165,15 @@ def as_faces(faces) -> List[Face]:
         if isinstance(f, Face):
             out.append(f)
         elif hasattr(f, 'points'):  # FaceLandmarks of FaceLandmarkDetector.detect_all
-            out.append(Face(np.asarray(f.points, np.float32), f.box, getattr(f, 'score', None)))
+            points68 = getattr(f, 'points68', None)
+            out.append(
+                Face(
+                    np.asarray(f.points, np.float32),
+                    f.box,
+                    getattr(f, 'score', None),
+                    points68=None if points68 is None else np.asarray(points68, np.float32),
+                )
+            )
         else:
             out.append(Face(np.asarray(f, np.float32).reshape(5, 2)))
     return out
@@ -189,7 +205,7 @@ def aligned_face(image_shape, template: Optional[np.ndarray] = None) -> Face:
 
 
 def parse_crop(crop_parser, crop: np.ndarray, points: np.ndarray, flip: bool) -> np.ndarray:
-    """``(h, w)`` uint8 labels of one face crop (``(h, w, 3)`` BGR, its ``(5, 2)`` points).
+    """``(h, w)`` uint8 labels of one face crop (``(h, w, 3)`` BGR, its ``(5 or 73, 2)`` points).
 
     ``crop_parser`` is a :class:`~rednet_mmseg.apis.crop_parser.CropParser` or a
     :class:`~rednet_mmseg.apis.pipeline_crop_parser.PipelineCropParser`. A crop larger than
@@ -234,6 +250,6 @@ def parse_faces(
     for face in faces:
         face.crop = x0, y0, x1, y1 = crop_box(face.points, img.shape, context)
         offset = np.array([x0, y0], np.float32)
-        crops.append(parse_crop(crop_parser, img[y0:y1, x0:x1], face.points - offset, flip))
+        crops.append(parse_crop(crop_parser, img[y0:y1, x0:x1], face.all_points - offset, flip))
     labels, instances = composite(img.shape, faces, crops)
     return labels, instances, faces

@@ -15,7 +15,7 @@ import torch
 
 from ..datasets.transforms.face_augment import mirror_face
 from ..models.segmentors.face_tta_model import FaceSegTTAModel, mark_mirrored
-from .crop_parser import labels_from_probs
+from .crop_parser import labels_from_probs, needs_dense_points, points_for_model
 
 
 class PipelineCropParser:
@@ -32,6 +32,7 @@ class PipelineCropParser:
         self.tta = tta
         self.pipeline = pipeline
         self.collate = collate
+        self.dense = needs_dense_points(getattr(pipeline, 'transforms', []))
 
     def _packed(self, crop: np.ndarray, points: np.ndarray) -> dict:
         return self.pipeline(dict(img=crop, face_landmarks=points))
@@ -39,7 +40,7 @@ class PipelineCropParser:
     @torch.no_grad()
     def probs(self, crop: np.ndarray, points: np.ndarray, flip: bool = True) -> torch.Tensor:
         """``(K, h, w)`` class probabilities of a crop, as :meth:`CropParser.probs`."""
-        points = np.asarray(points, np.float32)
+        points = points_for_model(points, self.dense)
         samples = [self._packed(crop, points)]
         if flip:
             mirrored = self._packed(*mirror_face(crop, points))

@@ -16,6 +16,11 @@ bank faces are neighbours.
 into a square canvas where the mean shape sits at fixed positions, so averaging neighbours is a
 cheap mean over aligned maps; the average is then warped onto the image with the similarity
 from the canvas points to the image's own points.
+
+**Dense prior (not in the paper).** A bank built with each image's 68 iBUG points as well keeps
+them in the canvas frame (``dense_points``); :meth:`PriorBank.dense_prior_for_image` then picks
+neighbours by the Procrustes distance of their 68 points and warps each one's map triangle by
+triangle onto the image's own 68 points (:mod:`~rednet_mmseg.datasets.piecewise_warp`).
 """
 
 import os
@@ -27,6 +32,8 @@ import numpy as np
 
 #: Key points per face: eye centres, nose tip, mouth corners (the converters' 5 points).
 NUM_POINTS = 5
+#: Points of the dense prior: dlib's / iBUG 300-W's 68.
+NUM_DENSE_POINTS = 68
 
 
 def similarity_transform(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -86,6 +93,9 @@ class PriorBank:
         num_classes (int): ``K``.
         neighbours (dict, optional): precomputed ``image name -> bank indices`` (nearest
             first), filled by :meth:`precompute_neighbours`.
+        dense_points (np.ndarray, optional): ``(M, 68, 2)`` each bank image's 68 points in
+            the canvas (moved by the same similarity as its map), for
+            :meth:`dense_prior_for_image`.
     """
 
     def __init__(
@@ -99,6 +109,7 @@ class PriorBank:
         canvas_points,
         num_classes,
         neighbours: Optional[Dict[str, np.ndarray]] = None,
+        dense_points: Optional[np.ndarray] = None,
     ):
         self.names = [str(n) for n in names]
         self.maps = maps
@@ -110,6 +121,8 @@ class PriorBank:
         self.num_classes = int(num_classes)
         self.neighbours = dict(neighbours or {})
         self._index = {n: i for i, n in enumerate(self.names)}
+        self.dense_points = None if dense_points is None else np.asarray(dense_points, np.float32)
+        self._dense_shapes = None  # normalised on first use
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -122,6 +135,7 @@ class PriorBank:
         canvas_size: int = 128,
         variance: float = 0.99,
         progress=None,
+        dense_landmarks: Optional[Sequence[np.ndarray]] = None,
     ) -> 'PriorBank':
         """Fit PCA on the bank shapes and align their label maps into the canvas.
 
@@ -133,6 +147,8 @@ class PriorBank:
             canvas_size (int): ``S``, the side of the canonical frame. Default: 128.
             variance (float): PCA keeps the fewest components explaining this fraction.
             progress (callable, optional): wraps the per-image loop (e.g. ``tqdm``).
+            dense_landmarks (Sequence[np.ndarray], optional): their ``(68, 2)`` iBUG points,
+                for the dense prior.
         """
         if len(names) < 2:
             raise ValueError('the prior bank needs at least two images')
@@ -174,6 +190,17 @@ class PriorBank:
                 borderMode=cv2.BORDER_REPLICATE,
             )
         maps[maps >= num_classes] = 0  # ignore labels carry no prior information
+        dense = None
+        if dense_landmarks is not None:
+            dense = np.stack([np.asarray(p, np.float64) for p in dense_landmarks])
+            if dense.shape != (len(names), NUM_DENSE_POINTS, 2):
+                raise ValueError(
+                    f'the dense prior needs {NUM_DENSE_POINTS} (x, y) points per bank image, '
+                    f'got landmarks of shape {dense.shape}'
+                )
+            for i in range(len(names)):
+                mat = similarity_transform(pts[i], canvas_points)
+                dense[i] = dense[i] @ mat[:, :2].T + mat[:, 2]
         return cls(
             names,
             maps,
@@ -183,6 +210,7 @@ class PriorBank:
             reference,
             canvas_points,
             num_classes,
+            dense_points=dense,
         )
 
     def encode(self, landmarks: np.ndarray) -> np.ndarray:
@@ -256,6 +284,65 @@ class PriorBank:
         chans = [c[..., None] if c.ndim == 2 else c for c in chans]
         return np.concatenate(chans, axis=-1)
 
+    # ------------------------------------------------------------------ dense prior
+    @property
+    def has_dense(self) -> bool:
+        """Whether the bank keeps its images' 68 points (the dense prior)."""
+        return self.dense_points is not None
+
+    def query_dense(
+        self, points68: np.ndarray, num_neighbors: int = 5, exclude: Optional[str] = None
+    ) -> np.ndarray:
+        """Indices of the bank images whose 68 points are nearest, nearest first.
+
+        Procrustes distance: both shapes centred, scaled to unit RMS radius and rotated onto
+        each other, so that only what a similarity cannot fix decides.
+        """
+        if not self.has_dense:
+            raise ValueError('this prior bank has no 68-point shapes (built without them)')
+        if self._dense_shapes is None:
+            self._dense_shapes = normalize_shape(self.dense_points)
+        shapes = self._dense_shapes
+        query = normalize_shape(points68)
+        # optimal rotation of each bank shape onto the query, in closed form
+        a = (shapes * query).sum((1, 2))
+        b = (shapes[..., 0] * query[:, 1] - shapes[..., 1] * query[:, 0]).sum(1)
+        dist = 2.0 - 2.0 * np.hypot(a, b)  # |R s - q|^2 of unit-norm shapes
+        if exclude is not None and exclude in self._index:
+            dist[self._index[exclude]] = np.inf
+        k = min(num_neighbors, len(self.names) - (exclude in self._index))
+        return np.argsort(dist, kind='stable')[:k]
+
+    def dense_prior_for_image(
+        self,
+        points68: np.ndarray,
+        image_shape: Tuple[int, int],
+        name: Optional[str] = None,
+        num_neighbors: int = 5,
+    ) -> np.ndarray:
+        """The dense prior of one image in its own pixel frame (module docstring).
+
+        Args:
+            points68 (np.ndarray): ``(68, 2)`` iBUG points of the image.
+            image_shape (tuple): ``(H, W)``.
+            name (str, optional): image name; a bank image never uses itself.
+            num_neighbors (int): ``N``. Default: 5.
+
+        Returns:
+            np.ndarray: ``(H, W, K)`` float32, each pixel a distribution over classes.
+        """
+        from .piecewise_warp import PiecewiseAffineWarp  # scipy: imported only when used
+
+        points68 = np.asarray(points68, np.float64)
+        idx = self.query_dense(points68, num_neighbors, exclude=name)
+        warp = PiecewiseAffineWarp(points68, image_shape)
+        prior = np.zeros(tuple(image_shape) + (self.num_classes,), np.float32)
+        classes = np.eye(self.num_classes, dtype=np.float32)
+        for i in idx:
+            to_canvas = similarity_transform(points68, self.dense_points[i])
+            prior += classes[warp.warp_labels(self.maps[i], self.dense_points[i], to_canvas)]
+        return prior / len(idx)
+
     # ------------------------------------------------------------------ files
     def anonymised(self) -> 'PriorBank':
         """The same bank without its data set's file names, for shipping.
@@ -273,6 +360,7 @@ class PriorBank:
             self.reference,
             self.canvas_points,
             self.num_classes,
+            dense_points=self.dense_points,
         )
 
     def save(self, path: str) -> None:
@@ -296,6 +384,7 @@ class PriorBank:
             num_classes=self.num_classes,
             neighbour_names=nb_names,
             neighbour_idx=nb,
+            **({} if self.dense_points is None else {'dense_points': self.dense_points}),
         )
         os.replace(tmp, path)
 
@@ -324,6 +413,7 @@ class PriorBank:
                 data['canvas_points'],
                 int(data['num_classes']),
                 neighbours,
+                dense_points=data.get('dense_points'),
             )
         except (KeyError, ValueError, OSError) as err:
             raise ValueError(f'{path}: not a valid prior bank ({err})') from err

@@ -2,12 +2,16 @@
 
 Usage:
     python tools/misc/detect_landmarks.py IMAGES_OR_DIRS_OR_GLOBS... -o TABLE
-        [--upsample 1] [--no-cnn] [--raw] [--select largest|central] [--no-progress]
+        [--upsample 1] [--no-cnn] [--raw] [--select largest|central] [--points 5|68]
+        [--no-progress]
 
 TABLE gets one line per image: ``<image name> x1 y1 x2 y2 x3 y3 x4 y4 x5 y5`` (left and right
 eye centre, nose tip, left and right mouth corner, image-left first, in pixels, in the Helen
 converter's convention). Several faces in a photo: the largest (or, with --select central,
-the one nearest the image centre) is used and a note says so.
+the one nearest the image centre) is used and a note says so. With ``--points 68`` each line
+holds the shape predictor's 68 iBUG points instead (``x1 y1 ... x68 y68``): the table that
+``LoadFaceLandmarks(dense=True, dense_landmarks_file=...)`` and ``build_prior_bank.py
+--dense-landmarks`` read for the dense prior.
 No face: a named image stops the tool with an error naming it; images of a folder or glob are
 skipped with a warning that lists them. The table is written only at the end, whole.
 """
@@ -43,6 +47,13 @@ def main(argv=None):
         help='the face of a photo with several: the largest (default) or the one nearest the '
         "image centre (photos cut around one face, as Helen's are)",
     )
+    parser.add_argument(
+        '--points',
+        type=int,
+        choices=[5, 68],
+        default=5,
+        help='5 key points (default) or the 68 iBUG points of the dense prior',
+    )
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     args = parser.parse_args(argv)
     try:
@@ -60,6 +71,7 @@ def main(argv=None):
                 may_skip=from_patterns,
                 progress=not args.no_progress,
                 select=args.select,
+                points=args.points,
             )
         )
     except (FileNotFoundError, ValueError, BadSampleError, OutputDirError, ImportError) as err:

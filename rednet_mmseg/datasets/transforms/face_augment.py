@@ -12,7 +12,36 @@ from mmcv.transforms.utils import cache_randomness
 from mmseg.datasets.transforms import RandomFlip
 from mmseg.registry import TRANSFORMS
 
+from ..prior_bank import NUM_POINTS
 from .prior_storage import STORED_NO_PRIOR, is_stored_prior
+
+#: Index pairs of the 5 key points that a mirror exchanges: the eyes and the mouth corners.
+KEYPOINT_PAIRS = ((0, 1), (3, 4))
+#: Index pairs of the 68 iBUG points that a mirror exchanges (jaw, brows, nose wings, eyes,
+#: outer and inner lips).
+IBUG68_PAIRS = tuple(
+    [(i, 16 - i) for i in range(8)]
+    + [(17 + i, 26 - i) for i in range(5)]
+    + [(31, 35), (32, 34)]
+    + [(36, 45), (37, 44), (38, 43), (39, 42), (40, 47), (41, 46)]
+    + [(48, 54), (49, 53), (50, 52), (55, 59), (56, 58)]
+    + [(60, 64), (61, 63), (65, 67)]
+)
+
+
+def keypoint_pairs(num_points: int) -> Tuple[Tuple[int, int], ...]:
+    """The pairs a mirror exchanges among ``num_points`` landmarks.
+
+    5 (the key points) or 5 + 68 (the key points, then the 68 iBUG points of the dense prior).
+
+    >>> len(keypoint_pairs(5)), len(keypoint_pairs(73)), keypoint_pairs(73)[2]
+    (2, 34, (5, 21))
+    """
+    if num_points == NUM_POINTS:
+        return KEYPOINT_PAIRS
+    if num_points == NUM_POINTS + 68:
+        return KEYPOINT_PAIRS + tuple((a + NUM_POINTS, b + NUM_POINTS) for a, b in IBUG68_PAIRS)
+    raise ValueError(f'face landmarks: expected 5 or 73 points, got {num_points}')
 
 
 def _by4(fn, arr: np.ndarray) -> np.ndarray:
@@ -162,7 +191,7 @@ class FaceCropResize(BaseTransform):
                 f'{results.get("img_path", "<image>")}: FaceCropResize needs the '
                 'face landmarks; add LoadFaceLandmarks before it'
             )
-        pts = results['gt_keypoints'][0, :, :2]
+        pts = results['gt_keypoints'][0, :NUM_POINTS, :2]  # the 5 key points place the crop
         lo, hi = pts.min(0), pts.max(0)
         side = max(float((hi - lo).max()), 1.0) / self._ratio()
         k = self.scale[0] / side
@@ -205,19 +234,22 @@ def mirror_order(pairs: Sequence[Sequence[int]], n: int) -> List[int]:
     return order
 
 
-def mirror_landmarks(points: np.ndarray, width: int, swap=((0, 1), (3, 4))) -> np.ndarray:
+def mirror_landmarks(points: np.ndarray, width: int, swap=None) -> np.ndarray:
     """Landmarks ``(..., K, 2)`` of the horizontally mirrored image, identities swapped.
 
     A point at pixel ``x`` goes to ``width - 1 - x``, where its pixel goes; the index pairs in
-    ``swap`` (default: left/right eye and mouth corner of the 5 points) exchange places.
+    ``swap`` (default: :func:`keypoint_pairs` of ``K``: left/right eye and mouth corner of the 5
+    points, and the 68 points' pairs after them) exchange places.
     """
     out = np.array(points, copy=True)
+    if swap is None:
+        swap = keypoint_pairs(out.shape[-2])
     out[..., 0] = width - 1 - out[..., 0]
     return out[..., mirror_order(swap, out.shape[-2]), :]
 
 
 def mirror_face(img: np.ndarray, points: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-    """The mirror face: the ``(H, W, C)`` image flipped left-right, its ``(5, 2)`` points mirrored.
+    """The mirror face: the ``(H, W, C)`` image flipped left-right, its ``(5 or 73, 2)`` points mirrored.
 
     What every test-time mirroring parses (``models.segmentors.face_tta_model``); the prior is
     then rendered from the mirrored points.
@@ -234,20 +266,23 @@ class FaceRandomFlip(RandomFlip):
 
     mmseg 1.2.2's ``RandomFlip`` leaves ``gt_keypoints`` untouched, and mmcv's flips only the
     coordinates (as ``w - x``); here a point at pixel ``x`` goes to ``w - 1 - x``, where its
-    pixel goes, and the pairs in ``swap_keypoints`` (left/right eye, left/right mouth corner
-    for the 5 points) exchange rows. Prior channels are swapped by ``PackFaceInputs``.
+    pixel goes, and the pairs in ``swap_keypoints`` (by default :func:`keypoint_pairs`: left/right
+    eye and mouth corner of the 5 points, and the 68 points' pairs after them) exchange rows. Prior channels are swapped by ``PackFaceInputs``.
 
     Required Keys: as ``RandomFlip``; ``gt_keypoints`` (optional).
     Modified Keys: as ``RandomFlip``; ``gt_keypoints``.
 
     Args:
-        swap_keypoints (Sequence[tuple]): landmark index pairs. Default: ((0, 1), (3, 4)).
+        swap_keypoints (Sequence[tuple], optional): landmark index pairs. Default: None
+            (:func:`keypoint_pairs` of the number of points).
         **kwargs: ``RandomFlip`` arguments (``prob``, ``direction``, ``swap_seg_labels``).
     """
 
-    def __init__(self, swap_keypoints=((0, 1), (3, 4)), **kwargs):
+    def __init__(self, swap_keypoints=None, **kwargs):
         super().__init__(**kwargs)
-        self.swap_keypoints = [tuple(p) for p in swap_keypoints]
+        self.swap_keypoints = (
+            None if swap_keypoints is None else [tuple(p) for p in swap_keypoints]
+        )
 
     def _flip(self, results: dict) -> None:
         super()._flip(results)

@@ -9,7 +9,7 @@ from mmcv.transforms import BaseTransform
 from mmseg.registry import TRANSFORMS
 
 from ..landmark_table import LandmarkError, check_points_in_image, image_key, read_landmark_table
-from ..prior_bank import PriorBank
+from ..prior_bank import NUM_DENSE_POINTS, NUM_POINTS, PriorBank
 from .prior_storage import store_prior
 
 
@@ -88,35 +88,79 @@ class LoadFaceLandmarks(BaseTransform):
     (``face_landmarks``, ``(K, 2)``) take precedence over both. Points that are not finite or
     lie far outside the image are an error naming their file and the image.
 
+    With ``dense=True`` (the dense prior, ``LoadFacePrior(dense=True)``) the 68 iBUG points of
+    the face follow the 5 key points: ``gt_keypoints`` is ``(1, 73, 3)``. They come from
+    ``face_landmarks`` of shape ``(73, 2)`` in ``results`` (the inferencer's detections), else
+    from ``dense_landmarks_file``, a table of lines ``<image> x1 y1 ... x68 y68``
+    (``tools/misc/detect_landmarks.py --points 68``).
+
     Required Keys: ``img_path``, ``img`` (optional, for the range check), ``face_landmarks``
     (optional), ``landmark_path`` (optional).
     Added Keys: ``gt_keypoints`` (np.float32, ``(1, K, 3)``).
 
     Args:
-        num_points (int): expected number of points. Default: 5.
+        num_points (int): expected number of key points. Default: 5.
         landmarks_file (str, optional): landmark table for images without landmark files.
+        dense (bool): append the 68 points. Default: False.
+        dense_landmarks_file (str, optional): the 68-point table (needed with ``dense`` for
+            images whose 68 points are not in ``face_landmarks``).
     """
 
-    def __init__(self, num_points: int = 5, landmarks_file: Optional[str] = None):
+    def __init__(
+        self,
+        num_points: int = 5,
+        landmarks_file: Optional[str] = None,
+        dense: bool = False,
+        dense_landmarks_file: Optional[str] = None,
+    ):
         self.num_points = num_points
         self.landmarks_file = landmarks_file
+        self.dense = dense
+        self.dense_landmarks_file = dense_landmarks_file
+
+    def _dense(self, results: dict) -> np.ndarray:
+        """``(68, 2)`` points of the image (and ``face_landmarks`` cut to its key points)."""
+        img_path = results.get('img_path') or '<image>'
+        given = results.get('face_landmarks')
+        if given is not None and len(given) == self.num_points + NUM_DENSE_POINTS:
+            given = np.asarray(given, np.float32)
+            results['face_landmarks'] = given[: self.num_points]
+            pts = given[self.num_points :]
+        else:
+            name = image_key(img_path)
+            table = (
+                _table(self.dense_landmarks_file, NUM_DENSE_POINTS)
+                if self.dense_landmarks_file is not None
+                else {}
+            )
+            if name not in table:
+                raise LandmarkError(
+                    f'{img_path}: no 68 face points for the dense prior; give face_landmarks '
+                    f'of shape ({self.num_points + NUM_DENSE_POINTS}, 2) or '
+                    'dense_landmarks_file=... (tools/misc/detect_landmarks.py --points 68)'
+                )
+            pts = table[name]
+        # finite (checked where read); not range-checked: the jaw of a face cut by the image
+        # border lies outside it
+        return pts
 
     def transform(self, results: dict) -> dict:
         """Set ``gt_keypoints`` ``(1, P, 3)`` float32: the points, visibility 1."""
+        dense = self._dense(results) if self.dense else np.zeros((0, 2), np.float32)
         given = results.get('face_landmarks') is not None or results.get('landmark_path')
         if not given and self.landmarks_file is None:
             raise ValueError(
                 f'{results.get("img_path", "<image>")}: no landmark file (the data '
                 'set has no landmarks folder or data_prefix lacks landmark_path)'
             )
-        pts = _find_landmarks(results, self.landmarks_file, self.num_points)
-        vis = np.ones((self.num_points, 1), np.float32)
+        pts = np.concatenate([_find_landmarks(results, self.landmarks_file, self.num_points), dense])
+        vis = np.ones((len(pts), 1), np.float32)
         results['gt_keypoints'] = np.concatenate([pts, vis], axis=1)[None]
         return results
 
     def __repr__(self):
         """The transform's arguments, as mmcv transforms print them."""
-        return f'{type(self).__name__}(num_points={self.num_points})'
+        return f'{type(self).__name__}(num_points={self.num_points}, dense={self.dense})'
 
 
 _BANKS: Dict[str, PriorBank] = {}
@@ -157,14 +201,23 @@ class LoadFacePrior(BaseTransform):
         bank_file (str): ``.npz`` written by ``tools/misc/build_prior_bank.py``.
         num_neighbors (int): N of Eq. 5. Default: 5.
         landmarks_file (str, optional): landmark table for images without landmark files.
+        dense (bool): the dense prior (not in the paper): neighbours chosen by their 68 points
+            and warped triangle by triangle onto the image's 68 points
+            (:meth:`PriorBank.dense_prior_for_image`); needs ``LoadFaceLandmarks(dense=True)``
+            before it and a bank built with 68 points. Default: False.
     """
 
     def __init__(
-        self, bank_file: str, num_neighbors: int = 5, landmarks_file: Optional[str] = None
+        self,
+        bank_file: str,
+        num_neighbors: int = 5,
+        landmarks_file: Optional[str] = None,
+        dense: bool = False,
     ):
         self.bank_file = bank_file
         self.num_neighbors = num_neighbors
         self.landmarks_file = landmarks_file
+        self.dense = dense
         if bank_file not in _BANKS and not osp.isfile(bank_file):
             # now, while the pipeline is built in the main process: inside a DataLoader worker
             # the error would come wrapped in the worker's whole traceback
@@ -181,13 +234,16 @@ class LoadFacePrior(BaseTransform):
         """Set ``face_prior`` ``(H, W, K)`` float32 from the image's landmarks (Eq. 5)."""
         name = image_key(results['img_path']) if results.get('img_path') else None
         bank = self.bank  # a missing bank file is reported first
-        if results.get('gt_keypoints') is not None:  # moved by the transforms before this one
-            points = np.asarray(results['gt_keypoints'][0, :, :2], np.float32)
+        if self.dense:
+            prior = self._dense_prior(results, bank, name)
         else:
-            points = _find_landmarks(results, self.landmarks_file)
-        prior = bank.prior_for_image(
-            points, results['img'].shape[:2], name=name, num_neighbors=self.num_neighbors
-        )
+            if results.get('gt_keypoints') is not None:  # moved by the transforms before this
+                points = np.asarray(results['gt_keypoints'][0, :NUM_POINTS, :2], np.float32)
+            else:
+                points = _find_landmarks(results, self.landmarks_file)
+            prior = bank.prior_for_image(
+                points, results['img'].shape[:2], name=name, num_neighbors=self.num_neighbors
+            )
         results['gt_prior'] = store_prior(prior)
         results.setdefault('seg_fields', []).append('gt_prior')
         # a mirror before this step is already in the points: PackFaceInputs swaps the prior's
@@ -195,9 +251,27 @@ class LoadFacePrior(BaseTransform):
         results['prior_flipped'] = _mirrored(results)
         return results
 
+    def _dense_prior(self, results: dict, bank: PriorBank, name) -> np.ndarray:
+        """``(H, W, K)`` dense prior from the 68 points after the 5 in ``gt_keypoints``."""
+        img_path = results.get('img_path') or '<image>'
+        kp = results.get('gt_keypoints')
+        if kp is None or kp.shape[1] != NUM_POINTS + NUM_DENSE_POINTS:
+            raise ValueError(
+                f'{img_path}: LoadFacePrior(dense=True) needs the 68 face points: put '
+                'LoadFaceLandmarks(dense=True) before it'
+            )
+        if not bank.has_dense:
+            raise ValueError(
+                f'{self.bank_file}: this prior bank has no 68-point shapes; build it with '
+                '`tools/misc/build_prior_bank.py ... --dense-landmarks TABLE`'
+            )
+        return bank.dense_prior_for_image(
+            kp[0, NUM_POINTS:, :2], results['img'].shape[:2], name, self.num_neighbors
+        )
+
     def __repr__(self):
         """The transform's arguments, as mmcv transforms print them."""
         return (
             f'{type(self).__name__}(bank_file={self.bank_file!r}, '
-            f'num_neighbors={self.num_neighbors})'
+            f'num_neighbors={self.num_neighbors}, dense={self.dense})'
         )

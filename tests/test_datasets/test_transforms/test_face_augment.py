@@ -227,3 +227,23 @@ def test_oracle_scores_100_after_rescale_and_resize_back(large_faces, repo_root,
     # a half-pixel shift alone costs more than 1.5 points of brow F1 at every scale
     for group in ('brows', 'upper_lip', 'lower_lip', 'eyes', 'overall'):
         assert f1[f'F1.{group}'] >= 98.5, (target_scale, group, f1)
+
+
+def test_mirroring_73_points_swaps_the_68_point_pairs():
+    """5 key points + 68 iBUG points: a symmetric face is its own mirror; mirroring twice is
+    the identity."""
+    from rednet_mmseg.datasets.transforms.face_augment import keypoint_pairs, mirror_landmarks
+    from rednet_mmseg.testing.dense_points import points68_from_5
+
+    width = 101
+    five = np.array([[40, 50], [60, 50], [50, 66], [41, 74], [59, 74]], np.float32)
+    points = np.concatenate([five, points68_from_5(five)])  # symmetric about x = 50
+    mirrored = mirror_landmarks(points, width)
+    np.testing.assert_allclose(mirrored, points, atol=1e-3)
+    rng = np.random.default_rng(0)
+    noisy = points + rng.normal(0, 2, points.shape).astype(np.float32)
+    np.testing.assert_allclose(mirror_landmarks(mirror_landmarks(noisy, width), width), noisy)
+    pairs = keypoint_pairs(73)
+    assert len({i for p in pairs for i in p}) == 2 * len(pairs)  # each point in one pair
+    with pytest.raises(ValueError, match='expected 5 or 73 points'):
+        keypoint_pairs(68)

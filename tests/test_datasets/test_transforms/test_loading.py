@@ -2,6 +2,7 @@ import os.path as osp
 
 import numpy as np
 import pytest
+import torch.nn.functional as F
 from mmseg.registry import DATASETS
 
 from rednet_mmseg.datasets import LoadFaceLandmarks
@@ -103,3 +104,102 @@ def test_landmarks_from_a_table_for_own_photos(tmp_path):
     )
     with pytest.raises(ValueError, match='other.jpg: no landmarks'):
         LoadFaceLandmarks(landmarks_file=str(table))(dict(img_path='/p/other.jpg'))
+
+
+# ---------------------------------------------------------------- the dense prior (68 points)
+def _dense_config_pipelines(root, table):
+    """The dense config's train and test pipelines with this tree's table and bank."""
+    from mmengine.config import Config
+
+    cfg = Config.fromfile(
+        'configs/cpu/rednet_re5-tiny-rd5a_1xb8-denseprior-bayes-wce-finetune-2k_helen-128x128.py'
+    )
+    out = {}
+    for key in ('train_pipeline', 'test_pipeline'):
+        steps = []
+        for step in cfg[key]:
+            step = dict(step)
+            if step['type'] == 'LoadFaceLandmarks':
+                step['dense_landmarks_file'] = table
+            if step['type'] == 'LoadFacePrior':
+                step['bank_file'] = osp.join(root, 'prior_bank_dense.npz')
+            steps.append(step)
+        out[key] = steps
+    return out
+
+
+def _dataset(root, pipeline, prefix='train'):
+    return DATASETS.build(
+        dict(
+            type='HelenDataset',
+            data_root=root,
+            data_prefix=dict(
+                img_path=f'images/{prefix}',
+                seg_map_path=f'annotations/{prefix}',
+                landmark_path=f'landmarks/{prefix}',
+            ),
+            pipeline=pipeline,
+        )
+    )
+
+
+def test_dense_config_pipelines_render_the_dense_prior(helen_dense):
+    root, table, bank = helen_dense
+    pipelines = _dense_config_pipelines(root, table)
+    for key, prefix in (('train_pipeline', 'train'), ('test_pipeline', 'test')):
+        sample = _dataset(root, pipelines[key], prefix)[0]['data_samples']
+        prior = sample.face_prior.data
+        labels = sample.gt_sem_seg.data[0]
+        if key == 'test_pipeline':  # rendered at the network's scale, labels at the photo's
+            labels = F.interpolate(labels[None, None].float(), prior.shape[1:])[0, 0].long()
+        assert prior.shape[1:] == labels.shape
+        np.testing.assert_allclose(prior.sum(0).numpy(), 1, atol=1e-3)
+        valid = labels != 255  # the canvas beyond the photo is ignored
+        agree = float((prior.argmax(0) == labels)[valid].float().mean())
+        assert agree > 0.6, (key, agree)  # mostly right, as the 5-point prior
+
+
+def test_dense_landmarks_from_memory_or_the_table(helen_dense):
+    root, table, _ = helen_dense
+    from rednet_mmseg.datasets.landmark_table import LandmarkError, read_landmark_table
+
+    name = sorted(read_landmark_table(table, 68))[0]
+    pts68 = read_landmark_table(table, 68)[name]
+    five = np.arange(10, dtype=np.float32).reshape(5, 2) + 20
+    img = np.zeros((200, 200, 3), np.uint8)
+    from_memory = LoadFaceLandmarks(dense=True)(
+        dict(img=img, img_path=f'x/{name}.jpg', face_landmarks=np.concatenate([five, pts68]))
+    )
+    assert from_memory['gt_keypoints'].shape == (1, 73, 3)
+    np.testing.assert_array_equal(from_memory['gt_keypoints'][0, :5, :2], five)
+    np.testing.assert_array_equal(from_memory['gt_keypoints'][0, 5:, :2], pts68)
+    from_table = LoadFaceLandmarks(dense=True, dense_landmarks_file=table)(
+        dict(img=img, img_path=f'x/{name}.jpg', face_landmarks=five)
+    )
+    np.testing.assert_array_equal(from_table['gt_keypoints'], from_memory['gt_keypoints'])
+    with pytest.raises(LandmarkError, match=r'x/nobody.jpg: no 68 face points'):
+        LoadFaceLandmarks(dense=True, dense_landmarks_file=table)(
+            dict(img=img, img_path='x/nobody.jpg', face_landmarks=five)
+        )
+
+
+def test_dense_prior_needs_the_68_points_and_a_dense_bank(helen_dense):
+    from rednet_mmseg.datasets import LoadFacePrior
+
+    root, table, _ = helen_dense
+    img = np.zeros((120, 100, 3), np.uint8)
+    five = np.array([[40, 50], [60, 50], [50, 62], [42, 72], [58, 72]], np.float32)
+    results = LoadFaceLandmarks()(dict(img=img, img_path='x/a.jpg', face_landmarks=five))
+    dense_bank = osp.join(root, 'prior_bank_dense.npz')
+    with pytest.raises(ValueError, match=r'x/a.jpg: .*LoadFaceLandmarks\(dense=True\) before it'):
+        LoadFacePrior(dense_bank, dense=True)(dict(results))
+    from rednet_mmseg.testing.dense_points import points68_from_5
+
+    dense = LoadFaceLandmarks(dense=True)(
+        dict(img=img, img_path='x/a.jpg', face_landmarks=np.concatenate([five, points68_from_5(five)]))
+    )
+    plain_bank = osp.join(root, 'prior_bank.npz')
+    with pytest.raises(ValueError, match=f'{plain_bank}: this prior bank has no 68-point shapes'):
+        LoadFacePrior(plain_bank, dense=True)(dict(dense))
+    out = LoadFacePrior(dense_bank, num_neighbors=2, dense=True)(dict(dense))
+    assert out['gt_prior'].shape == (120, 100, 11)

@@ -1,0 +1,50 @@
+# Lever of the accurate model (#28): the dense prior (not in the paper). The kNN neighbours are
+# chosen by their 68 iBUG points (Procrustes distance) instead of the 5 key points' PCA codes,
+# and each neighbour's label map is warped onto the face triangle by triangle between its 68
+# points and the face's (LoadFacePrior(dense=True), rednet_mmseg/datasets/piecewise_warp.py),
+# instead of by one similarity of 5 points: the neighbours' eyes, brows and lips land on the
+# face's own contours. Everything else is the `fast` fine-tuning recipe; it starts from the
+# shipped `fast` weights.
+#
+# Needs the 68 points of every image (dlib's shape predictor, as parsing uses) and a bank that
+# keeps its images' 68 points:
+#   python tools/misc/detect_landmarks.py data/helen/images/train data/helen/images/val \
+#       data/helen/images/test --select central --points 68 -o data/helen/landmarks68.txt
+#   python tools/misc/build_prior_bank.py data/helen -o data/helen/prior_bank_dense.npz \
+#       --dense-landmarks data/helen/landmarks68.txt
+_base_ = ['./rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-finetune-2k_helen-128x128.py']
+load_from = (
+    'rednet_mmseg/model_zoo/rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128.pth'
+)
+dense_landmarks = 'data/helen/landmarks68.txt'
+prior_bank = 'data/helen/prior_bank_dense.npz'
+load_points = dict(type='LoadFaceLandmarks', dense=True, dense_landmarks_file=dense_landmarks)
+load_prior = dict(type='LoadFacePrior', bank_file=prior_bank, num_neighbors=5, dense=True)
+# the prior is rendered after FaceCropResize, on the 256 px face canvas (the triangle warp's
+# cost grows with the pixels it fills), then cropped and flipped with the image
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),
+    load_points,
+    dict(type='FaceCropResize', scale={{_base_.img_scale}}, face_ratios={{_base_.face_ratios}}),
+    load_prior,
+    dict(type='RandomCrop', crop_size={{_base_.crop_size}}, cat_max_ratio=0.75),
+    dict(type='FaceRandomFlip', prob=0.5, swap_seg_labels={{_base_.lr_pairs}}),
+    dict(type='PackFaceInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    load_points,
+    dict(
+        type='FaceCropResize',
+        scale={{_base_.img_scale}},
+        face_ratios={{_base_.face_ratios}},
+        mode='rescale',
+    ),
+    load_prior,
+    dict(type='LoadAnnotations'),
+    dict(type='PackFaceInputs'),
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
