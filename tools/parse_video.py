@@ -163,6 +163,7 @@ def prepare(args):
             args.select,
             args.max_faces,
             args.min_face_size,
+            dense=getattr(inferencer.crop_parser, 'dense', False),
         )
     except (ValueError, OSError, RuntimeError, ImportError, OutputDirError) as err:
         raise SystemExit(f'error: {err}')

@@ -42,7 +42,10 @@ SKIPPED_STEPS = (
 
 
 def needs_dense_points(transforms: Sequence) -> bool:
-    """Whether a built test pipeline takes the 68 face points (``LoadFaceLandmarks(dense=True)``)."""
+    """Whether a built test pipeline takes the 68 face points.
+
+    That is, it has ``LoadFaceLandmarks(dense=True)`` (the dense prior).
+    """
     return any(
         type(t).__name__ == 'LoadFaceLandmarks' and getattr(t, 'dense', False) for t in transforms
     )

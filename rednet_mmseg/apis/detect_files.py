@@ -69,8 +69,8 @@ def detect_landmark_table(
 
     Returns:
         ``(table, skipped, notes)``: image name (file name without extension) -> ``(5, 2)``
-        (or ``(68, 2)``) points, the paths without a face, and one note per image with several faces (the tools
-        print them: ``tool_args.report_detection``).
+        (or ``(68, 2)``) points, the paths without a face, and one note per image with several
+        faces (the tools print them: ``tool_args.report_detection``).
     """
     if points not in (5, 68):
         raise ValueError(f'points must be 5 or 68, got {points}')

@@ -14,6 +14,10 @@ finds without upsampling), the detection frames search without upsampling (about
 the cost on a 640x480 frame); every :data:`FULL_SEARCH_EVERY`-th detection frame, and any
 frame without tracks, searches with the detector's own upsampling, so that small faces that
 enter are still found.
+
+For a model with the dense prior (``dense=True``) each track carries the detector's 68 points
+after its 5 key points, moved by the same optical flow and smoothed alike; which face a
+detection belongs to and the dead band are decided on the 5 key points, as without them.
 """
 
 from typing import List, Optional
@@ -42,6 +46,7 @@ class FaceTracker:
         detect_every (int): run the detector on every k-th frame. Default: 5.
         smooth (float): moving-average weight of the past, in [0, 1). Default: 0.6.
         select, max_faces, min_size: as ``FaceLandmarkDetector.detect_all``.
+        dense (bool): track the 68 points too (models with the dense prior). Default: False.
     """
 
     def __init__(
@@ -52,6 +57,7 @@ class FaceTracker:
         select: str = 'all',
         max_faces: Optional[int] = None,
         min_size: int = 0,
+        dense: bool = False,
     ):
         if detect_every < 1:
             raise ValueError(f'detect_every must be >= 1, got {detect_every}')
@@ -61,6 +67,7 @@ class FaceTracker:
         self.detect_every = detect_every
         self.smooth = smooth
         self.select, self.max_faces, self.min_size = select, max_faces, min_size
+        self.dense = dense
         self.tracks: List[dict] = []  # raw points, smoothed points, box, score
         self._gray = None
         self._frame = 0
@@ -92,7 +99,10 @@ class FaceTracker:
             )
         except NoFaceError:
             return []
-        return [Face(f.points, f.box, f.score) for f in found]
+        return [
+            Face(f.points, f.box, f.score, points68=f.points68 if self.dense else None)
+            for f in found
+        ]
 
     def _flow(self, gray):
         for t in self.tracks:
@@ -110,14 +120,15 @@ class FaceTracker:
             c, size = face_geometry(d.points)
             best = None
             for t in old:
-                dist = np.linalg.norm(face_geometry(t['raw'])[0] - c) / size
+                dist = np.linalg.norm(face_geometry(t['raw'][:5])[0] - c) / size
                 if dist < 1.0 and (best is None or dist < best[0]):
                     best = (dist, t)
-            if best is not None:
+            raw = np.asarray(d.all_points, np.float32)  # the 5 key points (and the 68)
+            if best is not None and len(best[1]['raw']) == len(raw):
                 old.remove(best[1])
-                track = dict(best[1], raw=d.points, box=d.box, score=d.score)
+                track = dict(best[1], raw=raw, box=d.box, score=d.score)
             else:  # a new face: no past to smooth with
-                track = dict(raw=d.points, smoothed=d.points.copy(), box=d.box, score=d.score)
+                track = dict(raw=raw, smoothed=raw.copy(), box=d.box, score=d.score)
             new.append(track)
         self.tracks = new
 
@@ -133,10 +144,12 @@ class FaceTracker:
         for t in self.tracks:
             # a dead band: points that moved less than DEAD_BAND of the face size hold still
             # (sub-pixel jitter re-crops and re-warps the prior every frame otherwise)
-            size = face_geometry(t['raw'])[1]
-            if self.smooth and np.abs(t['raw'] - t['smoothed']).max() < DEAD_BAND * size:
+            size = face_geometry(t['raw'][:5])[1]
+            if self.smooth and np.abs(t['raw'][:5] - t['smoothed'][:5]).max() < DEAD_BAND * size:
                 pass
             else:
                 t['smoothed'] = self.smooth * t['smoothed'] + (1 - self.smooth) * t['raw']
-            faces.append(Face(t['smoothed'].astype(np.float32), t['box'], t['score']))
+            pts = t['smoothed'].astype(np.float32)
+            dense = pts[5:] if len(pts) > 5 else None
+            faces.append(Face(pts[:5], t['box'], t['score'], points68=dense))
         return faces

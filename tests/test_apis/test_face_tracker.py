@@ -68,3 +68,31 @@ def test_lost_faces_get_a_full_search():
     detector.size = LARGE_FACE + 40
     assert len(tracker.update(frames[2])) == 1
     assert detector.calls == [None, 0, None]  # no track left: the detector's own search
+
+
+class _DenseDetector(_Detector):
+    """As ``_Detector``, with the 68 points of a template face on it."""
+
+    def detect_all(self, img, name, select, max_faces, min_size, upsample=None):
+        from rednet_mmseg.testing.dense_points import points68_from_5
+
+        (face,) = super().detect_all(img, name, select, max_faces, min_size, upsample)
+        face.points68 = points68_from_5(face.points)
+        return [face]
+
+
+@pytest.mark.parametrize('dense', [True, False])
+def test_dense_tracks_move_the_68_points_with_the_face(dense):
+    """Between detections optical flow moves all 73 points; without ``dense`` only the 5."""
+    rng = np.random.default_rng(1)
+    base = rng.integers(0, 255, (480, 640, 3), dtype=np.uint8)
+    base = np.ascontiguousarray(np.repeat(np.repeat(base[::4, ::4], 4, 0), 4, 1))  # smooth-ish
+    tracker = FaceTracker(_DenseDetector(LARGE_FACE), detect_every=10, smooth=0.0, dense=dense)
+    (first,) = tracker.update(base)
+    (moved,) = tracker.update(np.roll(base, 3, axis=1))  # the frame moves 3 px right
+    np.testing.assert_allclose(moved.points, first.points + [3, 0], atol=0.3)
+    if not dense:
+        assert first.points68 is None and moved.points68 is None
+        return
+    assert first.points68.shape == (68, 2)
+    np.testing.assert_allclose(moved.points68, first.points68 + [3, 0], atol=0.3)

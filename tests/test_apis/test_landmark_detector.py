@@ -44,6 +44,26 @@ def test_real_face(detector, photo):
     assert np.linalg.norm(mirrored - expected, axis=1).max() < 0.12 * iod
 
 
+def test_68_points_mirror_with_the_ibug_pairs(detector, photo):
+    """The 68 points of the dense prior mirror with ``mirror_landmarks``' iBUG pairs.
+
+    The photo's points mirrored are the mirrored photo's points, as for the 5 (a wrong pair
+    would be an eye distance off).
+    """
+    from rednet_mmseg.datasets.transforms.face_augment import mirror_landmarks
+
+    img = cv2.imread(photo)
+    found = detector.detect(img)
+    assert found.points68.shape == (68, 2)
+    np.testing.assert_allclose(found.points, to_helen_convention(five_from_68(found.points68)))
+    mirrored = detector.detect(np.ascontiguousarray(img[:, ::-1]))
+    both = np.concatenate([found.points, found.points68])
+    expected = mirror_landmarks(both, img.shape[1])[5:]
+    iod = np.linalg.norm(found.points[1] - found.points[0])
+    err = np.linalg.norm(mirrored.points68 - expected, axis=1)
+    assert err.mean() < 0.06 * iod and err.max() < 0.15 * iod, (err.mean() / iod, err.max() / iod)
+
+
 def test_no_face_names_the_image(detector, tmp_path):
     path = tmp_path / 'wall.png'
     cv2.imwrite(str(path), np.full((200, 160, 3), 128, np.uint8))

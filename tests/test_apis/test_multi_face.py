@@ -142,3 +142,22 @@ def test_composite_and_overlay_memory_stay_near_the_outputs():
     tracemalloc.stop()
     assert overlay.shape == img.shape
     assert peak < 12 * h * w, f'{peak / (h * w):.1f} bytes per pixel'
+
+
+def test_faces_carry_the_detectors_68_points():
+    from rednet_mmseg.apis.crop_parser import points_for_model
+    from rednet_mmseg.apis.landmark_detector import FaceLandmarks
+    from rednet_mmseg.apis.multi_face import as_faces
+
+    five = np.arange(10, dtype=np.float32).reshape(5, 2)
+    p68 = np.arange(136, dtype=np.float32).reshape(68, 2)
+    detected, given = as_faces([FaceLandmarks(five, (0, 0, 9, 9), 1, 'hog', 1.0, p68), five])
+    assert detected.all_points.shape == (73, 2) and given.all_points.shape == (5, 2)
+    np.testing.assert_array_equal(detected.all_points[5:], p68)
+    # what each model takes: the 5, or all 73; a dense model given 5 says what to do
+    np.testing.assert_array_equal(points_for_model(detected.all_points, dense=False), five)
+    assert points_for_model(detected.all_points, dense=True).shape == (73, 2)
+    with pytest.raises(ValueError, match='needs each face.s 68 points'):
+        points_for_model(given.all_points, dense=True)
+    with pytest.raises(ValueError, match=r'expected \(5, 2\) or \(73, 2\)'):
+        points_for_model(p68, dense=False)

@@ -41,6 +41,16 @@ def test_folder_skips_images_without_a_face(photos, tmp_path, repo_root):
     assert os.listdir(table.parent) == ['landmarks.txt']  # no temporary file left
 
 
+def test_68_point_table_for_the_dense_prior(photos, tmp_path, repo_root):
+    table = tmp_path / 'dense68.txt'
+    res = _run(str(photos / 'hopper.jpg'), '--points', '68', '-o', str(table), repo_root=repo_root)
+    assert res.returncode == 0, res.stderr[-3000:]
+    points = read_landmark_table(str(table), 68)
+    assert list(points) == ['hopper'] and points['hopper'].shape == (68, 2)
+    eyes = points['hopper'][36:48]
+    assert eyes[:6, 0].mean() < eyes[6:, 0].mean()  # iBUG order: the image-left eye first
+
+
 def test_named_image_without_a_face_is_an_error(photos, tmp_path, repo_root):
     table = tmp_path / 'landmarks.txt'
     res = _run(

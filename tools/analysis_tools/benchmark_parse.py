@@ -153,7 +153,8 @@ def video(inferencer, detector, first, frames, detect_every, max_shift, context,
         clip = osp.join(tmp, 'clip.mp4')
         shifts = make_steady_clip(img, clip, frames=frames, max_shift=max_shift)
         for smooth in (0.0, 0.6):
-            tracker = FaceTracker(detector, detect_every, smooth)
+            dense = getattr(inferencer.crop_parser, 'dense', False)
+            tracker = FaceTracker(detector, detect_every, smooth, dense=dense)
             cap = cv2.VideoCapture(clip)
             prev, changes, n, start = None, [], 0, time.perf_counter()
             times = StageTimes()

@@ -29,7 +29,7 @@ def main():
     parser.add_argument('--num-classes', type=int, default=11)
     parser.add_argument('--canvas', type=int, default=128, help='canonical frame size')
     parser.add_argument(
-        '--dense-landmarks', help='68-point table: keep the bank images\' 68 points (dense prior)'
+        '--dense-landmarks', help="68-point table: keep the bank images' 68 points (dense prior)"
     )
     args = parser.parse_args()
     try:

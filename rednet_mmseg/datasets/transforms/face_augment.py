@@ -249,7 +249,9 @@ def mirror_landmarks(points: np.ndarray, width: int, swap=None) -> np.ndarray:
 
 
 def mirror_face(img: np.ndarray, points: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-    """The mirror face: the ``(H, W, C)`` image flipped left-right, its ``(5 or 73, 2)`` points mirrored.
+    """The mirror face: the ``(H, W, C)`` image flipped left-right, its points mirrored.
+
+    Points: ``(5, 2)`` key points, or ``(73, 2)`` with the 68 after them.
 
     What every test-time mirroring parses (``models.segmentors.face_tta_model``); the prior is
     then rendered from the mirrored points.
@@ -267,7 +269,8 @@ class FaceRandomFlip(RandomFlip):
     mmseg 1.2.2's ``RandomFlip`` leaves ``gt_keypoints`` untouched, and mmcv's flips only the
     coordinates (as ``w - x``); here a point at pixel ``x`` goes to ``w - 1 - x``, where its
     pixel goes, and the pairs in ``swap_keypoints`` (by default :func:`keypoint_pairs`: left/right
-    eye and mouth corner of the 5 points, and the 68 points' pairs after them) exchange rows. Prior channels are swapped by ``PackFaceInputs``.
+    eye and mouth corner of the 5 points, and the 68 points' pairs after them) exchange rows.
+    Prior channels are swapped by ``PackFaceInputs``.
 
     Required Keys: as ``RandomFlip``; ``gt_keypoints`` (optional).
     Modified Keys: as ``RandomFlip``; ``gt_keypoints``.
@@ -280,9 +283,7 @@ class FaceRandomFlip(RandomFlip):
 
     def __init__(self, swap_keypoints=None, **kwargs):
         super().__init__(**kwargs)
-        self.swap_keypoints = (
-            None if swap_keypoints is None else [tuple(p) for p in swap_keypoints]
-        )
+        self.swap_keypoints = None if swap_keypoints is None else [tuple(p) for p in swap_keypoints]
 
     def _flip(self, results: dict) -> None:
         super()._flip(results)

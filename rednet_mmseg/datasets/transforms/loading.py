@@ -153,7 +153,9 @@ class LoadFaceLandmarks(BaseTransform):
                 f'{results.get("img_path", "<image>")}: no landmark file (the data '
                 'set has no landmarks folder or data_prefix lacks landmark_path)'
             )
-        pts = np.concatenate([_find_landmarks(results, self.landmarks_file, self.num_points), dense])
+        pts = np.concatenate(
+            [_find_landmarks(results, self.landmarks_file, self.num_points), dense]
+        )
         vis = np.ones((len(pts), 1), np.float32)
         results['gt_keypoints'] = np.concatenate([pts, vis], axis=1)[None]
         return results

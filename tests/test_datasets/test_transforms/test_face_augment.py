@@ -230,8 +230,10 @@ def test_oracle_scores_100_after_rescale_and_resize_back(large_faces, repo_root,
 
 
 def test_mirroring_73_points_swaps_the_68_point_pairs():
-    """5 key points + 68 iBUG points: a symmetric face is its own mirror; mirroring twice is
-    the identity."""
+    """5 key points + 68 iBUG points: a symmetric face is its own mirror.
+
+    And mirroring twice is the identity.
+    """
     from rednet_mmseg.datasets.transforms.face_augment import keypoint_pairs, mirror_landmarks
     from rednet_mmseg.testing.dense_points import points68_from_5
 

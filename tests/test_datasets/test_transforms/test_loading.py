@@ -196,7 +196,11 @@ def test_dense_prior_needs_the_68_points_and_a_dense_bank(helen_dense):
     from rednet_mmseg.testing.dense_points import points68_from_5
 
     dense = LoadFaceLandmarks(dense=True)(
-        dict(img=img, img_path='x/a.jpg', face_landmarks=np.concatenate([five, points68_from_5(five)]))
+        dict(
+            img=img,
+            img_path='x/a.jpg',
+            face_landmarks=np.concatenate([five, points68_from_5(five)]),
+        )
     )
     plain_bank = osp.join(root, 'prior_bank.npz')
     with pytest.raises(ValueError, match=f'{plain_bank}: this prior bank has no 68-point shapes'):
