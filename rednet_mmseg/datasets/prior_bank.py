@@ -336,12 +336,23 @@ class PriorBank:
         points68 = np.asarray(points68, np.float64)
         idx = self.query_dense(points68, num_neighbors, exclude=name)
         warp = PiecewiseAffineWarp(points68, image_shape)
-        prior = np.zeros(tuple(image_shape) + (self.num_classes,), np.float32)
-        classes = np.eye(self.num_classes, dtype=np.float32)
-        for i in idx:
-            to_canvas = similarity_transform(points68, self.dense_points[i])
-            prior += classes[warp.warp_labels(self.maps[i], self.dense_points[i], to_canvas)]
-        return prior / len(idx)
+        h, w = image_shape
+        k = self.num_classes
+        # Eq. 5's mean of one-hot maps as one count: pixel * K + label of every neighbour
+        flat = np.arange(h * w, dtype=np.int64) * k
+        votes = np.concatenate(
+            [
+                flat
+                + warp.warp_labels(
+                    self.maps[i],
+                    self.dense_points[i],
+                    similarity_transform(points68, self.dense_points[i]),
+                ).ravel()
+                for i in idx
+            ]
+        )
+        counts = np.bincount(votes, minlength=h * w * k).reshape(h, w, k)
+        return counts.astype(np.float32) / len(idx)
 
     # ------------------------------------------------------------------ files
     def anonymised(self) -> 'PriorBank':

@@ -32,17 +32,12 @@ def _crop(img, points, cut_left=0):
     """The face's crop; ``cut_left`` px of the photo removed first (a face at the edge)."""
     img = np.ascontiguousarray(img[:, cut_left:])
     points = points - np.array([cut_left, 0], np.float32)
-    x0, y0, x1, y1 = crop_box(points, img.shape, CONTEXT)
+    x0, y0, x1, y1 = crop_box(points[:5], img.shape, CONTEXT)  # placed by the 5 key points
     return np.ascontiguousarray(img[y0:y1, x0:x1]), points - np.array([x0, y0], np.float32)
 
 
-@pytest.mark.parametrize('flip', [True, False])
-@pytest.mark.parametrize('cut_left', [0, 180])
-def test_hot_path_equals_reference(face, flip, cut_left):
-    inferencer, img, points = face
-    # the shipped model's pipeline is supported
-    assert isinstance(inferencer.crop_parser, CropParser)
-    crop, pts = _crop(img, points, cut_left)
+def _check_paths_agree(inferencer, crop, pts, flip):
+    """Hot path and reference: probabilities within float rounding, labels but near-ties."""
     fast = inferencer.crop_parser.probs(crop, pts, flip)
     ref = inferencer.reference_parser.probs(crop, pts, flip)
     assert fast.shape == ref.shape == (ref.shape[0], *crop.shape[:2])
@@ -59,6 +54,31 @@ def test_hot_path_equals_reference(face, flip, cut_left):
     assert bool((margin[differ] <= 2 * diff).all())
     labels = inferencer.crop_parser(crop, pts, flip)
     assert labels.dtype == np.uint8 and np.array_equal(labels, fast.argmax(0).numpy())
+
+
+@pytest.mark.parametrize('flip', [True, False])
+@pytest.mark.parametrize('cut_left', [0, 180])
+def test_hot_path_equals_reference(face, flip, cut_left):
+    inferencer, img, points = face
+    # the shipped model's pipeline is supported
+    assert isinstance(inferencer.crop_parser, CropParser)
+    crop, pts = _crop(img, points, cut_left)
+    _check_paths_agree(inferencer, crop, pts, flip)
+
+
+def test_dense_model_hot_path_equals_reference():
+    """The ``accurate`` model (dense prior): the detector's 68 points go with the 5."""
+    from matplotlib.cbook import get_sample_data
+
+    img = read_image(get_sample_data('grace_hopper.jpg', asfileobj=False))
+    inferencer = FaceParsingInferencer(model='accurate', device='cpu')
+    assert isinstance(inferencer.crop_parser, CropParser) and inferencer.crop_parser.dense
+    (found,) = inferencer.find_faces(img, 'grace_hopper.jpg')
+    crop, pts = _crop(img, found.all_points)
+    assert pts.shape == (73, 2)
+    _check_paths_agree(inferencer, crop, pts, flip=True)
+    with pytest.raises(ValueError, match="needs each face's 68 points"):
+        inferencer.crop_parser(crop, pts[:5])
 
 
 def test_parse_image_same_labels_either_path(face):
