@@ -37,6 +37,7 @@ from mmengine.config import Config
 import rednet_mmseg  # noqa: F401  (registers the components, applies upstream workarounds)
 from rednet_mmseg.apis import (
     FaceParsingInferencer,
+    config_needs_dense_points,
     config_needs_landmarks,
     expand_inputs,
 )
@@ -222,6 +223,12 @@ def main(argv=None):
         output.check()  # a bad or foreign --out-dir fails first, before detection or loading
         paths, from_patterns = _input_images(args.inputs, output)
         cfg = Config.fromfile(args.config)
+        if (args.landmarks or args.aligned) and config_needs_dense_points(cfg):
+            given = '--landmarks' if args.landmarks else '--aligned'
+            raise ValueError(
+                f"{args.config}: this model (the dense prior) takes each face's 68 points from "
+                f'the detector; {given} gives 5 points only: leave it out, or use --model fast'
+            )
         faces, detected = None, False
         if args.landmarks or args.aligned or config_needs_landmarks(cfg):  # faces before the model
             faces, detected = faces_for(paths, from_patterns, args)

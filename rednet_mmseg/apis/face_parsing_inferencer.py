@@ -40,6 +40,14 @@ def config_needs_landmarks(cfg: Config) -> bool:
     return any(t['type'] in LANDMARK_TRANSFORMS for t in cfg.test_dataloader.dataset.pipeline)
 
 
+def config_needs_dense_points(cfg: Config) -> bool:
+    """Whether the config's test pipeline takes each face's 68 points (the dense prior)."""
+    return any(
+        t['type'] == 'LoadFaceLandmarks' and t.get('dense', False)
+        for t in cfg.test_dataloader.dataset.pipeline
+    )
+
+
 def _write_overlay(overlay: np.ndarray, out_file: str) -> None:
     """Write a BGR overlay image, its folder made; an error naming the file if it cannot."""
     import cv2

@@ -418,6 +418,29 @@ def test_shipped_model_parses_a_real_photo(tmp_path, repo_root):
     assert not np.array_equal(once, labels) and (once == labels).mean() > 0.9
 
 
+def test_accurate_model_needs_detected_faces(tmp_path, repo_root):
+    """``--model accurate`` (the dense prior) parses detected faces with their 68 points; it
+    refuses 5-point faces (``--aligned``, ``--landmarks``) before writing anything.
+    """
+    pytest.importorskip('dlib')
+    from matplotlib.cbook import get_sample_data
+
+    photo = get_sample_data('grace_hopper.jpg', asfileobj=False)
+    out = tmp_path / 'parsed'
+    res = _run(photo, '--out-dir', str(out), '--model', 'accurate', repo_root=repo_root)
+    assert res.returncode == 0, res.stderr[-3000:]
+    labels = cv2.imread(str(out / 'pred' / 'grace_hopper.png'), cv2.IMREAD_UNCHANGED)
+    found = set(np.unique(labels).tolist())
+    assert {1, 6, 10} <= found and found & {2, 3} and found & {4, 5} and found & {7, 8, 9}
+    refused = tmp_path / 'refused'
+    for given in (['--aligned'], ['--landmarks', str(out / 'landmarks.txt')]):
+        res = _run(photo, '--out-dir', str(refused), '--model', 'accurate', *given,
+                   repo_root=repo_root)  # fmt: skip
+        assert res.returncode != 0
+        assert f'{given[0]} gives 5 points only' in res.stderr, res.stderr[-2000:]
+        assert not refused.exists() or not os.listdir(refused)
+
+
 def _grace_hopper():
     from matplotlib.cbook import get_sample_data
 
