@@ -419,8 +419,9 @@ def test_shipped_model_parses_a_real_photo(tmp_path, repo_root):
 
 
 def test_accurate_model_needs_detected_faces(tmp_path, repo_root):
-    """``--model accurate`` (the dense prior) parses detected faces with their 68 points; it
-    refuses 5-point faces (``--aligned``, ``--landmarks``) before writing anything.
+    """``--model accurate`` (the dense prior) parses detected faces with their 68 points.
+
+    It refuses 5-point faces (``--aligned``, ``--landmarks``) before writing anything.
     """
     pytest.importorskip('dlib')
     from matplotlib.cbook import get_sample_data
