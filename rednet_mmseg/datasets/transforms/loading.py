@@ -207,6 +207,10 @@ class LoadFacePrior(BaseTransform):
             and warped triangle by triangle onto the image's 68 points
             (:meth:`PriorBank.dense_prior_for_image`); needs ``LoadFaceLandmarks(dense=True)``
             before it and a bank built with 68 points. Default: False.
+        cache (bool): keep each image's dense prior (as uint8 votes) for the next time the
+            image comes, in this process: for training pipelines that render the prior in the
+            image's own frame (before any random step), where it depends on nothing else; the
+            triangle warp then runs once per image, not once per epoch. Default: False.
     """
 
     def __init__(
@@ -215,11 +219,14 @@ class LoadFacePrior(BaseTransform):
         num_neighbors: int = 5,
         landmarks_file: Optional[str] = None,
         dense: bool = False,
+        cache: bool = False,
     ):
         self.bank_file = bank_file
         self.num_neighbors = num_neighbors
         self.landmarks_file = landmarks_file
         self.dense = dense
+        self.cache = cache
+        self._cached: Dict[tuple, tuple] = {}
         if bank_file not in _BANKS and not osp.isfile(bank_file):
             # now, while the pipeline is built in the main process: inside a DataLoader worker
             # the error would come wrapped in the worker's whole traceback
@@ -267,9 +274,16 @@ class LoadFacePrior(BaseTransform):
                 f'{self.bank_file}: this prior bank has no 68-point shapes; build it with '
                 '`tools/misc/build_prior_bank.py ... --dense-landmarks TABLE`'
             )
-        return bank.dense_prior_for_image(
-            kp[0, NUM_POINTS:, :2], results['img'].shape[:2], name, self.num_neighbors
-        )
+        points, shape = kp[0, NUM_POINTS:, :2], results['img'].shape[:2]
+        key = (name, shape, np.asarray(points, np.float32).tobytes())
+        if self.cache and key in self._cached:
+            votes, n = self._cached[key]
+            return votes.astype(np.float32) / n
+        prior = bank.dense_prior_for_image(points, shape, name, self.num_neighbors)
+        if self.cache:  # the votes of n neighbours: whole numbers up to n
+            n = len(bank.query_dense(points, self.num_neighbors, exclude=name))
+            self._cached[key] = (np.rint(prior * n).astype(np.uint8), n)
+        return prior
 
     def __repr__(self):
         """The transform's arguments, as mmcv transforms print them."""

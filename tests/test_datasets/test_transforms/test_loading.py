@@ -112,7 +112,7 @@ def _dense_config_pipelines(root, table):
     from mmengine.config import Config
 
     cfg = Config.fromfile(
-        'configs/cpu/rednet_re5-tiny-rd5a_1xb8-denseprior-bayes-wce-finetune-2k_helen-128x128.py'
+        'configs/cpu/rednet_re5-tiny-rd5a_1xb8-denseprior-bayes-wce-finetune-1500it_helen-128x128.py'
     )
     out = {}
     for key in ('train_pipeline', 'test_pipeline'):
@@ -153,8 +153,8 @@ def test_dense_config_pipelines_render_the_dense_prior(helen_dense):
         if key == 'test_pipeline':  # rendered at the network's scale, labels at the photo's
             labels = F.interpolate(labels[None, None].float(), prior.shape[1:])[0, 0].long()
         assert prior.shape[1:] == labels.shape
-        np.testing.assert_allclose(prior.sum(0).numpy(), 1, atol=1e-3)
-        valid = labels != 255  # the canvas beyond the photo is ignored
+        valid = labels != 255  # the canvas beyond the photo: ignored, and no prior there
+        np.testing.assert_allclose(prior.sum(0)[valid].numpy(), 1, atol=1e-3)
         agree = float((prior.argmax(0) == labels)[valid].float().mean())
         assert agree > 0.6, (key, agree)  # mostly right, as the 5-point prior
 
@@ -207,3 +207,31 @@ def test_dense_prior_needs_the_68_points_and_a_dense_bank(helen_dense):
         LoadFacePrior(plain_bank, dense=True)(dict(dense))
     out = LoadFacePrior(dense_bank, num_neighbors=2, dense=True)(dict(dense))
     assert out['gt_prior'].shape == (120, 100, 11)
+
+
+def test_dense_prior_cache_renders_each_photo_once(helen_dense, monkeypatch):
+    from rednet_mmseg.datasets import LoadFacePrior
+    from rednet_mmseg.datasets.prior_bank import PriorBank
+    from rednet_mmseg.testing.dense_points import points68_from_5
+
+    root, _, _ = helen_dense
+    img = np.zeros((120, 100, 3), np.uint8)
+    five = np.array([[40, 50], [60, 50], [50, 62], [42, 72], [58, 72]], np.float32)
+    points = np.concatenate([five, points68_from_5(five)])
+    step = LoadFacePrior(osp.join(root, 'prior_bank_dense.npz'), 2, dense=True, cache=True)
+    calls = []
+    render = PriorBank.dense_prior_for_image
+    monkeypatch.setattr(
+        PriorBank, 'dense_prior_for_image', lambda *a, **k: calls.append(1) or render(*a, **k)
+    )
+
+    def prior(pts):
+        results = LoadFaceLandmarks(dense=True)(
+            dict(img=img, img_path='x/a.jpg', face_landmarks=pts)
+        )
+        return step(results)['gt_prior']
+
+    first, again = prior(points), prior(points)
+    assert len(calls) == 1 and np.array_equal(first, again)  # the same photo: from the cache
+    moved = points + [3, 0]
+    assert not np.array_equal(prior(moved), first) and len(calls) == 2  # other points: rendered
