@@ -100,12 +100,17 @@ def test_name_agrees_with_contents(path):
     # components name the backbone and the decoder; tricks name the extras
     tricks = [t for t in m['tricks'].split('-') if t]
     bb, head = cfg.model.backbone, cfg.model.decode_head
-    assert ('prior' in tricks) == (cfg.model.type == 'PriorEncoderDecoder')
+    adaptive = 'prior' in tricks or 'denseprior' in tricks
+    assert adaptive == (cfg.model.type == 'PriorEncoderDecoder')
     assert ('implicitprior' in tricks) == (
         cfg.model.data_preprocessor.get('type') == 'PriorConcatPreProcessor'
     )
-    if 'prior' in tricks or 'implicitprior' in tricks:
+    if adaptive or 'implicitprior' in tricks:
         assert any(t['type'] == 'LoadFacePrior' for t in cfg.train_dataloader.dataset.pipeline)
+    # "-denseprior": this project's 68-point prior, in training and at test
+    for loader in ('train_dataloader', 'test_dataloader'):
+        priors = [t for t in cfg[loader].dataset.pipeline if t['type'] == 'LoadFacePrior']
+        assert all(t.get('dense', False) == ('denseprior' in tricks) for t in priors), loader
     # this project's improvements carry their own names, never a paper row's
     assert ('bayes' in tricks) == (cfg.model.get('combine', 'sum') == 'product')
     assert ('wce' in tricks) == _class_weighted(cfg)
