@@ -1,6 +1,7 @@
 """The face-parsing models that ship inside the package, so photos parse with no training.
 
-``rednet_mmseg/model_zoo/`` holds the models of :data:`SHIPPED_MODELS` (``fast``, the default):
+``rednet_mmseg/model_zoo/`` holds the models of :data:`SHIPPED_MODELS` (``fast``, the default,
+and ``accurate``, with the dense prior):
 tiny RED-Nets + adaptive prior (``configs/cpu/``) trained on real Helen photographs whose labels
 were made by a published face parser (BiSeNet trained on CelebAMask-HQ), so their scores measure
 agreement with that parser, not Helen accuracy. Files of each (``tools/misc/publish_model.py``
@@ -8,8 +9,9 @@ writes them):
 
 - ``<name>.py``: the resolved config;
 - ``<name>.pth``: weights only (``state_dict`` + ``meta.dataset_meta``), loaded weights-only;
-- ``<name>_prior_bank.npz``: the adaptive prior's bank (40 aligned label maps and 5-point
-  shapes, no photos), without precomputed neighbours, so every image's neighbours are searched;
+- ``<name>_prior_bank.npz``: the adaptive prior's bank (aligned label maps and their 5-point
+  shapes, and 68-point shapes for the dense prior; no photos), without precomputed neighbours,
+  so every image's neighbours are searched;
 - ``metafile.yaml``: results, sha256, training command and provenance (mmseg's format).
 """
 
@@ -21,6 +23,7 @@ from typing import Dict
 #: ``--model fast`` of the parsing tools) -> their file names in :data:`MODEL_ZOO_DIR`.
 SHIPPED_MODELS = {
     'fast': 'rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128',
+    'accurate': 'rednet_re5-tiny-rd5a_1xb8-denseprior-bayes-wce-ft1500_realhelenv2-128x128',
 }
 #: The model used when no config and checkpoint are given.
 DEFAULT_MODEL = 'fast'

@@ -26,16 +26,27 @@ def test_files_and_metafile_agree(key):
 
 
 def test_unknown_names_are_refused_with_the_choices():
-    with pytest.raises(ValueError, match=r"'nope' is not a shipped model; choose one of \['fast'"):
+    with pytest.raises(
+        ValueError, match=r"'nope' is not a shipped model; choose one of \['accurate', 'fast'\]"
+    ):
         shipped_model('nope')
     assert shipped_model(DEFAULT_MODEL) == shipped_model(SHIPPED_MODELS[DEFAULT_MODEL])
 
 
-def test_the_bank_holds_no_data_set_names():
+@pytest.mark.parametrize('key', sorted(SHIPPED_MODELS))
+def test_the_bank_holds_no_data_set_names(key):
     from rednet_mmseg.datasets import PriorBank
 
-    bank = PriorBank.load(shipped_model()['prior_bank'])
+    bank = PriorBank.load(shipped_model(key)['prior_bank'])
     assert all(n.startswith('bank_') for n in bank.names) and not bank.neighbours
+    # the dense prior's bank keeps its 68-point shapes, and the model's pipeline uses them
+    from mmengine.config import Config
+
+    from rednet_mmseg.apis import config_needs_dense_points
+
+    assert bank.has_dense == config_needs_dense_points(
+        Config.fromfile(shipped_model(key)['config'])
+    )
 
 
 def test_default_inferencer_is_the_shipped_model_and_it_fits():

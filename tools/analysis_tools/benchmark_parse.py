@@ -44,7 +44,7 @@ from rednet_mmseg.apis import FaceParsingInferencer, expand_inputs  # noqa: E402
 from rednet_mmseg.apis.crop_parser import labels_from_probs  # noqa: E402
 from rednet_mmseg.apis.face_tracker import FaceTracker  # noqa: E402
 from rednet_mmseg.apis.landmark_detector import FaceLandmarkDetector, NoFaceError  # noqa: E402
-from rednet_mmseg.apis.multi_face import CONTEXT, Face  # noqa: E402
+from rednet_mmseg.apis.multi_face import CONTEXT, as_faces  # noqa: E402
 from rednet_mmseg.apis.tool_args import (  # noqa: E402
     add_backend_argument,
     add_flip_argument,
@@ -114,7 +114,7 @@ def photos(inferencer, detector, paths, out_dir, context):
             except NoFaceError:
                 found = []
         detectors += [f.detector for f in found[:1]]
-        faces = [Face(f.points, f.box, f.score) for f in found]
+        faces = as_faces(found)  # with the 68 points a dense-prior model takes
         with times('model + paste'):
             labels, instances, _ = inferencer.parse_faces(path, faces, img=img, context=context)
         with times('draw'):
