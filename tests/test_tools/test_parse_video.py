@@ -54,6 +54,25 @@ def test_clip_to_overlay_video(helen_converted, tiny_checkpoint, tmp_path, repo_
     assert n == 6 and sorted(os.listdir(tmp_path / 'out')) == ['.parse_video.json', 'parsed.mp4']
 
 
+def test_accurate_model_tracks_the_68_points(tmp_path, repo_root):
+    """``--model accurate`` (the dense prior): the tracker carries each face's 68 points."""
+    from matplotlib.cbook import get_sample_data
+
+    from rednet_mmseg.testing import make_steady_clip
+
+    photo = cv2.imread(get_sample_data('grace_hopper.jpg', asfileobj=False))
+    clip = str(tmp_path / 'clip.mp4')
+    make_steady_clip(cv2.resize(photo, (256, 300)), clip, frames=4, max_shift=2)
+    frames = tmp_path / 'frames'
+    res = _run(clip, '--model', 'accurate', '--out', str(tmp_path / 'parsed.mp4'), '--frames-dir',
+               str(frames), '--detect-every', '3', repo_root=repo_root)  # fmt: skip
+    assert res.returncode == 0, res.stderr[-3000:]
+    for i in (0, 1, 3):  # a detection frame, a tracked one, the next detection
+        labels = cv2.imread(str(frames / f'{i:06d}.png'), cv2.IMREAD_UNCHANGED)
+        found = set(np.unique(labels).tolist())
+        assert {1, 10} <= found and found & {4, 5} and found & {7, 8, 9}, (i, found)
+
+
 @pytest.mark.parametrize('kind', ['missing', 'not_a_video', 'camera'])
 def test_bad_input_is_named_and_leaves_nothing(tiny_checkpoint, tmp_path, repo_root, kind):
     source = dict(
