@@ -227,18 +227,24 @@ def test_alias_points_to_one_named_config(path):
 
 
 @pytest.mark.parametrize('path', NAMED + ALIASES, ids=_id)
-def test_config_builds_and_runs(path, converted_roots):
+def test_config_builds_and_runs(path, converted_roots, request):
     cfg = Config.fromfile(path)
     root = converted_roots[cfg.train_dataloader.dataset.type]
     model = revert_sync_batchnorm(MODELS.build(cfg.model))
     model.init_weights()
     ds_cfg = cfg.train_dataloader.dataset
+    bank, table = osp.join(root, 'prior_bank.npz'), None
+    if any(t['type'] == 'LoadFaceLandmarks' and t.get('dense') for t in ds_cfg.pipeline):
+        # the dense prior: the tree with 68 points per face and a bank that keeps them
+        root, table, _ = request.getfixturevalue('helen_dense')
+        bank = osp.join(root, 'prior_bank_dense.npz')
     ds_cfg.data_root = root
-    bank = osp.join(root, 'prior_bank.npz')
     for pipe in (ds_cfg.pipeline, cfg.test_dataloader.dataset.pipeline):
         for t in pipe:
             if t['type'] == 'LoadFacePrior':
                 t['bank_file'] = bank
+            if t['type'] == 'LoadFaceLandmarks' and t.get('dense'):
+                t['dense_landmarks_file'] = table
     ds = DATASETS.build(ds_cfg)
     batch = pseudo_collate([ds[0], ds[1]])
     optim = torch.optim.SGD(model.parameters(), lr=0.01)

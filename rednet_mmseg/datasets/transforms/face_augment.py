@@ -35,7 +35,7 @@ def keypoint_pairs(num_points: int) -> Tuple[Tuple[int, int], ...]:
     5 (the key points) or 5 + 68 (the key points, then the 68 iBUG points of the dense prior).
 
     >>> len(keypoint_pairs(5)), len(keypoint_pairs(73)), keypoint_pairs(73)[2]
-    (2, 34, (5, 21))
+    (2, 31, (5, 21))
     """
     if num_points == NUM_POINTS:
         return KEYPOINT_PAIRS
