@@ -30,6 +30,7 @@ import json
 import os
 import os.path as osp
 import sys
+from contextlib import nullcontext
 
 import cv2
 from mmengine.config import Config
@@ -52,9 +53,11 @@ from rednet_mmseg.apis.tool_args import (
     add_flip_argument,
     add_fuse_argument,
     add_model_argument,
+    add_workers_argument,
     detector_from_args,
     model_from_args,
     report_detection,
+    workers_from_args,
 )
 from rednet_mmseg.datasets.landmark_table import (
     check_points_in_image,
@@ -121,6 +124,7 @@ def parse_args(argv=None):
     add_context_argument(parser)
     add_flip_argument(parser, default=True)
     add_detector_arguments(parser)
+    add_workers_argument(parser)
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bars')
     parser.add_argument(
         '--allow-partial',
@@ -173,18 +177,26 @@ def faces_for(paths, from_patterns, args):
             select=args.select,
             max_faces=args.max_faces,
             min_size=args.min_face_size,
+            workers=workers_from_args(args),
         )
     )
     return faces, True
 
 
 def parse_every_face(inferencer, faces, root, args):
-    """Label map, instance map, face list and overlay of every image (the inferencer's one path)."""
+    """Label map, instance map, face list and overlay of every image (the inferencer's one path).
+
+    ``--workers`` images at a time, each parsed with one torch thread (the same label maps).
+    """
     from tqdm import tqdm
+
+    from rednet_mmseg.apis.workers import ordered_map, torch_threads
 
     for sub in ('pred', 'instances', 'faces', 'vis'):
         os.makedirs(osp.join(root, sub))
-    for path, found in tqdm(faces.items(), desc='parse', unit='img', disable=args.no_progress):
+
+    def parse_one(item):
+        path, found = item
         img = read_image(path)
         labels, instances, found = inferencer.parse_image(img, faces=found, name=path)
         key = image_key(path)
@@ -193,6 +205,12 @@ def parse_every_face(inferencer, faces, root, args):
         with open(osp.join(root, 'faces', f'{key}.json'), 'w') as f:
             json.dump(dict(image=path, faces=[face.record() for face in found]), f, indent=1)
         inferencer.draw(img, labels, osp.join(root, 'vis', osp.basename(path)), args.opacity)
+
+    workers = min(workers_from_args(args), len(faces))
+    with torch_threads(1) if workers > 1 else nullcontext():
+        done = ordered_map(parse_one, faces.items(), workers)
+        for _ in tqdm(done, total=len(faces), desc='parse', unit='img', disable=args.no_progress):
+            pass
 
 
 def _input_images(inputs, output):

@@ -28,6 +28,7 @@ import argparse
 import os.path as osp
 import sys
 import time
+from contextlib import nullcontext
 
 import cv2
 import numpy as np
@@ -42,8 +43,10 @@ from rednet_mmseg.apis.tool_args import (
     add_flip_argument,
     add_fuse_argument,
     add_model_argument,
+    add_workers_argument,
     detector_from_args,
     model_from_args,
+    workers_from_args,
 )
 from rednet_mmseg.utils.cli_args import float_in, int_at_least, tool_warnings
 from rednet_mmseg.utils.output_dir import OutputDirError, StagedFile, StagedOutput
@@ -79,6 +82,7 @@ def parse_args(argv=None):
     add_fuse_argument(parser)
     add_backend_argument(parser)
     add_detector_arguments(parser)
+    add_workers_argument(parser, 'frames')
     add_model_argument(parser)
     parser.add_argument('--prior-bank')
     parser.add_argument('--device', default=None)
@@ -170,31 +174,51 @@ def prepare(args):
     return out, frames, cap, frame, inferencer, tracker
 
 
+def tracked_frames(cap, frame, tracker, max_frames):
+    """``(frame, faces)`` of every frame to parse, tracked in order (in the caller's thread)."""
+    n, ok = 0, True
+    while ok and (max_frames is None or n < max_frames):
+        yield frame, tracker.update(frame)
+        n += 1
+        ok, frame = cap.read()
+
+
 def parse_frames(cap, frame, inferencer, tracker, writer, frames_root, args):
-    """Parse, draw and write every frame; ``(frames, flicker share)``."""
+    """Parse, draw and write every frame; ``(frames, flicker share)``.
+
+    Decoding and tracking run in this thread, in frame order; ``--workers`` frames are parsed
+    at once, each with one torch thread (:mod:`rednet_mmseg.apis.workers`), and written in
+    order: the same label maps as one frame at a time.
+    """
     from tqdm import tqdm
+
+    from rednet_mmseg.apis.workers import ordered_map, torch_threads
 
     palette = np.array(inferencer.model.dataset_meta['palette'], np.uint8)
     total = int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) or None
     if args.max_frames:
         total = min(total or args.max_frames, args.max_frames)
     h, w = frame.shape[:2]
-    changes, previous, n, ok = [], None, 0, True
+
+    def parse(item):
+        frame, faces = item
+        if not faces:
+            return frame, np.zeros((h, w), np.uint8)
+        return frame, inferencer.parse_image(frame, faces=faces, name=args.video)[0]
+
+    workers = workers_from_args(args)
+    changes, previous, n = [], None, 0
     with tqdm(total=total, desc='frames', unit='frame', disable=args.no_progress) as bar:
-        while ok and (args.max_frames is None or n < args.max_frames):
-            faces = tracker.update(frame)
-            if faces:
-                labels, _, _ = inferencer.parse_image(frame, faces=faces, name=args.video)
-            else:
-                labels = np.zeros((h, w), np.uint8)
-            writer.write(blend_labels(frame, labels, palette, args.opacity))
-            if frames_root:
-                cv2.imwrite(osp.join(frames_root, f'{n:06d}.png'), labels)
-            if previous is not None:
-                changes.append(float((labels != previous).mean()))
-            previous, n = labels, n + 1
-            bar.update(1)
-            ok, frame = cap.read()
+        with torch_threads(1) if workers > 1 else nullcontext():
+            frames = tracked_frames(cap, frame, tracker, args.max_frames)
+            for frame, labels in ordered_map(parse, frames, workers):
+                writer.write(blend_labels(frame, labels, palette, args.opacity))
+                if frames_root:
+                    cv2.imwrite(osp.join(frames_root, f'{n:06d}.png'), labels)
+                if previous is not None:
+                    changes.append(float((labels != previous).mean()))
+                previous, n = labels, n + 1
+                bar.update(1)
     return n, float(np.mean(changes)) if changes else 0.0
 
 

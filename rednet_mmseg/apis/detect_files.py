@@ -13,29 +13,43 @@ from ..datasets.landmark_table import check_points_in_image
 from .landmark_detector import FaceLandmarkDetector, NoFaceError
 
 
-def _detect_images(paths, detector, may_skip, progress, select, max_faces=None, min_size=0):
+def _detect_images(
+    paths, detector, may_skip, progress, select, max_faces=None, min_size=0, workers=1
+):
     """``(path -> [FaceLandmarks], skipped paths, notes)``: the one loop behind the functions below.
 
-    A path in ``may_skip`` without a face is skipped; any other raises NoFaceError.
+    A path in ``may_skip`` without a face is skipped; any other raises NoFaceError. ``workers``
+    images are searched at once (:func:`~rednet_mmseg.apis.workers.ordered_map`; the same
+    faces in the same order as one at a time).
     """
     from tqdm import tqdm
+
+    from .image_inputs import read_image
+    from .workers import ordered_map
 
     detector = detector or FaceLandmarkDetector()
     may_skip = set(may_skip)
     found, skipped, notes = {}, [], []
-    from .image_inputs import read_image
 
-    for path in tqdm(paths, desc='faces', unit='img', disable=not progress):
+    def detect(path):
         img = read_image(path)
         try:
             faces = detector.detect_all(img, path, select, max_faces, min_size)
-        except NoFaceError:
+        except NoFaceError as err:
             if path not in may_skip:
                 raise
-            skipped.append(path)
-            continue
+            return err
         for f in faces:
             check_points_in_image(f.points, img.shape, path)
+        return faces
+
+    results = ordered_map(detect, paths, workers)
+    for path, faces in tqdm(
+        zip(paths, results), total=len(paths), desc='faces', unit='img', disable=not progress
+    ):
+        if isinstance(faces, NoFaceError):
+            skipped.append(path)
+            continue
         if select != 'all' and faces[0].num_faces > 1:
             b = faces[0].box
             notes.append(
@@ -54,6 +68,7 @@ def detect_landmark_table(
     progress: bool = True,
     select: str = 'largest',
     points: int = 5,
+    workers: int = 1,
 ) -> Tuple[Dict[str, np.ndarray], List[str], List[str]]:
     """Detect the 5 points (or the 68 iBUG points) of one face of every image.
 
@@ -66,6 +81,7 @@ def detect_landmark_table(
         select: ``'largest'`` or ``'central'`` (see :meth:`FaceLandmarkDetector.detect_all`).
         points: 5 (the key points) or 68 (the shape predictor's own points, for the dense
             prior).
+        workers: images searched at once (threads; the same result as one at a time).
 
     Returns:
         ``(table, skipped, notes)``: image name (file name without extension) -> ``(5, 2)``
@@ -74,7 +90,9 @@ def detect_landmark_table(
     """
     if points not in (5, 68):
         raise ValueError(f'points must be 5 or 68, got {points}')
-    found, skipped, notes = _detect_images(paths, detector, may_skip, progress, select)
+    found, skipped, notes = _detect_images(
+        paths, detector, may_skip, progress, select, workers=workers
+    )
     table = {
         osp.splitext(osp.basename(p))[0]: faces[0].points if points == 5 else faces[0].points68
         for p, faces in found.items()
@@ -91,6 +109,7 @@ def detect_faces(
     select: str = 'all',
     max_faces: Optional[int] = None,
     min_size: int = 0,
+    workers: int = 1,
 ) -> Tuple[Dict[str, list], List[str], List[str]]:
     """Every image's faces (``multi_face.Face``: points, box, score).
 
@@ -103,6 +122,6 @@ def detect_faces(
     from .multi_face import as_faces
 
     found, skipped, notes = _detect_images(
-        paths, detector, may_skip, progress, select, max_faces, min_size
+        paths, detector, may_skip, progress, select, max_faces, min_size, workers
     )
     return {p: as_faces(faces) for p, faces in found.items()}, skipped, notes

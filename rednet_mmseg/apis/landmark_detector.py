@@ -12,9 +12,11 @@ Measured on the 298 real photos of the Helen-layout dev set (``docs/en/inference
 tools' loop) in :mod:`~rednet_mmseg.apis.detect_files`.
 """
 
+import threading
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import Callable, List, Optional, Tuple
 
 import cv2
 import numpy as np
@@ -72,6 +74,32 @@ def _import_dlib():
     return dlib, face_recognition_models
 
 
+class _Lender:
+    """Lends each concurrent caller its own instance of a detector that is not thread-safe.
+
+    dlib's HOG and CNN detectors keep the image being searched inside the object, so two
+    threads must not share one; loading one takes time (HOG 0.66 s on 2 cores), so instances
+    are kept and lent again: at most as many exist as calls ever ran at once.
+    """
+
+    def __init__(self, load: Callable, first=None):
+        self._load = load
+        self._free = [] if first is None else [first]
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def borrow(self):
+        with self._lock:
+            item = self._free.pop() if self._free else None
+        if item is None:
+            item = self._load()
+        try:
+            yield item
+        finally:
+            with self._lock:
+                self._free.append(item)
+
+
 class FaceLandmarkDetector:
     """Detect the faces of a photo (all, the largest or the central one) and their 5 points.
 
@@ -81,14 +109,18 @@ class FaceLandmarkDetector:
             finds turned and dark faces): first without upsampling (0.4 s per 270x300 px photo
             on 2 cores), then, if it finds nothing, at ``upsample`` (1.7 s).
         helen_convention (bool): apply ``HELEN_OFFSETS``. Default: True.
+
+    Thread-safe: concurrent calls (``rednet_mmseg.apis.workers``) each search with their own
+    HOG / CNN detector (created when first needed, then kept), while the shape predictor, which
+    dlib runs without changing it, is shared.
     """
 
     def __init__(self, upsample: int = 1, cnn_fallback: bool = True, helen_convention: bool = True):
         dlib, models = _import_dlib()
         self._dlib = dlib
-        self._hog = dlib.get_frontal_face_detector()
-        self._cnn_path = models.cnn_face_detector_model_location()
-        self._cnn = None
+        self._hog = _Lender(dlib.get_frontal_face_detector, dlib.get_frontal_face_detector())
+        cnn_path = models.cnn_face_detector_model_location()
+        self._cnn = _Lender(lambda: dlib.cnn_face_detection_model_v1(cnn_path))
         self._shape = dlib.shape_predictor(models.pose_predictor_model_location())
         self.upsample = upsample
         self.cnn_fallback = cnn_fallback
@@ -106,11 +138,11 @@ class FaceLandmarkDetector:
             else cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         )
         if use_cnn:
-            if self._cnn is None:
-                self._cnn = self._dlib.cnn_face_detection_model_v1(self._cnn_path)
-            found = [(d.rect, float(d.confidence)) for d in self._cnn(small, upsample)]
+            with self._cnn.borrow() as cnn:
+                found = [(d.rect, float(d.confidence)) for d in cnn(small, upsample)]
         else:
-            rects, scores, _ = self._hog.run(small, upsample, 0.0)
+            with self._hog.borrow() as hog:
+                rects, scores, _ = hog.run(small, upsample, 0.0)
             found = list(zip(rects, (float(s) for s in scores)))
         return [
             (tuple(int(round(c / scale)) for c in (r.left(), r.top(), r.right(), r.bottom())), sc)

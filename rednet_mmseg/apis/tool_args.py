@@ -120,6 +120,29 @@ def add_detector_arguments(parser) -> None:
     )
 
 
+def add_workers_argument(parser, what: str = 'images') -> None:
+    """The tools' ``--workers``: how many images are detected and parsed at once.
+
+    Threads with one torch thread each (:mod:`rednet_mmseg.apis.workers`); the same outputs.
+    """
+    from ..utils.cli_args import int_at_least
+
+    parser.add_argument(
+        '--workers',
+        type=int_at_least(1),
+        help=f'{what} detected and parsed at once, each by a thread with one torch thread: the '
+        'same outputs, faster on several cores (default: one per torch thread on CPU, at most '
+        '8; 1 on a GPU)',
+    )
+
+
+def workers_from_args(args) -> int:
+    """``--workers``, or its default for ``--device`` (:func:`~.workers.default_workers`)."""
+    from .workers import default_workers
+
+    return args.workers or default_workers(getattr(args, 'device', None))
+
+
 def detector_from_args(args, **kwargs) -> FaceLandmarkDetector:
     """The detector that :func:`add_detector_arguments`' options ask for."""
     return FaceLandmarkDetector(upsample=args.upsample, cnn_fallback=not args.no_cnn, **kwargs)

@@ -112,3 +112,26 @@ def test_face_selection_on_a_group_photo(detector):
         detector.detect_all(img, 'group', min_size=2000)
     with pytest.raises(ValueError, match='select must be one of'):
         detector.detect_all(img, 'group', select='nearest')
+
+
+def test_concurrent_detections_equal_one_at_a_time(detector, photo):
+    """Threads share one detector (``rednet_mmseg.apis.workers``), results as found alone.
+
+    Each search borrows its own HOG detector (dlib's keeps the searched image inside it); at
+    most as many HOG detectors exist as searches ran at once.
+    """
+    from rednet_mmseg.apis.workers import ordered_map
+
+    img = cv2.imread(photo)
+    images = [
+        img,
+        np.ascontiguousarray(img[:, ::-1]),
+        cv2.resize(img, None, fx=0.7, fy=0.7),
+        cv2.resize(img, None, fx=1.3, fy=1.3),
+    ] * 2
+    alone = [detector.detect(im) for im in images]
+    together = list(ordered_map(detector.detect, images, workers=4))
+    for a, b in zip(alone, together):
+        assert a.box == b.box and a.score == b.score
+        np.testing.assert_array_equal(a.points68, b.points68)
+    assert 2 <= len(detector._hog._free) <= 4  # several lent at once, all returned

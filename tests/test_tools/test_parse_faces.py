@@ -92,6 +92,20 @@ def test_prior_config_with_landmarks_file(helen_converted, tiny_checkpoint, tmp_
     )
     assert res.returncode == 0, res.stderr[-3000:]
     assert sorted(os.listdir(out / 'pred')) == [n[:-4] + '.png' for n in names]
+    # several images at once (threads, one torch thread each): the same files, byte for byte
+    # (the default is one worker per torch thread; this machine may have one)
+    outs = {}
+    for workers in ('1', '3'):
+        outs[workers] = tmp_path / f'w{workers}'
+        res = _run(
+            PRIOR, tiny_checkpoint, src, '--out-dir', str(outs[workers]), '--prior-bank', bank,
+            '--landmarks', str(table), '--workers', workers, repo_root=repo_root,
+        )  # fmt: skip
+        assert res.returncode == 0, res.stderr[-3000:]
+    for sub in ('pred', 'instances', 'faces'):
+        for name in os.listdir(outs['1'] / sub):
+            one, three = (open(outs[w] / sub / name, 'rb').read() for w in ('1', '3'))
+            assert one == three, f'{sub}/{name}'
 
 
 def test_bad_inputs_fail_before_writing(helen_converted, tiny_checkpoint, tmp_path, repo_root):

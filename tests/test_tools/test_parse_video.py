@@ -52,6 +52,18 @@ def test_clip_to_overlay_video(helen_converted, tiny_checkpoint, tmp_path, repo_
         n += 1
     # the video and the folder's list of what this tool wrote (so a rerun may replace it)
     assert n == 6 and sorted(os.listdir(tmp_path / 'out')) == ['.parse_video.json', 'parsed.mp4']
+    # frames parsed one at a time (the default parses one per torch thread at once, tracking
+    # in order): the same label maps
+    one = tmp_path / 'one'
+    res = _run(
+        PRIOR, tiny_checkpoint, clip, '--out', str(tmp_path / 'one.mp4'), '--frames-dir',
+        str(one), '--prior-bank', bank, '--detect-every', '3', '--workers', '1',
+        repo_root=repo_root,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr[-3000:]
+    for i in range(6):
+        name = f'{i:06d}.png'
+        assert (one / name).read_bytes() == (frames / name).read_bytes(), name
 
 
 def test_accurate_model_tracks_the_68_points(tmp_path, repo_root):

@@ -5,7 +5,7 @@ Usage:
         [--threads 2] [--no-cnn] [--upsample 1] [--context 2.5] [--no-fuse] [--no-flip]
         [--video-frames 60] [--video-size 640 480] [--detect-every 5] [--no-peer]
         [--reference-path]
-        [--backend pytorch|onnxruntime]
+        [--backend pytorch|onnxruntime] [--workers N]
 
 Photos: runs what ``tools/parse_faces.py`` runs for each image (detection of every face, one
 crop per face through the pipeline and the model, compositing, drawing the overlay, writing
@@ -32,7 +32,9 @@ onnxruntime`` both networks run in onnxruntime (the peer exported at 512x512).
 import argparse
 import os.path as osp
 import tempfile
+import threading
 import time
+from contextlib import nullcontext
 
 import cv2
 import numpy as np
@@ -50,8 +52,11 @@ from rednet_mmseg.apis.tool_args import (  # noqa: E402
     add_flip_argument,
     add_fuse_argument,
     add_model_argument,
+    add_workers_argument,
     model_from_args,
+    workers_from_args,
 )
+from rednet_mmseg.apis.workers import ordered_map, torch_threads  # noqa: E402
 from rednet_mmseg.utils.timing import (  # noqa: E402
     StageTimes,
     gemm_flops_per_second,
@@ -102,6 +107,7 @@ def model_step(inferencer, shapes, runs: int = 5) -> None:
 
 
 def photos(inferencer, detector, paths, out_dir, context):
+    """Photos/s one photo at a time, with the median milliseconds of each stage."""
     times = StageTimes()
     detectors = []
     start = time.perf_counter()
@@ -123,10 +129,37 @@ def photos(inferencer, detector, paths, out_dir, context):
             cv2.imwrite(osp.join(out_dir, 'pred.png'), labels)
             cv2.imwrite(osp.join(out_dir, 'inst.png'), instances)
     took = time.perf_counter() - start
-    print(f'{len(paths)} photos in {took:.1f} s: {len(paths) / took:.2f} photos/s')
+    print(f'{len(paths)} photos in {took:.1f} s: {len(paths) / took:.2f} photos/s (1 worker)')
     cnn = detectors.count('cnn')
     print(f'faces found by HOG in {detectors.count("hog")} photos, by the CNN fallback in {cnn}')
     print(f'median ms per photo: {times.summary()}')
+    return len(paths) / took
+
+
+def photos_workers(inferencer, detector, paths, out_dir, context, workers):
+    """Photos/s with ``workers`` photos at once (``rednet_mmseg.apis.workers``), as the tools."""
+
+    def one(path):
+        img = cv2.imread(path, cv2.IMREAD_COLOR)
+        try:
+            found = detector.detect_all(img, path, 'all')
+        except NoFaceError:
+            found = []
+        labels, instances, _ = inferencer.parse_faces(
+            path, as_faces(found), img=img, context=context
+        )
+        inferencer.draw(img, labels, osp.join(out_dir, f'w_{osp.basename(path)}'))
+        cv2.imwrite(osp.join(out_dir, f'w_pred_{threading.get_ident()}.png'), labels)
+        cv2.imwrite(osp.join(out_dir, f'w_inst_{threading.get_ident()}.png'), instances)
+
+    with torch_threads(1):
+        start = time.perf_counter()
+        for _ in ordered_map(one, paths, workers):
+            pass
+        took = time.perf_counter() - start
+    print(
+        f'{len(paths)} photos in {took:.1f} s: {len(paths) / took:.2f} photos/s ({workers} workers)'
+    )
     return len(paths) / took
 
 
@@ -145,7 +178,14 @@ def video_frame(img, size):
     )
 
 
-def video(inferencer, detector, first, frames, detect_every, max_shift, context, size=None):
+def video(
+    inferencer, detector, first, frames, detect_every, max_shift, context, size=None, workers=1
+):
+    """Fps and flicker of a steady clip made from ``first`` (module docstring).
+
+    Decoding and tracking in this thread, ``workers`` frames parsed at once (as
+    ``tools/parse_video.py``); stage times are per frame and overlap when ``workers > 1``.
+    """
     from rednet_mmseg.testing import make_steady_clip
 
     img = video_frame(cv2.imread(first, cv2.IMREAD_COLOR), size)
@@ -158,60 +198,74 @@ def video(inferencer, detector, first, frames, detect_every, max_shift, context,
             cap = cv2.VideoCapture(clip)
             prev, changes, n, start = None, [], 0, time.perf_counter()
             times = StageTimes()
-            while True:
-                with times('decode'):
-                    ok, frame = cap.read()
-                if not ok:
-                    break
-                with times('track'):
-                    faces = tracker.update(frame)
+
+            def tracked():
+                while True:
+                    with times('decode'):
+                        ok, frame = cap.read()
+                    if not ok:
+                        return
+                    with times('track'):
+                        faces = tracker.update(frame)
+                    yield frame, faces
+
+            def parse(item):
                 with times('parse'):
-                    labels = inferencer.parse_faces(
-                        clip, faces, img=frame, context=context, flip=False
+                    return inferencer.parse_faces(
+                        clip, item[1], img=item[0], context=context, flip=False
                     )[0]
-                dx, dy = shifts[n]
-                back = np.roll(labels, (-dy, -dx), axis=(0, 1))  # undo the known shift
-                if prev is not None:
-                    m = 2 * max_shift + 1  # ignore the borders the shifts wrap around
-                    changes.append(float((back[m:-m, m:-m] != prev[m:-m, m:-m]).mean()))
-                prev, n = back, n + 1
+
+            with torch_threads(1) if workers > 1 else nullcontext():
+                for labels in ordered_map(parse, tracked(), workers):
+                    dx, dy = shifts[n]
+                    back = np.roll(labels, (-dy, -dx), axis=(0, 1))  # undo the known shift
+                    if prev is not None:
+                        m = 2 * max_shift + 1  # ignore the borders the shifts wrap around
+                        changes.append(float((back[m:-m, m:-m] != prev[m:-m, m:-m]).mean()))
+                    prev, n = back, n + 1
             took = time.perf_counter() - start
             print(
                 f'video ({n} frames of {img.shape[1]}x{img.shape[0]}, detect every '
-                f'{detect_every}, shifts up to {max_shift} px, smooth {smooth}): '
-                f'{n / took:.1f} fps, flicker '
+                f'{detect_every}, shifts up to {max_shift} px, smooth {smooth}, {workers} '
+                f'worker(s)): {n / took:.1f} fps, flicker '
                 f'{100 * np.mean(changes):.2f} % of pixels per frame; mean ms per frame: '
                 + ', '.join(f'{k} {1e3 * np.mean(v):.1f}' for k, v in times.seconds.items())
             )
 
 
-def peer_bisenet(paths, out_dir, size=512, backend='pytorch'):
+def peer_bisenet(paths, out_dir, size=512, backend='pytorch', workers=1):
     """Photos per second of mmseg's BiSeNetV1-R18 at ``size`` (the module docstring).
 
     ``backend='onnxruntime'``: the peer's network exported (fixed size) and run by onnxruntime,
-    as ours then is: each given the same runtime.
+    as ours then is: each given the same runtime. ``workers > 1``: that many photos at once,
+    each with one torch thread, as our tools run (the peer given the same help).
     """
     import torch.nn.functional as F
 
     forward = _peer_network(size, backend, out_dir)
     mean = torch.tensor([123.675, 116.28, 103.53]).view(1, 3, 1, 1)
     std = torch.tensor([58.395, 57.12, 57.375]).view(1, 3, 1, 1)
-    start = time.perf_counter()
-    with torch.no_grad():
-        for path in paths:
-            img = cv2.imread(path, cv2.IMREAD_COLOR)
-            h, w = img.shape[:2]
-            x = cv2.resize(img, (size, size), interpolation=cv2.INTER_LINEAR)[..., ::-1]
-            x = (torch.from_numpy(x.copy()).permute(2, 0, 1)[None].float() - mean) / std
-            scores = forward(x)
-            scores = F.interpolate(scores, (h, w), mode='bilinear', align_corners=False)
-            # the argmax as the hot path does it (crop_parser.labels_from_probs): fair to both
-            labels = labels_from_probs(scores[0])
-            cv2.imwrite(osp.join(out_dir, 'peer.png'), labels)
-    took = time.perf_counter() - start
+
+    @torch.no_grad()
+    def one(path):
+        img = cv2.imread(path, cv2.IMREAD_COLOR)
+        h, w = img.shape[:2]
+        x = cv2.resize(img, (size, size), interpolation=cv2.INTER_LINEAR)[..., ::-1]
+        x = (torch.from_numpy(x.copy()).permute(2, 0, 1)[None].float() - mean) / std
+        scores = forward(x)
+        scores = F.interpolate(scores, (h, w), mode='bilinear', align_corners=False)
+        # the argmax as the hot path does it (crop_parser.labels_from_probs): fair to both
+        labels = labels_from_probs(scores[0])
+        cv2.imwrite(osp.join(out_dir, f'peer_{threading.get_ident()}.png'), labels)
+
+    with torch_threads(1) if workers > 1 else nullcontext():
+        start = time.perf_counter()
+        for _ in ordered_map(one, paths, workers):
+            pass
+        took = time.perf_counter() - start
     print(
         f'peer BiSeNetV1-R18 at {size}x{size} ({backend}; whole photo, resize back, argmax, '
-        f'PNG): {len(paths) / took:.2f} photos/s'
+        f'PNG; {workers} worker(s)): {len(paths) / took:.2f} photos/s'
     )
     return len(paths) / took
 
@@ -272,6 +326,7 @@ def main():
     add_fuse_argument(parser)
     add_backend_argument(parser)
     add_flip_argument(parser, default=True)
+    add_workers_argument(parser, 'photos (frames)')
     parser.add_argument('--video-frames', type=int, default=0)
     parser.add_argument('--detect-every', type=int, default=5)
     parser.add_argument('--video-shift', type=int, nargs='+', default=[0, 2])
@@ -290,6 +345,7 @@ def main():
     )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    workers = workers_from_args(args)
     cv2.setNumThreads(args.threads)
     args.config, args.checkpoint, args.prior_bank = model_from_args(parser, args)
     inferencer = FaceParsingInferencer(
@@ -308,21 +364,32 @@ def main():
     with tempfile.TemporaryDirectory() as out_dir:
         rate = photos(inferencer, detector, paths, out_dir, args.context)
         model_step(inferencer, shapes)
+        fast = rate
+        if workers > 1:
+            fast = photos_workers(inferencer, detector, paths, out_dir, args.context, workers)
         if not args.no_peer:
             peer = peer_bisenet(paths, out_dir, backend=args.backend)
             print(f'ratio to the peer: {rate / peer:.2f}x the photos/s of BiSeNetV1-R18 at 512')
+            if workers > 1:
+                peers = peer_bisenet(paths, out_dir, backend=args.backend, workers=workers)
+                print(
+                    f"with {workers} workers (the tools' default): {fast / peer:.2f}x the peer "
+                    f'run one photo at a time, {fast / peers:.2f}x the peer with {workers} workers'
+                )
     if args.video_frames:
         for shift in args.video_shift:
-            video(
-                inferencer,
-                detector,
-                paths[0],
-                args.video_frames,
-                args.detect_every,
-                shift,
-                args.context,
-                args.video_size,
-            )
+            for n in sorted({1, workers}):  # one frame at a time, then as the video tool
+                video(
+                    inferencer,
+                    detector,
+                    paths[0],
+                    args.video_frames,
+                    args.detect_every,
+                    shift,
+                    args.context,
+                    args.video_size,
+                    n,
+                )
 
 
 if __name__ == '__main__':

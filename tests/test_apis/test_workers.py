@@ -1,0 +1,100 @@
+"""rednet_mmseg.apis.workers: several photos or frames at once, results in input order."""
+
+import threading
+import time
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rednet_mmseg.apis.workers import default_workers, ordered_map, torch_threads
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    delays=st.lists(st.integers(0, 3), max_size=12),
+    workers=st.integers(1, 4),
+    ahead=st.one_of(st.none(), st.integers(1, 6)),
+)
+def test_results_come_in_input_order(delays, workers, ahead):
+    """Items finishing out of order (random sleeps) still come back in the input's order."""
+
+    def slow_square(item):
+        i, delay = item
+        time.sleep(delay / 1000)
+        return i * i
+
+    out = list(ordered_map(slow_square, enumerate(delays), workers, ahead))
+    assert out == [i * i for i in range(len(delays))]
+
+
+def test_work_runs_side_by_side():
+    """Two workers overlap waits: four 50 ms sleeps in well under their 200 ms sum."""
+    threads = set()
+
+    def wait(_):
+        threads.add(threading.get_ident())
+        time.sleep(0.05)
+
+    start = time.perf_counter()
+    list(ordered_map(wait, range(4), workers=2))
+    took = time.perf_counter() - start
+    assert len(threads) == 2
+    assert took < 0.175, took  # serial: >= 0.2 s; two at a time: about 0.1 s
+
+
+def test_a_generator_is_pulled_only_a_window_ahead():
+    """A long video is never read whole: at most ``ahead`` items wait beyond the one taken."""
+    pulled = []
+
+    def frames():
+        for i in range(20):
+            pulled.append(i)
+            yield i
+
+    results = ordered_map(lambda i: i, frames(), workers=2, ahead=3)
+    assert next(results) == 0
+    assert len(pulled) <= 3
+    assert list(results) == list(range(1, 20))
+
+
+def test_an_error_is_raised_at_its_item_and_the_rest_is_cancelled():
+    started = []
+
+    def fail_at_two(i):
+        started.append(i)
+        if i == 2:
+            raise ValueError('item 2 is bad')
+        time.sleep(0.01)
+        return i
+
+    got = []
+    with pytest.raises(ValueError, match='item 2 is bad'):
+        for r in ordered_map(fail_at_two, range(50), workers=2, ahead=4):
+            got.append(r)
+    assert got == [0, 1]
+    assert len(started) < 50  # items beyond the window were never started
+
+
+def test_one_worker_is_plain_map_in_this_thread():
+    here = threading.get_ident()
+    assert list(ordered_map(lambda _: threading.get_ident(), range(3), workers=1)) == [here] * 3
+
+
+def test_torch_threads_is_restored_and_seen_by_new_threads():
+    before = torch.get_num_threads()
+    seen = []
+    with torch_threads(1):
+        list(ordered_map(lambda _: seen.append(torch.get_num_threads()), range(4), workers=2))
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    assert seen == [1, 1, 1, 1]
+    with pytest.raises(RuntimeError), torch_threads(1):
+        raise RuntimeError('inside')
+    assert torch.get_num_threads() == before
+
+
+def test_default_workers():
+    assert default_workers('cuda') == default_workers('cuda:1') == 1
+    assert default_workers('cpu') == max(1, min(torch.get_num_threads(), 8))
