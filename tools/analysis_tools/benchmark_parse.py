@@ -136,6 +136,15 @@ def photos(inferencer, detector, paths, out_dir, context):
     return len(paths) / took
 
 
+def seconds_with_workers(fn, items, workers) -> float:
+    """Seconds to run ``fn`` on every item, ``workers`` at once with one torch thread each."""
+    with torch_threads(1) if workers > 1 else nullcontext():
+        start = time.perf_counter()
+        for _ in ordered_map(fn, items, workers):
+            pass
+        return time.perf_counter() - start
+
+
 def photos_workers(inferencer, detector, paths, out_dir, context, workers):
     """Photos/s with ``workers`` photos at once (``rednet_mmseg.apis.workers``), as the tools."""
 
@@ -152,11 +161,7 @@ def photos_workers(inferencer, detector, paths, out_dir, context, workers):
         cv2.imwrite(osp.join(out_dir, f'w_pred_{threading.get_ident()}.png'), labels)
         cv2.imwrite(osp.join(out_dir, f'w_inst_{threading.get_ident()}.png'), instances)
 
-    with torch_threads(1):
-        start = time.perf_counter()
-        for _ in ordered_map(one, paths, workers):
-            pass
-        took = time.perf_counter() - start
+    took = seconds_with_workers(one, paths, workers)
     print(
         f'{len(paths)} photos in {took:.1f} s: {len(paths) / took:.2f} photos/s ({workers} workers)'
     )
@@ -258,11 +263,7 @@ def peer_bisenet(paths, out_dir, size=512, backend='pytorch', workers=1):
         labels = labels_from_probs(scores[0])
         cv2.imwrite(osp.join(out_dir, f'peer_{threading.get_ident()}.png'), labels)
 
-    with torch_threads(1) if workers > 1 else nullcontext():
-        start = time.perf_counter()
-        for _ in ordered_map(one, paths, workers):
-            pass
-        took = time.perf_counter() - start
+    took = seconds_with_workers(one, paths, workers)
     print(
         f'peer BiSeNetV1-R18 at {size}x{size} ({backend}; whole photo, resize back, argmax, '
         f'PNG; {workers} worker(s)): {len(paths) / took:.2f} photos/s'
