@@ -1,3 +1,3 @@
 """The package version."""
 
-__version__ = '0.10.0'
+__version__ = '0.11.0'

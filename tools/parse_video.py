@@ -4,7 +4,7 @@
     python tools/parse_video.py [CONFIG CHECKPOINT] VIDEO --out OUT.mp4
         [--frames-dir DIR] [--detect-every 5] [--smooth 0.6] [--select all|largest|central]
         [--max-faces N] [--min-face-size PX] [--max-frames N] [--opacity 0.6] [--device cpu]
-        [--context 2.5] [--flip] [--no-fuse] [--upsample 1] [--no-cnn]
+        [--context 2.5] [--flip] [--no-fuse] [--upsample 1] [--no-cnn] [--workers N]
 
 VIDEO is a file or a camera index (``0``). Without CONFIG and CHECKPOINT the model shipped with
 the package is used. Faces are detected every ``--detect-every`` frames and tracked between
@@ -28,7 +28,6 @@ import argparse
 import os.path as osp
 import sys
 import time
-from contextlib import nullcontext
 
 import cv2
 import numpy as np
@@ -187,12 +186,12 @@ def parse_frames(cap, frame, inferencer, tracker, writer, frames_root, args):
     """Parse, draw and write every frame; ``(frames, flicker share)``.
 
     Decoding and tracking run in this thread, in frame order; ``--workers`` frames are parsed
-    at once, each with one torch thread (:mod:`rednet_mmseg.apis.workers`), and written in
-    order: the same label maps as one frame at a time.
+    at once, torch's threads shared out among them (:mod:`rednet_mmseg.apis.workers`), and
+    written in order: the same label maps as one frame at a time.
     """
     from tqdm import tqdm
 
-    from rednet_mmseg.apis.workers import ordered_map, torch_threads
+    from rednet_mmseg.apis.workers import ordered_map, threads_per_worker
 
     palette = np.array(inferencer.model.dataset_meta['palette'], np.uint8)
     total = int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) or None
@@ -209,7 +208,7 @@ def parse_frames(cap, frame, inferencer, tracker, writer, frames_root, args):
     workers = workers_from_args(args)
     changes, previous, n = [], None, 0
     with tqdm(total=total, desc='frames', unit='frame', disable=args.no_progress) as bar:
-        with torch_threads(1) if workers > 1 else nullcontext():
+        with threads_per_worker(workers):
             frames = tracked_frames(cap, frame, tracker, args.max_frames)
             for frame, labels in ordered_map(parse, frames, workers):
                 writer.write(blend_labels(frame, labels, palette, args.opacity))

@@ -31,8 +31,8 @@ def _detect_images(
     may_skip = set(may_skip)
     found, skipped, notes = {}, [], []
 
-    def detect(path):
-        img = read_image(path)
+    def detect(item):
+        path, img = item
         try:
             faces = detector.detect_all(img, path, select, max_faces, min_size)
         except NoFaceError as err:
@@ -43,7 +43,8 @@ def _detect_images(
             check_points_in_image(f.points, img.shape, path)
         return faces
 
-    results = ordered_map(detect, paths, workers)
+    # images decoded in this thread, in order (the decoder's warnings name the right file)
+    results = ordered_map(detect, ((p, read_image(p)) for p in paths), workers)
     for path, faces in tqdm(
         zip(paths, results), total=len(paths), desc='faces', unit='img', disable=not progress
     ):

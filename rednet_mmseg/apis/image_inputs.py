@@ -3,6 +3,7 @@
 import glob
 import os
 import os.path as osp
+import threading
 from typing import List, Sequence, Set, Tuple
 
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.ppm', '.tif', '.tiff', '.webp')
@@ -66,13 +67,24 @@ class DecodeWarning(UserWarning):
     """The image decoder reported a problem (corrupt data) with a user's image."""
 
 
+#: One decode at a time catches the process's stderr (``_decode_with_messages``).
+_STDERR_LOCK = threading.Lock()
+
+
 def _decode_with_messages(path: str):
     """``(cv2.imread(path), text the decoder wrote to stderr)``.
 
     libjpeg and libpng report corrupt data ("Corrupt JPEG data: premature end of data segment")
     on the process's stderr and decode anyway; the text is caught so that it can be reported
-    with the file's name.
+    with the file's name. The process has one stderr: decodes take turns, and the tools read
+    their images in the main thread (``rednet_mmseg.apis.workers``) so that nothing another
+    thread prints is taken for the decoder's words.
     """
+    with _STDERR_LOCK:
+        return _decode_catching_stderr(path)
+
+
+def _decode_catching_stderr(path: str):
     import sys
     import tempfile
 

@@ -123,14 +123,14 @@ def add_detector_arguments(parser) -> None:
 def add_workers_argument(parser, what: str = 'images') -> None:
     """The tools' ``--workers``: how many images are detected and parsed at once.
 
-    Threads with one torch thread each (:mod:`rednet_mmseg.apis.workers`); the same outputs.
+    Threads sharing torch's threads (:mod:`rednet_mmseg.apis.workers`); the same outputs.
     """
     from ..utils.cli_args import int_at_least
 
     parser.add_argument(
         '--workers',
         type=int_at_least(1),
-        help=f'{what} detected and parsed at once, each by a thread with one torch thread: the '
+        help=f"{what} handled at once, each by a thread (torch's threads shared out): the "
         'same outputs, faster on several cores (default: one per torch thread on CPU, at most '
         '8; 1 on a GPU)',
     )

@@ -1,4 +1,4 @@
-"""Parsing several photos or frames at once: worker threads, one torch thread each.
+"""Parsing several photos or frames at once: worker threads sharing torch's threads.
 
 The parsing path (``FaceParsingInferencer.parse_image``) runs half of its time outside the
 network: face detection (dlib's HOG, one thread), the crop, the prior (Eq. 5), the paste-back,
@@ -52,6 +52,22 @@ def torch_threads(n: int):
         yield
     finally:
         torch.set_num_threads(before)
+
+
+@contextmanager
+def threads_per_worker(workers: int):
+    """Torch's threads shared out among ``workers`` inside the block, then restored.
+
+    Each worker gets ``max(1, threads // workers)`` (one each with one worker per thread, the
+    tools' default); one worker changes nothing.
+    """
+    import torch
+
+    if workers <= 1:
+        yield
+        return
+    with torch_threads(max(1, torch.get_num_threads() // workers)):
+        yield
 
 
 def ordered_map(

@@ -8,7 +8,12 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rednet_mmseg.apis.workers import default_workers, ordered_map, torch_threads
+from rednet_mmseg.apis.workers import (
+    default_workers,
+    ordered_map,
+    threads_per_worker,
+    torch_threads,
+)
 
 
 @settings(max_examples=25, deadline=None)
@@ -98,3 +103,16 @@ def test_torch_threads_is_restored_and_seen_by_new_threads():
 def test_default_workers():
     assert default_workers('cuda') == default_workers('cuda:1') == 1
     assert default_workers('cpu') == max(1, min(torch.get_num_threads(), 8))
+
+
+def test_threads_per_worker_shares_torchs_threads():
+    before = torch.get_num_threads()
+    with torch_threads(4):
+        with threads_per_worker(2):
+            assert torch.get_num_threads() == 2
+        with threads_per_worker(8):
+            assert torch.get_num_threads() == 1
+        with threads_per_worker(1):
+            assert torch.get_num_threads() == 4
+        assert torch.get_num_threads() == 4
+    assert torch.get_num_threads() == before

@@ -34,7 +34,6 @@ import os.path as osp
 import tempfile
 import threading
 import time
-from contextlib import nullcontext
 
 import cv2
 import numpy as np
@@ -56,7 +55,7 @@ from rednet_mmseg.apis.tool_args import (  # noqa: E402
     model_from_args,
     workers_from_args,
 )
-from rednet_mmseg.apis.workers import ordered_map, torch_threads  # noqa: E402
+from rednet_mmseg.apis.workers import ordered_map, threads_per_worker  # noqa: E402
 from rednet_mmseg.utils.timing import (  # noqa: E402
     StageTimes,
     gemm_flops_per_second,
@@ -137,8 +136,8 @@ def photos(inferencer, detector, paths, out_dir, context):
 
 
 def seconds_with_workers(fn, items, workers) -> float:
-    """Seconds to run ``fn`` on every item, ``workers`` at once with one torch thread each."""
-    with torch_threads(1) if workers > 1 else nullcontext():
+    """Seconds to run ``fn`` on every item, ``workers`` at once (torch's threads shared)."""
+    with threads_per_worker(workers):
         start = time.perf_counter()
         for _ in ordered_map(fn, items, workers):
             pass
@@ -220,7 +219,7 @@ def video(
                         clip, item[1], img=item[0], context=context, flip=False
                     )[0]
 
-            with torch_threads(1) if workers > 1 else nullcontext():
+            with threads_per_worker(workers):
                 for labels in ordered_map(parse, tracked(), workers):
                     dx, dy = shifts[n]
                     back = np.roll(labels, (-dy, -dx), axis=(0, 1))  # undo the known shift
@@ -243,7 +242,7 @@ def peer_bisenet(paths, out_dir, size=512, backend='pytorch', workers=1):
 
     ``backend='onnxruntime'``: the peer's network exported (fixed size) and run by onnxruntime,
     as ours then is: each given the same runtime. ``workers > 1``: that many photos at once,
-    each with one torch thread, as our tools run (the peer given the same help).
+    torch's threads shared out among them, as our tools run (the peer given the same help).
     """
     import torch.nn.functional as F
 

@@ -3,7 +3,7 @@
 Usage:
     python tools/misc/detect_landmarks.py IMAGES_OR_DIRS_OR_GLOBS... -o TABLE
         [--upsample 1] [--no-cnn] [--raw] [--select largest|central] [--points 5|68]
-        [--no-progress]
+        [--workers N] [--no-progress]
 
 TABLE gets one line per image: ``<image name> x1 y1 x2 y2 x3 y3 x4 y4 x5 y5`` (left and right
 eye centre, nose tip, left and right mouth corner, image-left first, in pixels, in the Helen
@@ -14,6 +14,7 @@ holds the shape predictor's 68 iBUG points instead (``x1 y1 ... x68 y68``): the 
 --dense-landmarks`` read for the dense prior.
 No face: a named image stops the tool with an error naming it; images of a folder or glob are
 skipped with a warning that lists them. The table is written only at the end, whole.
+``--workers`` photos are searched at once (threads; the same table as one at a time).
 """
 
 import argparse
@@ -24,8 +25,10 @@ from rednet_mmseg.apis import expand_inputs
 from rednet_mmseg.apis.detect_files import detect_landmark_table
 from rednet_mmseg.apis.tool_args import (
     add_detector_arguments,
+    add_workers_argument,
     detector_from_args,
     report_detection,
+    workers_from_args,
 )
 from rednet_mmseg.datasets.landmark_table import write_landmark_table
 from rednet_mmseg.datasets.sample_check import BadSampleError, check_sample
@@ -54,6 +57,7 @@ def main(argv=None):
         default=5,
         help='5 key points (default) or the 68 iBUG points of the dense prior',
     )
+    add_workers_argument(parser)
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     args = parser.parse_args(argv)
     try:
@@ -72,6 +76,7 @@ def main(argv=None):
                 progress=not args.no_progress,
                 select=args.select,
                 points=args.points,
+                workers=workers_from_args(args),
             )
         )
     except (FileNotFoundError, ValueError, BadSampleError, OutputDirError, ImportError) as err:
