@@ -187,32 +187,32 @@ def faces_for(paths, from_patterns, args):
 def parse_every_face(inferencer, faces, root, args):
     """Label map, instance map, face list and overlay of every image (the inferencer's one path).
 
-    ``--workers`` images at a time, torch's threads shared out (the same label maps).
+    ``--workers`` images parsed at once (``FaceParsingInferencer.parse_images``: the same label
+    maps as one at a time); the outputs are written here, in order.
     """
-    from tqdm import tqdm
+    from collections import deque
 
-    from rednet_mmseg.apis.workers import ordered_map, threads_per_worker
+    from tqdm import tqdm
 
     for sub in ('pred', 'instances', 'faces', 'vis'):
         os.makedirs(osp.join(root, sub))
+    images = deque()  # decoded, not yet written (at most the workers' window)
 
-    def parse_one(item):
-        path, img, found = item
-        labels, instances, found = inferencer.parse_image(img, faces=found, name=path)
-        key = image_key(path)
+    def decoded():  # in this thread, in order: the decoder's warnings name the right file
+        for path, found in faces.items():
+            images.append(read_image(path))
+            yield images[-1], found
+
+    results = inferencer.parse_images(decoded(), min(workers_from_args(args), len(faces)))
+    for path, (labels, instances, found) in tqdm(
+        zip(faces, results), total=len(faces), desc='parse', unit='img', disable=args.no_progress
+    ):
+        img, key = images.popleft(), image_key(path)
         cv2.imwrite(osp.join(root, 'pred', f'{key}.png'), labels)
         cv2.imwrite(osp.join(root, 'instances', f'{key}.png'), instances)
         with open(osp.join(root, 'faces', f'{key}.json'), 'w') as f:
             json.dump(dict(image=path, faces=[face.record() for face in found]), f, indent=1)
         inferencer.draw(img, labels, osp.join(root, 'vis', osp.basename(path)), args.opacity)
-
-    workers = min(workers_from_args(args), len(faces))
-    with threads_per_worker(workers):
-        # images decoded in this thread, in order (the decoder's warnings name the right file)
-        items = ((path, read_image(path), found) for path, found in faces.items())
-        done = ordered_map(parse_one, items, workers)
-        for _ in tqdm(done, total=len(faces), desc='parse', unit='img', disable=args.no_progress):
-            pass
 
 
 def _input_images(inputs, output):

@@ -173,51 +173,41 @@ def prepare(args):
     return out, frames, cap, frame, inferencer, tracker
 
 
-def tracked_frames(cap, frame, tracker, max_frames):
-    """``(frame, faces)`` of every frame to parse, tracked in order (in the caller's thread)."""
-    n, ok = 0, True
-    while ok and (max_frames is None or n < max_frames):
-        yield frame, tracker.update(frame)
-        n += 1
-        ok, frame = cap.read()
-
-
 def parse_frames(cap, frame, inferencer, tracker, writer, frames_root, args):
     """Parse, draw and write every frame; ``(frames, flicker share)``.
 
     Decoding and tracking run in this thread, in frame order; ``--workers`` frames are parsed
-    at once, torch's threads shared out among them (:mod:`rednet_mmseg.apis.workers`), and
-    written in order: the same label maps as one frame at a time.
+    at once (``FaceParsingInferencer.parse_images``) and written here in order: the same label
+    maps as one frame at a time.
     """
-    from tqdm import tqdm
+    from collections import deque
 
-    from rednet_mmseg.apis.workers import ordered_map, threads_per_worker
+    from tqdm import tqdm
 
     palette = np.array(inferencer.model.dataset_meta['palette'], np.uint8)
     total = int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) or None
     if args.max_frames:
         total = min(total or args.max_frames, args.max_frames)
-    h, w = frame.shape[:2]
+    frames = deque()  # decoded, not yet written (at most the workers' window)
 
-    def parse(item):
-        frame, faces = item
-        if not faces:
-            return frame, np.zeros((h, w), np.uint8)
-        return frame, inferencer.parse_image(frame, faces=faces, name=args.video)[0]
+    def tracked(frame):
+        n, ok = 0, True
+        while ok and (args.max_frames is None or n < args.max_frames):
+            frames.append(frame)
+            yield frame, tracker.update(frame)  # no face: an all-background label map
+            n += 1
+            ok, frame = cap.read()
 
-    workers = workers_from_args(args)
     changes, previous, n = [], None, 0
     with tqdm(total=total, desc='frames', unit='frame', disable=args.no_progress) as bar:
-        with threads_per_worker(workers):
-            frames = tracked_frames(cap, frame, tracker, args.max_frames)
-            for frame, labels in ordered_map(parse, frames, workers):
-                writer.write(blend_labels(frame, labels, palette, args.opacity))
-                if frames_root:
-                    cv2.imwrite(osp.join(frames_root, f'{n:06d}.png'), labels)
-                if previous is not None:
-                    changes.append(float((labels != previous).mean()))
-                previous, n = labels, n + 1
-                bar.update(1)
+        for labels, _, _ in inferencer.parse_images(tracked(frame), workers_from_args(args)):
+            writer.write(blend_labels(frames.popleft(), labels, palette, args.opacity))
+            if frames_root:
+                cv2.imwrite(osp.join(frames_root, f'{n:06d}.png'), labels)
+            if previous is not None:
+                changes.append(float((labels != previous).mean()))
+            previous, n = labels, n + 1
+            bar.update(1)
     return n, float(np.mean(changes)) if changes else 0.0
 
 

@@ -5,7 +5,7 @@ Landmarks given or detected, the prior's bank, label maps named after their imag
 
 import copy
 import os.path as osp
-from typing import Dict, List, Optional
+from typing import Dict, Iterable, Iterator, List, Optional
 
 import mmengine
 import numpy as np
@@ -266,6 +266,48 @@ class FaceParsingInferencer(MMSegInferencer):
         if faces is None:
             faces = self.find_faces(img, name)
         return self.parse_faces(name, faces, img=img)
+
+    def parse_images(self, items: Iterable, workers: Optional[int] = None) -> Iterator:
+        """Parse many images, ``workers`` at once: :meth:`parse_image` of each, in order.
+
+        Args:
+            items (Iterable): images (files or ``(H, W, 3)`` uint8 BGR arrays) or ``(image,
+                faces)`` pairs (``faces`` as :meth:`parse_image` takes them; ``None``: found).
+                Pulled lazily in the calling thread, where files are decoded: a video's frames
+                with their tracked faces may stream through.
+            workers (int, optional): images parsed at once by threads that share torch's
+                threads out among them while the generator runs
+                (:mod:`~rednet_mmseg.apis.workers`). Default: one per torch thread on CPU, 1
+                on a GPU.
+
+        Yields:
+            ``(labels, instances, faces)`` of each item, as :meth:`parse_image` gives them.
+
+        >>> from matplotlib.cbook import get_sample_data
+        >>> path = get_sample_data('grace_hopper.jpg', asfileobj=False)
+        >>> inferencer = FaceParsingInferencer()
+        >>> one = inferencer.parse_image(path)[0]
+        >>> both = [labels for labels, _, _ in inferencer.parse_images([path, path], workers=2)]
+        >>> all((labels == one).all() for labels in both)
+        True
+        """
+        from .workers import default_workers, ordered_map, threads_per_worker
+
+        if workers is None:
+            workers = default_workers(str(next(self.model.parameters()).device))
+
+        def decoded():
+            for item in items:
+                image, faces = item if isinstance(item, tuple) else (item, None)
+                name = image if isinstance(image, str) else None
+                yield read_image(image) if name else image, faces, name
+
+        def parse(job):
+            img, faces, name = job
+            return self.parse_image(img, faces=faces, name=name)
+
+        with threads_per_worker(workers):
+            yield from ordered_map(parse, decoded(), workers)
 
     def __call__(
         self,
