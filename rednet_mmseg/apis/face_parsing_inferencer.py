@@ -20,6 +20,7 @@ from ..models.segmentors.face_tta_model import FaceSegTTAModel, config_flip_pair
 from ..utils.checkpoint_fit import check_checkpoint_fits
 from ..utils.quiet import quiet_upstream
 from ..utils.upstream_compat import checkpoint_policy
+from ..visualization import lazy_figure_visualizer  # noqa: F401  (registers the visualizer)
 from .crop_parser import CropParser
 from .face_finder import FaceFinder
 from .image_inputs import read_image
@@ -185,6 +186,16 @@ class FaceParsingInferencer(MMSegInferencer):
                 f'FaceParsingInferencer: backend={backend!r} runs the hot path only, which this '
                 "config's test pipeline or fast_path=False does not allow"
             )
+
+    def _init_visualizer(self, cfg):
+        """The config's visualizer, its matplotlib figure made on first use (0.8 s of start-up).
+
+        A config's ``SegLocalVisualizer`` is built as ``LazyFigureSegVisualizer``
+        (:mod:`rednet_mmseg.visualization.lazy_figure_visualizer`); other visualizers as given.
+        """
+        if cfg.get('visualizer', {}).get('type') == 'SegLocalVisualizer':
+            cfg.visualizer.type = 'LazyFigureSegVisualizer'
+        return super()._init_visualizer(cfg)
 
     def forward(self, inputs: dict, flip: Optional[bool] = None, **kwargs) -> list:
         """Predict a packed batch, mirrored too with ``flip`` (default: the inferencer's).

@@ -331,6 +331,21 @@ class PriorBank:
         Returns:
             np.ndarray: ``(H, W, K)`` float32, each pixel a distribution over classes.
         """
+        counts, n = self.dense_votes(points68, image_shape, name, num_neighbors)
+        return counts.astype(np.float32) / n
+
+    def dense_votes(
+        self,
+        points68: np.ndarray,
+        image_shape: Tuple[int, int],
+        name: Optional[str] = None,
+        num_neighbors: int = 5,
+    ) -> Tuple[np.ndarray, int]:
+        """``(counts, n)``: Eq. 5 before its mean, as :meth:`dense_prior_for_image` takes them.
+
+        ``counts`` ``(H, W, K)`` int64: how many of the ``n`` neighbours (warped) give each
+        pixel each class (arguments as :meth:`dense_prior_for_image`).
+        """
         from .piecewise_warp import PiecewiseAffineWarp  # scipy: imported only when used
 
         points68 = np.asarray(points68, np.float64)
@@ -351,8 +366,7 @@ class PriorBank:
                 for i in idx
             ]
         )
-        counts = np.bincount(votes, minlength=h * w * k).reshape(h, w, k)
-        return counts.astype(np.float32) / len(idx)
+        return np.bincount(votes, minlength=h * w * k).reshape(h, w, k), len(idx)
 
     # ------------------------------------------------------------------ files
     def anonymised(self) -> 'PriorBank':

@@ -279,11 +279,10 @@ class LoadFacePrior(BaseTransform):
         if self.cache and key in self._cached:
             votes, n = self._cached[key]
             return votes.astype(np.float32) / n
-        prior = bank.dense_prior_for_image(points, shape, name, self.num_neighbors)
+        counts, n = bank.dense_votes(points, shape, name, self.num_neighbors)
         if self.cache:  # the votes of n neighbours: whole numbers up to n
-            n = len(bank.query_dense(points, self.num_neighbors, exclude=name))
-            self._cached[key] = (np.rint(prior * n).astype(np.uint8), n)
-        return prior
+            self._cached[key] = (counts.astype(np.uint8), n)
+        return counts.astype(np.float32) / n
 
     def __repr__(self):
         """The transform's arguments, as mmcv transforms print them."""

@@ -8,16 +8,25 @@ from mmseg.registry import DATASETS
 from rednet_mmseg.datasets import LoadFaceLandmarks
 
 
+def _dataset(root, pipeline, prefix='train'):
+    return DATASETS.build(
+        dict(
+            type='HelenDataset',
+            data_root=root,
+            data_prefix=dict(
+                img_path=f'images/{prefix}',
+                seg_map_path=f'annotations/{prefix}',
+                landmark_path=f'landmarks/{prefix}',
+            ),
+            pipeline=pipeline,
+        )
+    )
+
+
 def _pipeline(root, steps, prefix='train', before=()):
-    cfg = dict(
-        type='HelenDataset',
-        data_root=root,
-        data_prefix=dict(
-            img_path=f'images/{prefix}',
-            seg_map_path=f'annotations/{prefix}',
-            landmark_path=f'landmarks/{prefix}',
-        ),
-        pipeline=[
+    return _dataset(
+        root,
+        [
             dict(type='LoadImageFromFile'),
             dict(type='LoadAnnotations'),
             *before,
@@ -25,8 +34,8 @@ def _pipeline(root, steps, prefix='train', before=()):
             *steps,
             dict(type='PackFaceInputs'),
         ],
+        prefix,
     )
-    return DATASETS.build(cfg)
 
 
 def test_prior_follows_flip_with_left_right_swap(helen_converted):
@@ -128,21 +137,6 @@ def _dense_config_pipelines(root, table):
     return out
 
 
-def _dataset(root, pipeline, prefix='train'):
-    return DATASETS.build(
-        dict(
-            type='HelenDataset',
-            data_root=root,
-            data_prefix=dict(
-                img_path=f'images/{prefix}',
-                seg_map_path=f'annotations/{prefix}',
-                landmark_path=f'landmarks/{prefix}',
-            ),
-            pipeline=pipeline,
-        )
-    )
-
-
 def test_dense_config_pipelines_render_the_dense_prior(helen_dense):
     root, table, bank = helen_dense
     pipelines = _dense_config_pipelines(root, table)
@@ -154,7 +148,10 @@ def test_dense_config_pipelines_render_the_dense_prior(helen_dense):
             labels = F.interpolate(labels[None, None].float(), prior.shape[1:])[0, 0].long()
         assert prior.shape[1:] == labels.shape
         valid = labels != 255  # the canvas beyond the photo: ignored, and no prior there
-        np.testing.assert_allclose(prior.sum(0)[valid].numpy(), 1, atol=1e-3)
+        # a distribution inside the photo; on its one-pixel rim the resampled prior blends with
+        # the empty canvas (labels are resampled by nearest neighbour, the prior bilinearly)
+        inner = ~F.max_pool2d((~valid)[None, None].float(), 3, 1, 1)[0, 0].bool()
+        np.testing.assert_allclose(prior.sum(0)[inner].numpy(), 1, atol=1e-3)
         agree = float((prior.argmax(0) == labels)[valid].float().mean())
         assert agree > 0.6, (key, agree)  # mostly right, as the 5-point prior
 
@@ -220,9 +217,9 @@ def test_dense_prior_cache_renders_each_photo_once(helen_dense, monkeypatch):
     points = np.concatenate([five, points68_from_5(five)])
     step = LoadFacePrior(osp.join(root, 'prior_bank_dense.npz'), 2, dense=True, cache=True)
     calls = []
-    render = PriorBank.dense_prior_for_image
+    render = PriorBank.dense_votes
     monkeypatch.setattr(
-        PriorBank, 'dense_prior_for_image', lambda *a, **k: calls.append(1) or render(*a, **k)
+        PriorBank, 'dense_votes', lambda *a, **k: calls.append(1) or render(*a, **k)
     )
 
     def prior(pts):
