@@ -1,0 +1,43 @@
+# A lever toward a faster model (#27; configs/cpu/README.md, "Levers"): the `fast` shipped
+# model fine-tuned at 0.75x the face scale: face box 29-43 px on a 192x192 face-centred canvas
+# (helen_cpu.py's four face sizes), random 96x96 crops, whole test images scaled by the same
+# rule (face box 36 px). Same network (tiny RED-Net var a + adaptive prior, Bayes' rule,
+# class-weighted loss), so the same size, at 0.56x the pixels per forward.
+_base_ = ['./rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-finetune-2k_helen-128x128.py']
+crop_size = (96, 96)
+img_scale = (192, 192)
+face_ratios = (0.15, 0.175, 0.2, 0.225)
+lr_pairs = [(2, 3), (4, 5)]  # left/right eyebrow, left/right eye
+load_prior = {{_base_.load_prior}}
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),
+    dict(type='LoadFaceLandmarks'),
+    load_prior,
+    dict(type='FaceCropResize', scale=img_scale, face_ratios=face_ratios),
+    dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
+    dict(type='FaceRandomFlip', prob=0.5, swap_seg_labels=lr_pairs),
+    dict(type='PackFaceInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadFaceLandmarks'),
+    load_prior,
+    dict(type='FaceCropResize', scale=img_scale, face_ratios=face_ratios, mode='rescale'),
+    dict(type='LoadAnnotations'),
+    dict(type='PackFaceInputs'),
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+model = dict(data_preprocessor=dict(size=crop_size))
+load_from = (
+    'rednet_mmseg/model_zoo/rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128.pth'
+)
+# 1000 iterations (lr 5e-4, poly), validated and saved every 250
+max_iters = 1000
+param_scheduler = [
+    dict(type='PolyLR', eta_min=1e-5, power=0.9, begin=0, end=max_iters, by_epoch=False)
+]
+train_cfg = dict(max_iters=max_iters, val_interval=250)
+default_hooks = dict(checkpoint=dict(interval=250, max_keep_ckpts=20))
