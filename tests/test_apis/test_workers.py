@@ -35,18 +35,19 @@ def test_results_come_in_input_order(delays, workers, ahead):
 
 
 def test_work_runs_side_by_side():
-    """Two workers overlap waits: four 50 ms sleeps in well under their 200 ms sum."""
+    """Two workers run at once: each item waits until the other worker is inside too.
+
+    One at a time, the barrier would never fill and time out (no wall-clock bound to tune).
+    """
     threads = set()
+    both_inside = threading.Barrier(2, timeout=10)
 
-    def wait(_):
+    def meet(_):
         threads.add(threading.get_ident())
-        time.sleep(0.05)
+        both_inside.wait()
 
-    start = time.perf_counter()
-    list(ordered_map(wait, range(4), workers=2))
-    took = time.perf_counter() - start
+    list(ordered_map(meet, range(4), workers=2))
     assert len(threads) == 2
-    assert took < 0.175, took  # serial: >= 0.2 s; two at a time: about 0.1 s
 
 
 def test_a_generator_is_pulled_only_a_window_ahead():

@@ -105,36 +105,6 @@ def model_step(inferencer, shapes, runs: int = 5) -> None:
     )
 
 
-def photos(inferencer, detector, paths, out_dir, context):
-    """Photos/s one photo at a time, with the median milliseconds of each stage."""
-    times = StageTimes()
-    detectors = []
-    start = time.perf_counter()
-    for path in paths:
-        with times('read'):
-            img = cv2.imread(path, cv2.IMREAD_COLOR)
-        with times('detect'):
-            try:
-                found = detector.detect_all(img, path, 'all')
-            except NoFaceError:
-                found = []
-        detectors += [f.detector for f in found[:1]]
-        faces = as_faces(found)  # with the 68 points a dense-prior model takes
-        with times('model + paste'):
-            labels, instances, _ = inferencer.parse_faces(path, faces, img=img, context=context)
-        with times('draw'):
-            inferencer.draw(img, labels, osp.join(out_dir, osp.basename(path)))
-        with times('write'):
-            cv2.imwrite(osp.join(out_dir, 'pred.png'), labels)
-            cv2.imwrite(osp.join(out_dir, 'inst.png'), instances)
-    took = time.perf_counter() - start
-    print(f'{len(paths)} photos in {took:.1f} s: {len(paths) / took:.2f} photos/s (1 worker)')
-    cnn = detectors.count('cnn')
-    print(f'faces found by HOG in {detectors.count("hog")} photos, by the CNN fallback in {cnn}')
-    print(f'median ms per photo: {times.summary()}')
-    return len(paths) / took
-
-
 def seconds_with_workers(fn, items, workers) -> float:
     """Seconds to run ``fn`` on every item, ``workers`` at once (torch's threads shared)."""
     with threads_per_worker(workers):
@@ -144,26 +114,47 @@ def seconds_with_workers(fn, items, workers) -> float:
         return time.perf_counter() - start
 
 
-def photos_workers(inferencer, detector, paths, out_dir, context, workers):
-    """Photos/s with ``workers`` photos at once (``rednet_mmseg.apis.workers``), as the tools."""
+def one_photo(inferencer, detector, path, out_dir, context, times):
+    """Read, detect, parse, draw and write one photo as ``parse_faces.py`` does.
 
-    def one(path):
+    Returns the detector that found its first face (``None``: no face).
+    """
+    with times('read'):
         img = cv2.imread(path, cv2.IMREAD_COLOR)
+    with times('detect'):
         try:
             found = detector.detect_all(img, path, 'all')
         except NoFaceError:
             found = []
-        labels, instances, _ = inferencer.parse_faces(
-            path, as_faces(found), img=img, context=context
-        )
-        inferencer.draw(img, labels, osp.join(out_dir, f'w_{osp.basename(path)}'))
-        cv2.imwrite(osp.join(out_dir, f'w_pred_{threading.get_ident()}.png'), labels)
-        cv2.imwrite(osp.join(out_dir, f'w_inst_{threading.get_ident()}.png'), instances)
+    faces = as_faces(found)  # with the 68 points a dense-prior model takes
+    with times('model + paste'):
+        labels, instances, _ = inferencer.parse_faces(path, faces, img=img, context=context)
+    with times('draw'):
+        inferencer.draw(img, labels, osp.join(out_dir, osp.basename(path)))
+    with times('write'):
+        cv2.imwrite(osp.join(out_dir, f'pred_{threading.get_ident()}.png'), labels)
+        cv2.imwrite(osp.join(out_dir, f'inst_{threading.get_ident()}.png'), instances)
+    return found[0].detector if found else None
 
-    took = seconds_with_workers(one, paths, workers)
-    print(
-        f'{len(paths)} photos in {took:.1f} s: {len(paths) / took:.2f} photos/s ({workers} workers)'
+
+def photos(inferencer, detector, paths, out_dir, context, workers=1):
+    """Photos/s with ``workers`` photos at once (as the tools); one at a time, also the stages."""
+    times, used = StageTimes(), []
+    took = seconds_with_workers(
+        lambda path: used.append(one_photo(inferencer, detector, path, out_dir, context, times)),
+        paths,
+        workers,
     )
+    print(
+        f'{len(paths)} photos in {took:.1f} s: {len(paths) / took:.2f} photos/s '
+        f'({workers} worker{"s" if workers > 1 else ""})'
+    )
+    if workers == 1:  # stage times overlap with several workers
+        print(
+            f'faces found by HOG in {used.count("hog")} photos, by the CNN fallback in '
+            f'{used.count("cnn")}'
+        )
+        print(f'median ms per photo: {times.summary()}')
     return len(paths) / took
 
 
@@ -366,7 +357,7 @@ def main():
         model_step(inferencer, shapes)
         fast = rate
         if workers > 1:
-            fast = photos_workers(inferencer, detector, paths, out_dir, args.context, workers)
+            fast = photos(inferencer, detector, paths, out_dir, args.context, workers)
         if not args.no_peer:
             peer = peer_bisenet(paths, out_dir, backend=args.backend)
             print(f'ratio to the peer: {rate / peer:.2f}x the photos/s of BiSeNetV1-R18 at 512')
