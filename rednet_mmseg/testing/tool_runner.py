@@ -1,19 +1,25 @@
 """Run a command-line tool's ``main`` in the calling process (for the tests).
 
 A subprocess pays several seconds of importing torch and mmseg again; the tests that check only
-exit codes, files and printed lines run the tool here instead. What differs from a subprocess:
-Python warnings follow the caller's warning filters, and log handlers created earlier keep
-their own streams (tests of those run the tool as a subprocess).
+exit codes, files and printed lines run the tool here instead. As in a fresh process, mmengine's
+current logger (where code that runs before a Runner logs) writes to this call's streams, and an
+exception that leaves ``main`` is printed as a traceback with exit code 1. What differs: Python
+warnings follow the caller's filters and are shown once per place per process (tests of
+those run the tool as a subprocess).
 """
 
 import contextlib
 import io
+import itertools
 import os
 import os.path as osp
 import runpy
 import sys
+import traceback
 import types
 import warnings
+
+_CALLS = itertools.count()
 
 
 def run_tool(repo_root: str, tool: str, *args):
@@ -25,6 +31,10 @@ def run_tool(repo_root: str, tool: str, *args):
     code = 0
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            from mmengine.logging import MMLogger
+
+            # the newest instance is the current one: its handler writes to the stdout above
+            MMLogger.get_instance(f'run_tool_{next(_CALLS)}', logger_name='mmengine')
             main = runpy.run_path(osp.join(repo_root, 'tools', tool), run_name='tool')['main']
             try:
                 main()
@@ -32,6 +42,9 @@ def run_tool(repo_root: str, tool: str, *args):
                 code = exc.code if isinstance(exc.code, int) else 1
                 if exc.code is not None and not isinstance(exc.code, int):
                     print(exc.code, file=sys.stderr)
+            except Exception:  # as Python does for an uncaught exception
+                traceback.print_exc()
+                code = 1
     finally:
         os.chdir(saved[0])
         sys.argv, warnings.formatwarning = saved[1], saved[2]

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from rednet_mmseg.datasets.converters import ConversionError, convert_helen
-from rednet_mmseg.testing.tool_runner import run_process
+from rednet_mmseg.testing.tool_runner import run_tool
 from rednet_mmseg.utils.output_dir import OutputDirError, check_output_dir
 
 CONFIG = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-1k_synthhelen-128x128.py'
@@ -26,7 +26,7 @@ def _opts(root):
 
 
 def _run(tool, *args, repo_root):
-    return run_process(repo_root, f'tools/{tool}.py', CONFIG, *args)
+    return run_tool(repo_root, f'{tool}.py', CONFIG, *args)
 
 
 def test_num_classes_disagrees_with_dataset(helen_converted, tmp_path, repo_root):

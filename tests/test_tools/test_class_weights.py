@@ -3,7 +3,7 @@
 import numpy as np
 from PIL import Image
 
-from rednet_mmseg.testing.tool_runner import run_process
+from rednet_mmseg.testing.tool_runner import run_tool
 
 
 def _labels(root, maps):
@@ -14,7 +14,7 @@ def _labels(root, maps):
 
 
 def _run(*args, repo_root):
-    return run_process(repo_root, 'tools/analysis_tools/class_weights.py', *args, timeout=60)
+    return run_tool(repo_root, 'analysis_tools/class_weights.py', *args)
 
 
 def test_weights_are_inverse_sqrt_frequency_with_unit_mean(tmp_path, repo_root):

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 import torch
 
 CONFIG = 'configs/rednet/rednet_re5-tiny-rd5a_1xb8-1k_synthhelen-128x128.py'
@@ -43,13 +44,21 @@ def _weights(path):
     return torch.load(path, map_location='cpu', weights_only=False)['state_dict']
 
 
-def test_sigkill_then_resume_matches_uninterrupted(helen_converted, tmp_path, repo_root):
-    ref = tmp_path / 'uninterrupted'
+@pytest.fixture(scope='module')
+def uninterrupted(helen_converted, tmp_path_factory, repo_root):
+    """The work_dir of the run both tests compare with, trained once without interruption."""
+    ref = tmp_path_factory.mktemp('uninterrupted')
     res = subprocess.run(
         _cmd(helen_converted, ref), cwd=repo_root, capture_output=True, text=True, timeout=600
     )
     assert res.returncode == 0, res.stderr[-3000:]
+    return ref
 
+
+def test_sigkill_then_resume_matches_uninterrupted(
+    helen_converted, uninterrupted, tmp_path, repo_root
+):
+    ref = uninterrupted
     work = tmp_path / 'killed'
     log = open(tmp_path / 'killed.log', 'w')
     proc = subprocess.Popen(
@@ -82,16 +91,14 @@ def test_sigkill_then_resume_matches_uninterrupted(helen_converted, tmp_path, re
     assert any(not torch.equal(a[k], before[k]) for k in a)
 
 
-def test_truncated_last_checkpoint_falls_back_to_the_previous(helen_converted, tmp_path, repo_root):
+def test_truncated_last_checkpoint_falls_back_to_the_previous(
+    helen_converted, uninterrupted, tmp_path, repo_root
+):
     """A run killed while writing its last checkpoint resumes from the previous one.
 
     --resume warns, takes the previous checkpoint and ends with the uninterrupted run's weights.
     """
-    ref = tmp_path / 'uninterrupted'
-    res = subprocess.run(
-        _cmd(helen_converted, ref), cwd=repo_root, capture_output=True, text=True, timeout=600
-    )
-    assert res.returncode == 0, res.stderr[-3000:]
+    ref = uninterrupted
     work = tmp_path / 'cut'
     work.mkdir()
     for name in (f'iter_{ITERS - 2}.pth', f'iter_{ITERS}.pth'):

@@ -37,6 +37,13 @@ class RedNetEncoder(BaseModule):
         in_channels (int): input channels. Default: 3.
         base_channels (int, optional): overrides the arch's unit-1 width; every unit's width is
             scaled by the same factor (CPU-sized models). Default: None.
+        num_blocks (Sequence[int], optional): overrides the arch's residual blocks per unit
+            (one entry per built unit), e.g. ``(2, 2, 2, 2, 1)`` for the paper's depths at the
+            tiny widths. Default: None.
+        zero_init_residual (bool): start the last BN of every residual block at zero, so that
+            each block begins as the identity: blocks added to a trained network (more
+            ``num_blocks`` than its checkpoint has) leave its function unchanged at the first
+            iteration. The checkpoint's own blocks are loaded over this. Default: False.
         conv_cfg (dict, optional): conv layer config. Default: None.
         norm_cfg (dict): norm layer config. Default: ``dict(type='BN')``.
         norm_eval (bool): keep BN in eval mode while training. Default: False.
@@ -78,6 +85,8 @@ class RedNetEncoder(BaseModule):
         out_indices: Sequence[int] = (0, 1, 2, 3, 4),
         in_channels: int = 3,
         base_channels: Optional[int] = None,
+        num_blocks: Optional[Sequence[int]] = None,
+        zero_init_residual: bool = False,
         conv_cfg: Optional[dict] = None,
         norm_cfg: dict = dict(type='BN', requires_grad=True),
         norm_eval: bool = False,
@@ -105,6 +114,14 @@ class RedNetEncoder(BaseModule):
         channels = setting['channels']
         if base_channels is not None:
             channels = tuple(c * base_channels // channels[0] for c in channels)
+        if num_blocks is None:
+            num_blocks = setting['num_blocks'][:num_units]
+        if len(num_blocks) != num_units or min(num_blocks) < 1:
+            raise ValueError(
+                f'RedNetEncoder: num_blocks {tuple(num_blocks)} must give 1 or more blocks '
+                f'for each of the {num_units} units'
+            )
+        self.zero_init_residual = zero_init_residual
         self.num_units = num_units
         self.out_indices = tuple(out_indices)
         self.norm_eval = norm_eval
@@ -122,7 +139,7 @@ class RedNetEncoder(BaseModule):
                     block,
                     inplanes,
                     channels[i],
-                    setting['num_blocks'][i],
+                    num_blocks[i],
                     conv_cfg=conv_cfg,
                     norm_cfg=norm_cfg,
                 )
@@ -131,6 +148,14 @@ class RedNetEncoder(BaseModule):
         # pools separate the units; the parsing encoder keeps the pool after unit 5
         self.num_pools = min(num_units, 5)
         self.pool = nn.MaxPool2d(kernel_size=2, stride=2, return_indices=True)
+
+    def init_weights(self):
+        """``init_cfg``, then the residual blocks' last BN at zero (``zero_init_residual``)."""
+        super().init_weights()
+        if self.zero_init_residual:
+            for m in self.modules():
+                if isinstance(m, BasicBlock):
+                    nn.init.constant_(m.norm2.weight, 0)
 
     def forward(self, x: Tensor) -> PooledFeatures:
         """Args: x (Tensor): ``(N, C_in, H, W)``.

@@ -141,32 +141,12 @@ def test_output_inside_source_is_refused(helen_release):
         convert_helen(helen_release[0], osp.join(helen_release[0], 'out'), progress=False)
 
 
-def test_cli(helen_release, tmp_path, repo_root):
+def test_cli(helen_release, tmp_path, tool_main):
     out = tmp_path / 'cli'
-    res = subprocess.run(
-        [
-            sys.executable,
-            osp.join(repo_root, 'tools/dataset_converters/helen.py'),
-            helen_release[0],
-            '-o',
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    res = tool_main('dataset_converters/helen.py', helen_release[0], '-o', out)
     assert res.returncode == 0, res.stderr
     assert 'train 6, val 3, test 3' in res.stdout
-    res = subprocess.run(
-        [
-            sys.executable,
-            osp.join(repo_root, 'tools/dataset_converters/helen.py'),
-            str(tmp_path / 'nope'),
-            '-o',
-            str(tmp_path / 'o2'),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    res = tool_main('dataset_converters/helen.py', tmp_path / 'nope', '-o', tmp_path / 'o2')
     assert res.returncode != 0 and 'nope: Helen source directory not found' in res.stderr
 
 

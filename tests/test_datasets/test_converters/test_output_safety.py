@@ -6,10 +6,7 @@ refused output folder is left exactly as it was.
 
 import json
 import os
-import os.path as osp
 import shutil
-import subprocess
-import sys
 
 import pytest
 
@@ -102,19 +99,14 @@ def test_a_previous_conversion_is_replaced(release, digest, tmp_path):
     assert sorted(os.listdir(tmp_path)) == ['converted', 'work']  # no partial or old trees
 
 
-def test_cli_refuses_the_natural_mistake(helen_release, tmp_path, repo_root, digest):
+def test_cli_refuses_the_natural_mistake(helen_release, tmp_path, tool_main, digest):
     """``helen.py data/helen/SmithCVPR2013_dataset_resized -o data/helen`` kept the release."""
     data = tmp_path / 'data' / 'helen'
     src = data / 'SmithCVPR2013_dataset_resized'
     shutil.copytree(helen_release[0], src)
     before = digest(str(src))
-    tool = osp.join(repo_root, 'tools/dataset_converters/helen.py')
     for extra in ([], ['--overwrite']):
-        res = subprocess.run(
-            [sys.executable, tool, str(src), '-o', str(data), *extra],
-            capture_output=True,
-            text=True,
-        )
+        res = tool_main('dataset_converters/helen.py', src, '-o', data, *extra)
         assert res.returncode != 0 and 'contains the source tree' in res.stderr
         assert 'Traceback' not in res.stderr
     assert digest(str(src)) == before and os.listdir(data) == [src.name]

@@ -39,7 +39,14 @@ def test_odd_input_sizes_keep_pool_shapes():
 
 @pytest.mark.parametrize(
     'kwargs',
-    [dict(arch='nope'), dict(num_units=7), dict(out_indices=(5,)), dict(out_indices=(-1, 2))],
+    [
+        dict(arch='nope'),
+        dict(num_units=7),
+        dict(out_indices=(5,)),
+        dict(out_indices=(-1, 2)),
+        dict(num_blocks=(2, 2, 2, 2)),
+        dict(num_blocks=(1, 1, 0, 1, 1)),
+    ],
 )
 def test_invalid_arguments(kwargs):
     with pytest.raises((KeyError, ValueError)):
@@ -58,3 +65,32 @@ def test_paper_model_size_matches_table2():
         sizes[variant] = n * 4 / 2**20
     assert sizes['a'] == sizes['b'] and sizes['c'] == sizes['d']
     assert abs(sizes['a'] - 107) < 3 and abs(sizes['c'] - 90) < 3
+
+
+def test_added_blocks_start_as_identity_over_a_trained_encoder():
+    """``num_blocks`` deeper than a checkpoint + ``zero_init_residual``: same outputs at start."""
+    torch.manual_seed(0)
+    shallow = RedNetEncoder(arch='tiny')
+    shallow.init_weights()
+    for m in shallow.modules():  # a "trained" network: BN statistics away from their defaults
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.1, 0.1)
+            m.running_var.uniform_(0.5, 1.5)
+            m.weight.data.uniform_(0.5, 1.5)
+    deep = RedNetEncoder(arch='tiny', num_blocks=(2, 2, 2, 2, 1), zero_init_residual=True)
+    deep.init_weights()
+    missing, unexpected = deep.load_state_dict(shallow.state_dict(), strict=False)
+    assert not unexpected
+    # only the added second blocks of units 1-4 are not in the checkpoint
+    assert {tuple(k.split('.')[:3]) for k in missing} == {('units', str(u), '1') for u in range(4)}
+    x = torch.rand(2, 3, 64, 64)
+    with torch.no_grad():
+        a, b = shallow.eval()(x), deep.eval()(x)
+    for fa, fb in zip(a, b):
+        torch.testing.assert_close(fa, fb)
+    # without zero_init_residual the added blocks change the function
+    other = RedNetEncoder(arch='tiny', num_blocks=(2, 2, 2, 2, 1))
+    other.init_weights()
+    other.load_state_dict(shallow.state_dict(), strict=False)
+    with torch.no_grad():
+        assert not torch.allclose(other.eval()(x)[-1], a[-1])
