@@ -286,7 +286,7 @@ def test_checkpoint_of_another_model_is_refused(helen_converted, tmp_path, repo_
     res = _run(TINY, str(ckpt), img_dir, '--out-dir', str(out), repo_root=repo_root)
     assert res.returncode != 0 and f'error: {ckpt}: the checkpoint does not fit' in res.stderr
     assert not out.exists()
-    res = _subprocess(
+    res = _run(
         TINY, str(ckpt), img_dir, '--out-dir', str(out), '--allow-partial', repo_root=repo_root
     )
     assert res.returncode == 0 and 'PARTIAL WEIGHTS' in res.stdout + res.stderr
