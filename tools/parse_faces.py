@@ -3,7 +3,8 @@
 
     python tools/parse_faces.py [CONFIG CHECKPOINT | --model fast] INPUT [INPUT ...] --out-dir OUT
         [--landmarks LANDMARKS.txt] [--prior-bank BANK.npz] [--device cpu] [--opacity 0.6]
-        [--no-fuse] [--context 2.5] [--no-flip] [--upsample 1] [--no-cnn] [--workers N]
+        [--no-fuse] [--context 2.5] [--no-flip] [--refine guided|none] [--upsample 1] [--no-cnn]
+        [--workers N]
 
 Without CONFIG and CHECKPOINT the model shipped with the package is used (a tiny RED-Net +
 adaptive prior trained on real photos, ``rednet_mmseg/model_zoo``). Writes
@@ -15,7 +16,9 @@ or detect them (every face
 by default, ``--select``; the first face's points are written to ``OUT/landmarks.txt``): a named
 image without a face is an error, images of a folder or glob without a face are skipped with a
 warning that lists them. Each face is also parsed mirrored (with the mirror face's own prior)
-and the two averaged, unless ``--no-flip`` (twice as fast a model step, docs/en/inference.md).
+and the two averaged, unless ``--no-flip`` (twice as fast a model step, docs/en/inference.md),
+and its class probabilities follow the photo's edges (the guided filter) unless
+``--refine none``.
 Every input (images, landmarks, the checkpoint, which must fit the config's model unless
 --allow-partial) is checked before any output is written; outputs appear only when every
 image is parsed, and a reused OUT loses the previous run's outputs (listed in
@@ -54,6 +57,7 @@ from rednet_mmseg.apis.tool_args import (
     add_flip_argument,
     add_fuse_argument,
     add_model_argument,
+    add_refine_argument,
     add_workers_argument,
     detector_from_args,
     model_from_args,
@@ -124,6 +128,7 @@ def parse_args(argv=None):
     parser.add_argument('--opacity', type=float_in(0, 1), default=0.6, help='overlay opacity (0-1)')
     add_context_argument(parser)
     add_flip_argument(parser, default=True)
+    add_refine_argument(parser)
     add_detector_arguments(parser)
     add_workers_argument(parser)
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bars')
@@ -261,6 +266,7 @@ def main(argv=None):
             fuse=args.fuse,
             backend=args.backend,
             flip=args.flip,
+            refine=args.refine,
             allow_partial=args.allow_partial,
             select=args.select,
             max_faces=args.max_faces,

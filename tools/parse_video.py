@@ -4,13 +4,15 @@
     python tools/parse_video.py [CONFIG CHECKPOINT] VIDEO --out OUT.mp4
         [--frames-dir DIR] [--detect-every 5] [--smooth 0.6] [--select all|largest|central]
         [--max-faces N] [--min-face-size PX] [--max-frames N] [--opacity 0.6] [--device cpu]
-        [--context 2.5] [--flip] [--no-fuse] [--upsample 1] [--no-cnn] [--workers N]
+        [--context 2.5] [--flip] [--refine guided|none] [--no-fuse] [--upsample 1] [--no-cnn]
+        [--workers N]
 
 VIDEO is a file or a camera index (``0``). Without CONFIG and CHECKPOINT the model shipped with
 the package is used. Faces are detected every ``--detect-every`` frames and tracked between
 (optical flow), their key points smoothed over time (``--smooth``, 0 = off), and every face is
 parsed in its own crop (``FaceParsingInferencer.parse_faces``; ``--flip`` also parses its
-mirror image, at twice the model time). OUT gets the label maps drawn
+mirror image, at twice the model time; ``--refine``: the photo tool's guided filter, on by
+default). OUT gets the label maps drawn
 over the frames; ``--frames-dir`` also gets each frame's label map (``000000.png``, ...). A
 progress bar shows the frames per second, and the end prints the mean share of pixels whose
 label changed from one frame to the next (flicker). A file that cannot be read, a codec that
@@ -42,6 +44,7 @@ from rednet_mmseg.apis.tool_args import (
     add_flip_argument,
     add_fuse_argument,
     add_model_argument,
+    add_refine_argument,
     add_workers_argument,
     detector_from_args,
     model_from_args,
@@ -78,6 +81,7 @@ def parse_args(argv=None):
     parser.add_argument('--opacity', type=float_in(0, 1), default=0.6)
     add_context_argument(parser)
     add_flip_argument(parser, default=False)
+    add_refine_argument(parser)
     add_fuse_argument(parser)
     add_backend_argument(parser)
     add_detector_arguments(parser)
@@ -149,6 +153,7 @@ def prepare(args):
             prior_bank=args.prior_bank,
             device=args.device,
             flip=args.flip,
+            refine=args.refine,
             fuse=args.fuse,
             backend=args.backend,
             select=args.select,

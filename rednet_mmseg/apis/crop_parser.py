@@ -21,6 +21,7 @@ fast_path=False)``) except where two classes tie to float rounding
 
 from typing import List, Sequence
 
+import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -28,6 +29,7 @@ import torch.nn.functional as F
 from ..datasets.transforms.face_augment import mirror_face, mirror_order
 from ..datasets.transforms.formatting import prior_distribution
 from ..deployment.onnx_export import FaceParsingExportModel
+from .guided_refine import apply_coefficients, check_refine, grey, grid_radius, guided_coefficients
 
 #: Test-pipeline steps that make the network's input (run as they are).
 INPUT_STEPS = ('LoadFaceLandmarks', 'LoadFacePrior', 'FaceCropResize')
@@ -138,6 +140,26 @@ class CropParser:
             prior = torch.from_numpy(np.ascontiguousarray(prior.transpose(2, 0, 1)))
         return img, prior
 
+    def _network_scores(self, crop: np.ndarray, points: np.ndarray, flip: bool) -> torch.Tensor:
+        """``(1 or 2, K, h', w')`` scores of the crop (and its mirror) on the network's grid."""
+        points = points_for_model(points, self.dense)
+        pairs: List = [self._inputs(np.ascontiguousarray(crop), points)]
+        if flip:
+            pairs.append(self._inputs(*mirror_face(crop, points)))
+        images = torch.stack([img for img, _ in pairs])
+        priors = torch.stack([p for _, p in pairs]) if self.with_prior else None
+        return self.net.scores(images, priors)
+
+    def _merge(self, probs: torch.Tensor) -> torch.Tensor:
+        """``(K, h, w)`` from ``(1 or 2, K, h, w)``: the mirror flipped, swapped back, averaged.
+
+        The mirror's left/right channels are swapped back before the mean with the face's.
+        """
+        if probs.shape[0] == 1:
+            return probs[0]
+        mirrored = probs[1, mirror_order(self.flip_pairs, probs.shape[1])].flip(-1)
+        return (probs[0] + mirrored) / 2
+
     @torch.no_grad()
     def scores(self, crop: np.ndarray, points: np.ndarray, flip: bool = True) -> torch.Tensor:
         """``(1 or 2, K, h, w)`` scores of the crop (and its mirror face), at the crop's size.
@@ -146,13 +168,7 @@ class CropParser:
         flipped back).
         """
         h, w = crop.shape[:2]
-        points = points_for_model(points, self.dense)
-        pairs: List = [self._inputs(np.ascontiguousarray(crop), points)]
-        if flip:
-            pairs.append(self._inputs(*mirror_face(crop, points)))
-        images = torch.stack([img for img, _ in pairs])
-        priors = torch.stack([p for _, p in pairs]) if self.with_prior else None
-        scores = self.net.scores(images, priors)
+        scores = self._network_scores(crop, points, flip)
         return F.interpolate(scores, size=(h, w), mode='bilinear', align_corners=False)
 
     @torch.no_grad()
@@ -165,19 +181,38 @@ class CropParser:
                 the 68 points (:func:`points_for_model`).
             flip (bool): average with the mirror face's prediction. Default: True.
         """
-        probs = self.scores(crop, points, flip).softmax(dim=1)
-        if not flip:
-            return probs[0]
-        mirrored = probs[1, mirror_order(self.flip_pairs, probs.shape[1])].flip(-1)
-        return (probs[0] + mirrored) / 2
+        return self._merge(self.scores(crop, points, flip).softmax(dim=1))
 
-    def __call__(self, crop: np.ndarray, points: np.ndarray, flip: bool = True) -> np.ndarray:
+    @torch.no_grad()
+    def refined_probs(self, crop: np.ndarray, points: np.ndarray, flip: bool = True):
+        """``(K, h, w)`` probabilities of the crop refined by the guided filter.
+
+        The filter's coefficients are fitted on the network's own grid, where the face's and
+        its mirror's probabilities are made and averaged, with the crop's grey levels resized to
+        it as the guide, and applied to the crop's own grey levels
+        (:mod:`~rednet_mmseg.apis.guided_refine`); the probabilities themselves are never
+        resized to the crop. Arguments as :meth:`probs`.
+        """
+        probs = self._merge(self._network_scores(crop, points, flip).softmax(dim=1))
+        size = probs.shape[1:]
+        gray = grey(crop)
+        guide = cv2.resize(gray, size[::-1], interpolation=cv2.INTER_AREA)
+        radius = grid_radius(max(size))
+        a, b = guided_coefficients(probs, guide.astype(np.float32) / 255, radius)
+        return apply_coefficients(a, b, gray)
+
+    def __call__(
+        self, crop: np.ndarray, points: np.ndarray, flip: bool = True, refine: str = 'none'
+    ) -> np.ndarray:
         """``(h, w)`` uint8 labels of the crop (arguments as :meth:`probs`).
 
-        Without the mirror the argmax of the scores is taken directly: the softmax keeps each
-        pixel's order of classes, and at the crop's resolution it costs about 6 ms of the 65
-        of a large face in a 640x480 frame.
+        ``refine='guided'``: the argmax of :meth:`refined_probs`. Without refinement or the
+        mirror the argmax of the scores is taken directly: the softmax keeps each pixel's order
+        of classes, and at the crop's resolution it costs about 6 ms of the 65 of a large face in
+        a 640x480 frame.
         """
+        if check_refine(refine) == 'guided':
+            return labels_from_probs(self.refined_probs(crop, points, flip))
         if not flip:
             return labels_from_probs(self.scores(crop, points, flip=False)[0])
         return labels_from_probs(self.probs(crop, points, flip))

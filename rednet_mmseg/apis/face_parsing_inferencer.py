@@ -23,6 +23,7 @@ from ..utils.upstream_compat import checkpoint_policy
 from ..visualization import lazy_figure_visualizer  # noqa: F401  (registers the visualizer)
 from .crop_parser import CropParser
 from .face_finder import FaceFinder
+from .guided_refine import DEFAULT_REFINE, check_refine
 from .image_inputs import read_image
 from .multi_face import CONTEXT, Face, check_face_options, parse_faces
 from .pipeline_crop_parser import PipelineCropParser
@@ -64,7 +65,8 @@ class FaceParsingInferencer(MMSegInferencer):
     - Configs whose test pipeline needs landmarks (face crops, the adaptive prior) parse by the
       one path that ``tools/parse_faces.py`` and ``tools/parse_video.py`` use
       (:meth:`parse_image`): every face (``select``, ``max_faces``, ``min_face_size``) in its own
-      crop (``context``) with its own prior, mirrored too (``flip``), composited into one label
+      crop (``context``) with its own prior, mirrored too (``flip``), its class probabilities
+      refined along the photo's edges (``refine``), composited into one label
       map at the image's resolution. The same image, model and options give the same label map
       through the API, the photo tool and the video tool. The 5 points of each face come from
       ``landmarks`` (in memory: image name -> ``(5, 2)``, one face per image), from
@@ -100,6 +102,10 @@ class FaceParsingInferencer(MMSegInferencer):
             more accurate, twice the model time. Default: True, as ``tools/parse_faces.py``
             (mmseg's inferencer has no mirroring; ``tools/parse_video.py`` turns it off by
             default for speed).
+        refine (str): ``'guided'``: each crop's class probabilities refined by the guided filter
+            before the argmax (:mod:`~rednet_mmseg.apis.guided_refine`; chosen on the dev
+            set's tuning photos, docs/en/inference.md); ``'none'``: the argmax of the network's
+            (as ``tools/test.py``). Default: ``'guided'``.
         flip_pairs (list, optional): left/right class pairs for ``flip``. Default: the
             ``swap_seg_labels`` of the config's training flip, else the pairs in the class
             names (``left_eye`` / ``right_eye``, ``l_eye`` / ``r_eye``).
@@ -133,6 +139,7 @@ class FaceParsingInferencer(MMSegInferencer):
         landmarks: Optional[Dict[str, np.ndarray]] = None,
         allow_partial: bool = False,
         flip: bool = True,
+        refine: str = DEFAULT_REFINE,
         flip_pairs: Optional[List[tuple]] = None,
         select: str = 'all',
         max_faces: Optional[int] = None,
@@ -150,6 +157,7 @@ class FaceParsingInferencer(MMSegInferencer):
         self.prior_bank = prior_bank
         self.allow_partial = allow_partial
         self.flip = flip
+        self.refine = check_refine(refine)
         check_face_options(select, max_faces, min_face_size, context)
         self.faces = FaceFinder(
             landmarks, landmarks_file, select, max_faces, min_face_size, detector
@@ -398,6 +406,7 @@ class FaceParsingInferencer(MMSegInferencer):
         img: Optional[np.ndarray] = None,
         context: Optional[float] = None,
         flip: Optional[bool] = None,
+        refine: Optional[str] = None,
     ):
         """Parse every face of one photo and composite them into one label map.
 
@@ -414,6 +423,7 @@ class FaceParsingInferencer(MMSegInferencer):
                 and cuts more of the hair (docs/en/inference.md gives both).
             flip (bool, optional): average each face with its mirror image (default: the
                 inferencer's ``flip``).
+            refine (str, optional): ``'guided'`` or ``'none'`` (default: the inferencer's).
 
         Returns:
             ``(labels, instances, faces)``: ``(H, W)`` uint8 class indices, ``(H, W)`` uint8
@@ -422,7 +432,8 @@ class FaceParsingInferencer(MMSegInferencer):
         if img is None:
             img = read_image(path)
         context = self.context if context is None else context
-        return parse_faces(img, faces, self.crop_parser, context, self._flips(flip))
+        refine = self.refine if refine is None else check_refine(refine)
+        return parse_faces(img, faces, self.crop_parser, context, self._flips(flip), refine)
 
     def draw(self, img_bgr: np.ndarray, labels: np.ndarray, out_file: str, opacity: float = 0.6):
         """Blend the label map's colours over the face pixels of the photo into ``out_file``.

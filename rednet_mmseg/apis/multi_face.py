@@ -204,14 +204,18 @@ def aligned_face(image_shape, template: Optional[np.ndarray] = None) -> Face:
     return Face(t * np.array([w, h], np.float32))
 
 
-def parse_crop(crop_parser, crop: np.ndarray, points: np.ndarray, flip: bool) -> np.ndarray:
+def parse_crop(
+    crop_parser, crop: np.ndarray, points: np.ndarray, flip: bool, refine: str = 'none'
+) -> np.ndarray:
     """``(h, w)`` uint8 labels of one face crop (``(h, w, 3)`` BGR, its ``(5 or 73, 2)`` points).
 
     ``crop_parser`` is a :class:`~rednet_mmseg.apis.crop_parser.CropParser` or a
     :class:`~rednet_mmseg.apis.pipeline_crop_parser.PipelineCropParser`. A crop larger than
     :data:`MAX_CROP_SIDE` (a face of a large phone photo) is parsed scaled down to it and its
     labels scaled back (nearest): the network sees a 128-224 px face either way, and no tensor
-    of the photo's resolution is made (memory stays bounded).
+    of the photo's resolution is made (memory stays bounded). ``refine='guided'``: the crop's
+    class probabilities go through the guided filter (:mod:`~rednet_mmseg.apis.guided_refine`)
+    before the argmax; ``'none'``: the argmax of the parser's own.
     """
     import cv2
 
@@ -222,24 +226,30 @@ def parse_crop(crop_parser, crop: np.ndarray, points: np.ndarray, flip: bool) ->
         size = (max(1, round(w * scale)), max(1, round(h * scale)))
         crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
         points = points * np.array([size[0] / w, size[1] / h], np.float32)
-    labels = crop_parser(np.ascontiguousarray(crop), points, flip)
+    labels = crop_parser(np.ascontiguousarray(crop), points, flip, refine)
     if scale < 1.0:
         labels = cv2.resize(labels, (w, h), interpolation=cv2.INTER_NEAREST)
     return labels
 
 
 def parse_faces(
-    img: np.ndarray, faces, crop_parser, context: float = CONTEXT, flip: bool = True
+    img: np.ndarray,
+    faces,
+    crop_parser,
+    context: float = CONTEXT,
+    flip: bool = True,
+    refine: str = 'none',
 ) -> Tuple[np.ndarray, np.ndarray, List[Face]]:
     """Parse every face of one photo in its own crop and composite them (module docstring).
 
     Args:
         img (np.ndarray): the photo, ``(H, W, 3)`` uint8 BGR.
         faces (list): :class:`Face`, the detector's ``FaceLandmarks`` or ``(5, 2)`` points.
-        crop_parser (Callable): ``(crop, points, flip) -> (h, w)`` uint8 labels (see
+        crop_parser (Callable): ``(crop, points, flip, refine) -> (h, w)`` uint8 labels (see
             :func:`parse_crop`).
         context (float): crop half-size in units of the key points' extent.
         flip (bool): average each face with its mirror face.
+        refine (str): ``'guided'`` or ``'none'`` (:func:`parse_crop`).
 
     Returns:
         ``(labels, instances, faces)``: ``(H, W)`` uint8 class indices, ``(H, W)`` uint8 face
@@ -250,6 +260,7 @@ def parse_faces(
     for face in faces:
         face.crop = x0, y0, x1, y1 = crop_box(face.points, img.shape, context)
         offset = np.array([x0, y0], np.float32)
-        crops.append(parse_crop(crop_parser, img[y0:y1, x0:x1], face.all_points - offset, flip))
+        points = face.all_points - offset
+        crops.append(parse_crop(crop_parser, img[y0:y1, x0:x1], points, flip, refine))
     labels, instances = composite(img.shape, faces, crops)
     return labels, instances, faces

@@ -16,6 +16,7 @@ import torch
 from ..datasets.transforms.face_augment import mirror_face
 from ..models.segmentors.face_tta_model import FaceSegTTAModel, mark_mirrored
 from .crop_parser import labels_from_probs, needs_dense_points, points_for_model
+from .guided_refine import check_refine, guided_probs
 
 
 class PipelineCropParser:
@@ -50,6 +51,16 @@ class PipelineCropParser:
         (pred,) = self.tta.merge_preds([preds])
         return pred.seg_logits.data.float().softmax(dim=0)
 
-    def __call__(self, crop: np.ndarray, points: np.ndarray, flip: bool = True) -> np.ndarray:
-        """``(h, w)`` uint8 labels of the crop (arguments as :meth:`probs`)."""
-        return labels_from_probs(self.probs(crop, points, flip))
+    def __call__(
+        self, crop: np.ndarray, points: np.ndarray, flip: bool = True, refine: str = 'none'
+    ) -> np.ndarray:
+        """``(h, w)`` uint8 labels of the crop (arguments as :meth:`probs`).
+
+        ``refine='guided'``: the probabilities refined by the guided filter first, its
+        coefficients fitted on a 220 px grid (:func:`~rednet_mmseg.apis.guided_refine.
+        guided_probs`; the hot path fits them on the network's own grid).
+        """
+        probs = self.probs(crop, points, flip)
+        if check_refine(refine) == 'guided':
+            probs = guided_probs(probs, crop)
+        return labels_from_probs(probs)

@@ -169,3 +169,20 @@ def report_detection(found: dict, skipped, notes) -> dict:
     if not found:
         raise NoFaceError('no face found in any input')
     return found
+
+
+def add_refine_argument(parser) -> None:
+    """The tools' ``--refine``: each crop's probabilities refined before the argmax.
+
+    ``FaceParsingInferencer(refine=...)``: :mod:`~rednet_mmseg.apis.guided_refine`.
+    """
+    from .guided_refine import DEFAULT_REFINE, REFINE_MODES
+
+    parser.add_argument(
+        '--refine',
+        choices=REFINE_MODES,
+        default=DEFAULT_REFINE,
+        help="guided: each face's class probabilities follow the photo's edges (the guided "
+        'filter; more accurate on the dev photos, docs/en/inference.md); none: the argmax of '
+        "the network's, as tools/test.py (default: %(default)s)",
+    )

@@ -51,6 +51,7 @@ from rednet_mmseg.apis.tool_args import (  # noqa: E402
     add_flip_argument,
     add_fuse_argument,
     add_model_argument,
+    add_refine_argument,
     add_workers_argument,
     model_from_args,
     workers_from_args,
@@ -317,6 +318,7 @@ def main():
     add_fuse_argument(parser)
     add_backend_argument(parser)
     add_flip_argument(parser, default=True)
+    add_refine_argument(parser)
     add_workers_argument(parser, 'photos (frames)')
     parser.add_argument('--video-frames', type=int, default=0)
     parser.add_argument('--detect-every', type=int, default=5)
@@ -345,6 +347,7 @@ def main():
         prior_bank=args.prior_bank,
         fuse=args.fuse,
         flip=args.flip,
+        refine=args.refine,
         fast_path=not args.reference_path,
         backend=args.backend,
     )
