@@ -131,6 +131,8 @@ def test_name_agrees_with_contents(path):
     assert ('ft' in tricks or 'finetune' in tricks) == bool(cfg.get('load_from'))
     if 'finetune' in tricks:
         assert 'realhelen' in osp.basename(cfg.load_from), cfg.load_from
+    if 'sliced' in tricks:  # a shipped model cut to narrower widths (slice_channels.py)
+        assert 'sliced' in osp.basename(cfg.load_from) and bb.get('base_channels'), cfg.load_from
     if 'ft' in tricks:  # Table 2 "-ft": initialised from the var-a model of the same setting
         assert (
             re.sub(r'rd5[bcd]', 'rd5a', osp.basename(path)).replace('-ft', '')[:-3] in cfg.load_from

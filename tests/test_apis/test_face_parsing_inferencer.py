@@ -188,8 +188,8 @@ def test_a_face_larger_than_the_crop_limit_is_parsed_scaled_down(monkeypatch, fa
     seen = []
     parser = inferencer.crop_parser
     if fast_path:
-        scores = parser.scores  # what every label map of the hot path comes from
-        parser.scores = lambda crop, *a, **kw: seen.append(crop.shape) or scores(crop, *a, **kw)
+        scores = parser._network_scores  # what every label map of the hot path comes from
+        parser._network_scores = lambda crop, *a: seen.append(crop.shape) or scores(crop, *a)
     else:
         pipeline = parser.pipeline
         parser.pipeline = lambda item: seen.append(item['img'].shape) or pipeline(item)

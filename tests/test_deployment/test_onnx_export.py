@@ -179,6 +179,9 @@ def test_dynamic_export_runs_other_sizes(repo_root, tmp_path):
         got = dynamic.run(None, feeds)
         assert got[0].shape == want[0].shape == (shape[0], 11, *shape[2:])
         torch_err, _ = _errors_against_fp64(wrapper, fixed, inputs)
-        assert np.abs(got[0] - want[0]).max() <= torch_err, shape  # fp32 rounding at most
+        # each run may be up to 8x PyTorch's fp32 error from the exact scores (the parity test
+        # above), so the two at most twice that apart: both graphs' fp32 rounding, nothing more
+        # (one run of this test measured 1.9x torch_err between them)
+        assert np.abs(got[0] - want[0]).max() <= 2 * 8 * torch_err, shape
     with pytest.raises(ValueError, match='dynamo'):
         export_onnx(wrapper, path, (2, 3, 96, 112), 11, exporter='torchscript', dynamic=True)
