@@ -11,8 +11,8 @@ VIDEO is a file or a camera index (``0``). Without CONFIG and CHECKPOINT the mod
 the package is used. Faces are detected every ``--detect-every`` frames and tracked between
 (optical flow), their key points smoothed over time (``--smooth``, 0 = off), and every face is
 parsed in its own crop (``FaceParsingInferencer.parse_faces``; ``--flip`` also parses its
-mirror image, at twice the model time; ``--refine``: the photo tool's guided filter, on by
-default). OUT gets the label maps drawn
+mirror image, at twice the model time; ``--refine guided``: the photo tool's guided filter,
+off by default here for speed). OUT gets the label maps drawn
 over the frames; ``--frames-dir`` also gets each frame's label map (``000000.png``, ...). A
 progress bar shows the frames per second, and the end prints the mean share of pixels whose
 label changed from one frame to the next (flicker). A file that cannot be read, a codec that
@@ -81,7 +81,7 @@ def parse_args(argv=None):
     parser.add_argument('--opacity', type=float_in(0, 1), default=0.6)
     add_context_argument(parser)
     add_flip_argument(parser, default=False)
-    add_refine_argument(parser)
+    add_refine_argument(parser, default='none')
     add_fuse_argument(parser)
     add_backend_argument(parser)
     add_detector_arguments(parser)

@@ -171,18 +171,20 @@ def report_detection(found: dict, skipped, notes) -> dict:
     return found
 
 
-def add_refine_argument(parser) -> None:
+def add_refine_argument(parser, default: str = 'guided') -> None:
     """The tools' ``--refine``: each crop's probabilities refined before the argmax.
 
-    ``FaceParsingInferencer(refine=...)``: :mod:`~rednet_mmseg.apis.guided_refine`.
+    ``FaceParsingInferencer(refine=...)``: :mod:`~rednet_mmseg.apis.guided_refine`. The photo
+    tool refines by default; the video tool does not (speed: docs/en/inference.md).
     """
-    from .guided_refine import DEFAULT_REFINE, REFINE_MODES
+    from .guided_refine import REFINE_MODES
 
     parser.add_argument(
         '--refine',
         choices=REFINE_MODES,
-        default=DEFAULT_REFINE,
+        default=default,
         help="guided: each face's class probabilities follow the photo's edges (the guided "
-        'filter; more accurate on the dev photos, docs/en/inference.md); none: the argmax of '
-        "the network's, as tools/test.py (default: %(default)s)",
+        'filter: more accurate on the dev photos; with one face crop at a time, as in a video, '
+        "about 14 %% fewer frames per second); none: the argmax of the network's, as "
+        'tools/test.py (default: %(default)s)',
     )

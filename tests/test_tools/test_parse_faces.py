@@ -474,9 +474,10 @@ UPSTREAM_NOISE = (
 def test_one_path_api_photo_tool_and_video_tool_agree(tmp_path, repo_root, tool_main):
     """The same image, model and options: the same label map from all three entry points.
 
-    The shipped model, every face, mirrored (the photo tool's and the API's defaults; the video
-    tool mirrors with --flip). The video is one frame, stored losslessly (FFV1), so the frame is
-    the photo's pixels. No upstream line that reads like an error reaches the user.
+    The shipped model, every face, mirrored and refined (the photo tool's and the API's
+    defaults; the video tool does both with --flip --refine guided). The video is one frame,
+    stored losslessly (FFV1), so the frame is the photo's pixels. No upstream line that reads
+    like an error reaches the user.
     """
     pytest.importorskip('dlib')
     from rednet_mmseg.apis import FaceParsingInferencer
@@ -493,7 +494,7 @@ def test_one_path_api_photo_tool_and_video_tool_agree(tmp_path, repo_root, tool_
         assert noise not in res.stdout + res.stderr, noise
     video = tool_main(
         'parse_video.py', clip, '--out', tmp_path / 'v.mp4', '--frames-dir', tmp_path / 'f',
-        '--flip', '--no-progress',
+        '--flip', '--refine', 'guided', '--no-progress',
     )  # fmt: skip
     assert video.returncode == 0, video.stderr[-3000:]
     tool = cv2.imread(str(tmp_path / 'p' / 'pred' / 'grace_hopper.png'), cv2.IMREAD_UNCHANGED)

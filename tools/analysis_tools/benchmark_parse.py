@@ -12,7 +12,7 @@ crop per face through the pipeline and the model, compositing, drawing the overl
 the PNGs) and prints the photos per second and the median milliseconds of each stage.
 Video (``--video-frames N``): a steady clip made from the first image (small shifts and noise,
 ``rednet_mmseg.testing.make_steady_clip``) parsed as ``tools/parse_video.py`` does (no
-mirroring, its default), with and
+mirroring and no refinement, its defaults; ``--video-refine guided`` to refine), with and
 without key-point smoothing: fps and the flicker, the share of pixels whose label changed
 between consecutive frames after undoing each frame's known shift.
 Start-up (imports, model and detector loading) is timed separately. The network step (hot path
@@ -175,7 +175,16 @@ def video_frame(img, size):
 
 
 def video(
-    inferencer, detector, first, frames, detect_every, max_shift, context, size=None, workers=1
+    inferencer,
+    detector,
+    first,
+    frames,
+    detect_every,
+    max_shift,
+    context,
+    size=None,
+    workers=1,
+    refine='none',
 ):
     """Fps and flicker of a steady clip made from ``first`` (module docstring).
 
@@ -208,7 +217,7 @@ def video(
             def parse(item):
                 with times('parse'):
                     return inferencer.parse_faces(
-                        clip, item[1], img=item[0], context=context, flip=False
+                        clip, item[1], img=item[0], context=context, flip=False, refine=refine
                     )[0]
 
             with threads_per_worker(workers):
@@ -330,6 +339,12 @@ def main():
         metavar=('W', 'H'),
         help='frame size of the clip (the first photo scaled to fill it; default: its own)',
     )
+    parser.add_argument(
+        '--video-refine',
+        choices=('guided', 'none'),
+        default='none',
+        help="the video's --refine (default: parse_video.py's, %(default)s)",
+    )
     parser.add_argument('--no-peer', action='store_true', help='skip the BiSeNetV1-R18 peer')
     parser.add_argument(
         '--reference-path',
@@ -383,6 +398,7 @@ def main():
                     args.context,
                     args.video_size,
                     n,
+                    args.video_refine,
                 )
 
 
