@@ -17,6 +17,7 @@ from PIL import Image
 from ..datasets.landmark_table import image_key
 from ..datasets.transforms.prior_storage import check_prior_pipeline
 from ..models.segmentors.face_tta_model import FaceSegTTAModel, config_flip_pairs, mirror_batch
+from ..utils.blas_threads import one_blas_thread
 from ..utils.checkpoint_fit import check_checkpoint_fits
 from ..utils.quiet import quiet_upstream
 from ..utils.upstream_compat import checkpoint_policy
@@ -433,7 +434,8 @@ class FaceParsingInferencer(MMSegInferencer):
             img = read_image(path)
         context = self.context if context is None else context
         refine = self.refine if refine is None else check_refine(refine)
-        return parse_faces(img, faces, self.crop_parser, context, self._flips(flip), refine)
+        with one_blas_thread():  # numpy's BLAS would slow torch's threads (utils/blas_threads.py)
+            return parse_faces(img, faces, self.crop_parser, context, self._flips(flip), refine)
 
     def draw(self, img_bgr: np.ndarray, labels: np.ndarray, out_file: str, opacity: float = 0.6):
         """Blend the label map's colours over the face pixels of the photo into ``out_file``.
