@@ -21,7 +21,6 @@ fast_path=False)``) except where two classes tie to float rounding
 
 from typing import List, Sequence
 
-import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -29,7 +28,7 @@ import torch.nn.functional as F
 from ..datasets.transforms.face_augment import mirror_face, mirror_order
 from ..datasets.transforms.formatting import prior_distribution
 from ..deployment.onnx_export import FaceParsingExportModel
-from .guided_refine import apply_coefficients, check_refine, grey, grid_radius, guided_coefficients
+from .guided_refine import check_refine, grey, refine_on_grid
 
 #: Test-pipeline steps that make the network's input (run as they are).
 INPUT_STEPS = ('LoadFaceLandmarks', 'LoadFacePrior', 'FaceCropResize')
@@ -194,12 +193,7 @@ class CropParser:
         resized to the crop. Arguments as :meth:`probs`.
         """
         probs = self._merge(self._network_scores(crop, points, flip).softmax(dim=1))
-        size = probs.shape[1:]
-        gray = grey(crop)
-        guide = cv2.resize(gray, size[::-1], interpolation=cv2.INTER_AREA)
-        radius = grid_radius(max(size))
-        a, b = guided_coefficients(probs, guide.astype(np.float32) / 255, radius)
-        return apply_coefficients(a, b, gray)
+        return refine_on_grid(probs, grey(crop))
 
     def __call__(
         self, crop: np.ndarray, points: np.ndarray, flip: bool = True, refine: str = 'none'

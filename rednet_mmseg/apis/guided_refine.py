@@ -97,6 +97,29 @@ def apply_coefficients(a: torch.Tensor, b: torch.Tensor, gray: np.ndarray) -> to
     return torch.addcmul(b, a, torch.from_numpy(gray).float().div_(255))
 
 
+def refine_on_grid(
+    probs: torch.Tensor,
+    gray: np.ndarray,
+    radius: int = RADIUS,
+    eps: float = EPS,
+    work_side: int = WORK_SIDE,
+) -> torch.Tensor:
+    """``(K, h, w)`` refined probabilities from ``(K, h', w')`` ones on a grid of the crop.
+
+    The coefficients are fitted on the probabilities' grid, with the crop's grey levels
+    (``gray``, ``(h, w)`` uint8) resized to it as the guide and the radius scaled to the grid's
+    longer side (:func:`grid_radius`), then applied at the crop's size. Arguments as
+    :func:`guided_probs`.
+    """
+    size = tuple(probs.shape[1:])
+    guide = (
+        gray if gray.shape == size else cv2.resize(gray, size[::-1], interpolation=cv2.INTER_AREA)
+    )
+    r = grid_radius(max(size), radius, work_side)
+    a, b = guided_coefficients(probs, guide.astype(np.float32) / 255, r, eps)
+    return apply_coefficients(a, b, gray)
+
+
 def guided_probs(
     probs: torch.Tensor,
     image: np.ndarray,
@@ -123,15 +146,9 @@ def guided_probs(
     h, w = probs.shape[1:]
     if image.shape[:2] != (h, w):
         raise ValueError(f'guided_probs: image {image.shape[:2]} and probs {(h, w)} differ in size')
-    gray = grey(image)
     side = max(h, w)
     probs = probs.float()
     if side > work_side:  # fit on the working grid
         size = (max(1, round(h * work_side / side)), max(1, round(w * work_side / side)))
-        small = F.interpolate(probs[None], size=size, mode='bilinear', align_corners=False)[0]
-        guide = cv2.resize(gray, size[::-1], interpolation=cv2.INTER_AREA)
-    else:
-        small, guide = probs, gray
-    r = grid_radius(side, radius, work_side)
-    a, b = guided_coefficients(small, guide.astype(np.float32) / 255, r, eps)
-    return apply_coefficients(a, b, gray)
+        probs = F.interpolate(probs[None], size=size, mode='bilinear', align_corners=False)[0]
+    return refine_on_grid(probs, grey(image), radius, eps, work_side)

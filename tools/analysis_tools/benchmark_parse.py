@@ -44,6 +44,7 @@ import rednet_mmseg  # noqa: E402,F401
 from rednet_mmseg.apis import FaceParsingInferencer, expand_inputs  # noqa: E402
 from rednet_mmseg.apis.crop_parser import labels_from_probs  # noqa: E402
 from rednet_mmseg.apis.face_tracker import FaceTracker  # noqa: E402
+from rednet_mmseg.apis.guided_refine import REFINE_MODES  # noqa: E402
 from rednet_mmseg.apis.landmark_detector import FaceLandmarkDetector, NoFaceError  # noqa: E402
 from rednet_mmseg.apis.multi_face import CONTEXT, as_faces  # noqa: E402
 from rednet_mmseg.apis.tool_args import (  # noqa: E402
@@ -341,7 +342,7 @@ def main():
     )
     parser.add_argument(
         '--video-refine',
-        choices=('guided', 'none'),
+        choices=REFINE_MODES,
         default='none',
         help="the video's --refine (default: parse_video.py's, %(default)s)",
     )
