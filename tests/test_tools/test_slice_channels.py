@@ -42,6 +42,9 @@ def test_a_wider_target_is_an_error_naming_the_tensor(repo_root, slice_state_dic
         slice_state_dict(w8.state_dict(), tiny.state_dict())
     with pytest.raises(ValueError, match='not in the source checkpoint'):
         slice_state_dict({}, w8.state_dict())
+    extra = dict(tiny.state_dict(), **{'backbone.units.9.weight': torch.zeros(1)})
+    with pytest.raises(ValueError, match=r'backbone\.units\.9\.weight: not in the narrower'):
+        slice_state_dict(extra, w8.state_dict())
 
 
 def test_cli_writes_a_checkpoint_the_narrow_config_loads(tmp_path, repo_root, tool_main):
@@ -56,3 +59,7 @@ def test_cli_writes_a_checkpoint_the_narrow_config_loads(tmp_path, repo_root, to
     bad = tool_main('model_converters/slice_channels.py', out, TINY, tmp_path / 'x.pth')
     assert bad.returncode != 0 and 'cannot be cut' in bad.stdout + bad.stderr
     assert not (tmp_path / 'x.pth').exists()
+    before = src.read_bytes()  # an existing output (here the source itself) is never replaced
+    again = tool_main('model_converters/slice_channels.py', src, W8, src)
+    assert again.returncode != 0 and 'exists' in again.stdout + again.stderr
+    assert src.read_bytes() == before

@@ -8,7 +8,8 @@ its RD-Units): the same channels in every layer, so residual sums, max-unpooling
 classifier stay consistent. The result is not the trained network (half of each layer is gone)
 but starts training closer to it than a random initialisation
 (``configs/cpu/README.md``, *Levers*). CONFIG's model must have every tensor of SRC's, none
-larger; anything else is an error naming the tensor. Writes OUT (weights only) atomically.
+larger; anything else is an error naming the tensor. Writes OUT (weights only) atomically,
+and never over an existing file.
 """
 
 import argparse
@@ -26,6 +27,9 @@ def slice_state_dict(source: dict, target: dict) -> dict:
         source (dict): the trained state dict.
         target (dict): the narrower model's state dict (only its shapes are used).
     """
+    extra = sorted(set(source) - set(target))
+    if extra:
+        raise ValueError(f'{extra[0]}: not in the narrower model ({len(extra)} such tensors)')
     out = {}
     for key, want in target.items():
         if key not in source:
@@ -45,6 +49,8 @@ def main(argv=None):
     parser.add_argument('config')
     parser.add_argument('dst')
     args = parser.parse_args(argv)
+    if os.path.exists(args.dst):  # never replaces a file of the user's (the source above all)
+        raise SystemExit(f'error: {args.dst} exists; give a new file name for the output')
     from mmengine.config import Config
     from mmseg.registry import MODELS
     from mmseg.utils import register_all_modules
