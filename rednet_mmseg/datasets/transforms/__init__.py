@@ -3,6 +3,7 @@
 from .face_augment import FaceCropResize, FaceRandomFlip
 from .formatting import PackFaceInputs
 from .loading import LoadFaceLandmarks, LoadFacePrior
+from .soft_labels import SoftFaceLabels
 
 __all__ = [
     'FaceCropResize',
@@ -10,4 +11,5 @@ __all__ = [
     'LoadFaceLandmarks',
     'LoadFacePrior',
     'PackFaceInputs',
+    'SoftFaceLabels',
 ]

@@ -40,26 +40,37 @@ class PackFaceInputs(PackSegInputs):
 
     The prior arrives flipped, resized and cropped with the image; after a horizontal flip
     its left/right class channels are swapped here with the pairs ``RandomFlip`` recorded in
-    ``swap_seg_labels`` (mirrored left eye becomes a right eye).
+    ``swap_seg_labels`` (mirrored left eye becomes a right eye). The soft labels of
+    :class:`~rednet_mmseg.datasets.transforms.SoftFaceLabels` are packed the same way (class
+    fractions, resampling's rounding taken back as for the prior; an ignored share stays
+    missing).
 
-    Required Keys: those of ``PackSegInputs``, ``gt_prior`` (optional), ``flip``,
-    ``flip_direction``, ``swap_seg_labels`` (optional).
-    Added Keys: ``data_samples.face_prior`` (``PixelData``, ``(K, H, W)`` float32).
+    Required Keys: those of ``PackSegInputs``, ``gt_prior`` (optional), ``gt_soft_seg``
+    (optional), ``flip``, ``flip_direction``, ``swap_seg_labels`` (optional).
+    Added Keys: ``data_samples.face_prior``, ``data_samples.gt_soft_seg`` (``PixelData``,
+    ``(K, H, W)`` float32).
     """
 
     def transform(self, results: dict) -> dict:
-        """Pack as mmseg does, plus the prior and the landmarks."""
+        """Pack as mmseg does, plus the prior and the soft labels."""
         packed = super().transform(results)
+        flipped = bool(results.get('flip')) and results.get('flip_direction') == 'horizontal'
+        pairs = results.get('swap_seg_labels') or ()
         prior = results.get('gt_prior')
         if prior is not None:
             prior = prior_distribution(prior, results.get('img_path'))
-            flipped = bool(results.get('flip')) and results.get('flip_direction') == 'horizontal'
             if flipped != results.get('prior_flipped', False):  # mirrored after LoadFacePrior
-                prior = prior[
-                    ..., mirror_order(results.get('swap_seg_labels') or (), prior.shape[-1])
-                ]
-            packed['data_samples'].set_field(
-                PixelData(data=torch.from_numpy(np.ascontiguousarray(prior.transpose(2, 0, 1)))),
-                'face_prior',
-            )
+                prior = prior[..., mirror_order(pairs, prior.shape[-1])]
+            packed['data_samples'].set_field(_pixels(prior), 'face_prior')
+        soft = results.get('gt_soft_seg')
+        if soft is not None:
+            soft = prior_distribution(soft, results.get('seg_map_path'))
+            if flipped != results.get('soft_seg_flipped', False):  # mirrored after SoftFaceLabels
+                soft = soft[..., mirror_order(pairs, soft.shape[-1])]
+            packed['data_samples'].set_field(_pixels(soft), 'gt_soft_seg')
         return packed
+
+
+def _pixels(arr: np.ndarray) -> PixelData:
+    """``PixelData`` of an ``(H, W, K)`` map, as ``(K, H, W)`` float32."""
+    return PixelData(data=torch.from_numpy(np.ascontiguousarray(arr.transpose(2, 0, 1))).float())

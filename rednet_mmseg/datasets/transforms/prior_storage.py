@@ -46,10 +46,12 @@ MOVES_PRIOR = (
     'LoadAnnotations',
     'LoadDepthAnnotation',
     'PackFaceInputs',
+    'SoftFaceLabels',
     'TestTimeAug',
 )
 #: Geometric transforms that may come between ``LoadFaceLandmarks`` and ``LoadFacePrior``:
-#: they move ``gt_keypoints`` with the image (mmcv's resizes scale them).
+#: they move ``gt_keypoints`` with the image (mmcv's resizes scale them) or move nothing
+#: (``SoftFaceLabels`` adds a map).
 MOVES_KEYPOINTS = (
     'Resize',
     'RandomResize',
@@ -60,6 +62,7 @@ MOVES_KEYPOINTS = (
     'LoadAnnotations',
     'LoadDepthAnnotation',
     'GenerateEdge',
+    'SoftFaceLabels',
 )
 _WHY = {
     'Resize': 'resamples seg maps nearest-neighbour (blocky where it upscales)',
@@ -147,6 +150,11 @@ def check_prior_pipeline(transforms, where: str = 'pipeline') -> None:
         ValueError: naming the transform, its position and what it would do to the prior.
     """
     names = [type(t).__name__ for t in transforms]
+    if 'SoftFaceLabels' in names:  # soft labels travel in the prior's form: the same rules after
+        at = names.index('SoftFaceLabels')
+        for i, t in enumerate(transforms[at + 1 :], start=at + 1):
+            if not type(t).__name__.startswith('Load'):  # loaders add maps, move none
+                _check_after(t, i, where, 'SoftFaceLabels')
     if 'LoadFacePrior' not in names:
         # test-time mirroring (face_tta_pipeline): each branch of TestTimeAug renders its prior
         for i, (name, t) in enumerate(zip(names, transforms)):
@@ -178,26 +186,34 @@ def check_prior_pipeline(transforms, where: str = 'pipeline') -> None:
         _check_after(t, i, where)
 
 
-def _check_after(t, i: int, where: str) -> None:
-    """Refuse transform ``t`` (step ``i``) after ``LoadFacePrior`` if it would corrupt the prior."""
+def _check_after(t, i: int, where: str, after: str = 'LoadFacePrior') -> None:
+    """Refuse transform ``t`` (step ``i``) after ``after`` if it would corrupt the stored map.
+
+    ``after``: ``LoadFacePrior`` (the prior) or ``SoftFaceLabels`` (the soft labels).
+    """
     name = type(t).__name__
+    what = 'the prior' if after == 'LoadFacePrior' else 'the soft labels'
     if name == 'TestTimeAug':  # each of its branches runs after LoadFacePrior
         for branch in getattr(t, 'subroutines', []):
             for j, inner in enumerate(getattr(branch, 'transforms', [])):
-                _check_after(inner, j, f'{where}, TestTimeAug')
+                _check_after(inner, j, f'{where}, TestTimeAug', after)
         return
     if not _writes_seg_maps(t):
         return
     if name not in MOVES_PRIOR:
         why = _WHY.get(name, 'is not known to move a probability map correctly')
+        hint = (
+            'put it before LoadFacePrior (with LoadFaceLandmarks first, the prior is rendered '
+            'from the points it moved) or use FaceCropResize'
+            if after == 'LoadFacePrior'
+            else f'put it before {after} or use FaceCropResize'
+        )
         raise ValueError(
-            f'{where}: {name} (step {i}) after LoadFacePrior {why}, which would corrupt '
-            'the prior; put it before LoadFacePrior (with LoadFaceLandmarks first, the '
-            'prior is rendered from the points it moved) or use FaceCropResize'
+            f'{where}: {name} (step {i}) after {after} {why}, which would corrupt {what}; {hint}'
         )
     fill = _pad_value(t)
     if fill is not None and STORED_NO_PRIOR <= float(fill) <= 0:
         raise ValueError(
-            f'{where}: {name} (step {i}) after LoadFacePrior fills seg maps with {fill}, '
-            'which reads as a prior of 1 for every class; use the default (255)'
+            f'{where}: {name} (step {i}) after {after} fills seg maps with {fill}, '
+            'which reads as a probability of 1 for every class; use the default (255)'
         )

@@ -3,12 +3,14 @@
 from typing import List
 
 import torch
+from mmseg.models.losses import CrossEntropyLoss, accuracy
 from mmseg.models.segmentors import EncoderDecoder
 from mmseg.models.utils import resize
 from mmseg.registry import MODELS
 from mmseg.utils import add_prefix
 from torch import Tensor, nn
 
+from ..losses.soft_cross_entropy import soft_cross_entropy
 from ..utils.prior_refinement import refine_with_prior, stack_priors
 
 
@@ -125,8 +127,42 @@ class PriorEncoderDecoder(EncoderDecoder):
             prior = stack_priors(data_samples, data_samples[0].metainfo['pad_shape'])
             prior = resize(prior, size=seg_logits.shape[2:], mode='bilinear', align_corners=False)
             seg_logits = self.refine_scores(seg_logits, prior)
-        losses.update(add_prefix(self.decode_head.loss_by_feat(seg_logits, data_samples), 'decode'))
+        if 'gt_soft_seg' in data_samples[0]:
+            head_losses = self._soft_label_loss(seg_logits, data_samples)
+        else:
+            head_losses = self.decode_head.loss_by_feat(seg_logits, data_samples)
+        losses.update(add_prefix(head_losses, 'decode'))
         return losses
+
+    def _soft_label_loss(self, seg_logits: Tensor, data_samples) -> dict:
+        """The decode loss on soft labels (``SoftFaceLabels``): ``loss_ce`` and ``acc_seg``.
+
+        The decode head's cross-entropy (its class weights, weight and name) with the soft
+        targets (:func:`~rednet_mmseg.models.losses.soft_cross_entropy`); the accuracy is
+        against the hard label map, as mmseg's.
+        """
+        loss = self.decode_head.loss_decode
+        if isinstance(loss, nn.ModuleList):
+            loss = loss[0] if len(loss) == 1 else None
+        if not isinstance(loss, CrossEntropyLoss) or loss.use_sigmoid or loss.use_mask:
+            raise ValueError(
+                'PriorEncoderDecoder: soft labels (SoftFaceLabels in the pipeline) train with '
+                'one softmax cross-entropy decode loss, the decode head has '
+                f'{self.decode_head.loss_decode}'
+            )
+        targets = stack_priors(data_samples, data_samples[0].metainfo['pad_shape'], 'gt_soft_seg')
+        seg_logits = resize(
+            seg_logits,
+            size=targets.shape[2:],
+            mode='bilinear',
+            align_corners=self.decode_head.align_corners,
+        )
+        value = soft_cross_entropy(seg_logits, targets, loss.class_weight)
+        hard = self.decode_head._stack_batch_gt(data_samples).squeeze(1)
+        return {
+            loss.loss_name: loss.loss_weight * value,
+            'acc_seg': accuracy(seg_logits, hard, ignore_index=self.decode_head.ignore_index),
+        }
 
     def predict(self, inputs: Tensor, data_samples=None):
         """Predict label maps, with the adaptive prior when ``prior_in_test`` (Eq. 5-8)."""

@@ -79,19 +79,21 @@ def refine_with_prior(
     return log_sum - torch.logsumexp(log_sum, dim=1, keepdim=True)
 
 
-def stack_priors(data_samples: List, size) -> Tensor:
+def stack_priors(data_samples: List, size, key: str = 'face_prior') -> Tensor:
     """``face_prior`` of each sample, padded as mmseg pads the inputs: ``(N, K, H, W)``.
 
-    Padded right and bottom to ``pad_shape``, with zeros (no prior) in the padding.
+    Padded right and bottom to ``pad_shape``, with zeros (no prior) in the padding. ``key``:
+    another per-class map packed the same way (``gt_soft_seg``).
     """
     priors = []
     for sample in data_samples:
-        if 'face_prior' not in sample:
+        if key not in sample:
+            step = 'LoadFacePrior' if key == 'face_prior' else 'SoftFaceLabels'
             raise KeyError(
-                f'{sample.metainfo.get("img_path", "<image>")}: no face_prior; add '
-                'LoadFacePrior and PackFaceInputs to the pipeline'
+                f'{sample.metainfo.get("img_path", "<image>")}: no {key}; add '
+                f'{step} and PackFaceInputs to the pipeline'
             )
-        prior = sample.face_prior.data
+        prior = sample.get(key).data
         left, right, top, bottom = sample.metainfo.get('padding_size', (0, 0, 0, 0))
         prior = F.pad(prior, (left, right, top, bottom), value=0.0)
         if tuple(prior.shape[-2:]) != tuple(size):

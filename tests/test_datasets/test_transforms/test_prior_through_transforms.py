@@ -52,7 +52,13 @@ KWARGS = dict(
     RandomCutOut=dict(prob=1.0, n_holes=1, cutout_shape=(8, 8), seg_fill_in=255),
     GenerateEdge=dict(),
 )
-NOT_RUN = ('LoadAnnotations', 'LoadDepthAnnotation', 'PackFaceInputs', 'TestTimeAug')
+NOT_RUN = (
+    'LoadAnnotations',
+    'LoadDepthAnnotation',
+    'PackFaceInputs',
+    'SoftFaceLabels',  # adds a map, moves none
+    'TestTimeAug',
+)
 
 
 def _sample(rng):

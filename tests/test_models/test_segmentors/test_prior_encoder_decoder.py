@@ -8,8 +8,8 @@ from mmengine.dataset import pseudo_collate
 from mmseg.registry import DATASETS, MODELS
 
 
-def _model(prior_in_test=True, class_weight=None, **kwargs):
-    loss = dict(type='CrossEntropyLoss', use_sigmoid=False, class_weight=class_weight)
+def _model(prior_in_test=True, class_weight=None, loss_type='CrossEntropyLoss', **kwargs):
+    loss = dict(type=loss_type, use_sigmoid=False, class_weight=class_weight)
     cfg = dict(
         type='PriorEncoderDecoder',
         prior_in_test=prior_in_test,
@@ -216,3 +216,60 @@ def test_predict_without_samples_names_the_missing_prior():
         model.predict(torch.rand(1, 3, 96, 96))
     out = _model(prior_in_test=False).eval().predict(torch.rand(1, 3, 96, 96))
     assert out[0].pred_sem_seg.data.shape == (1, 96, 96)
+
+
+def _soft_batch(root, model):
+    """A 2-crop training batch whose samples carry one-hot soft labels (no resampling after)."""
+    pipe = [
+        dict(type='LoadImageFromFile'),
+        dict(type='LoadFaceLandmarks'),
+        dict(type='Resize', scale=(80, 80), keep_ratio=True),
+        dict(type='LoadFacePrior', bank_file=osp.join(root, 'prior_bank.npz'), num_neighbors=2),
+        dict(type='LoadAnnotations'),
+        dict(type='SoftFaceLabels', num_classes=11),
+        dict(type='RandomCrop', crop_size=(64, 64)),
+        dict(type='PackFaceInputs'),
+    ]
+    ds = DATASETS.build(
+        dict(
+            type='HelenDataset',
+            data_root=root,
+            pipeline=pipe,
+            data_prefix=dict(
+                img_path='images/train',
+                seg_map_path='annotations/train',
+                landmark_path='landmarks/train',
+            ),
+        )
+    )
+    return model.data_preprocessor(pseudo_collate([ds[0], ds[1]]), True)
+
+
+@pytest.mark.parametrize('class_weight', [None, [0.5, 1, 2, 3, 1.5, 1, 1, 2, 1, 1, 0.7]])
+def test_soft_labels_one_hot_give_the_hard_loss(helen_converted, class_weight):
+    """``gt_soft_seg`` in the samples: the soft loss, equal to the hard one on one-hot targets.
+
+    Padding (the preprocessor pads the labels with 255) counts as ignored in both.
+    """
+    torch.manual_seed(0)
+    model = _model(
+        combine='product', class_weight=class_weight, loss_type='FaceCrossEntropyLoss'
+    ).train()
+    torch.nn.init.normal_(model.decode_head.conv_seg.weight, std=0.3)  # scores that vary
+    model.decode_head.dropout = None
+    data = _soft_batch(helen_converted, model)
+    assert (data['inputs'].shape[-2:]) == (96, 96)  # padded: the soft targets are padded too
+    soft = model.loss(**data)
+    for sample in data['data_samples']:
+        del sample.gt_soft_seg
+    hard = model.loss(**data)
+    assert math.isclose(soft['decode.loss_ce'].item(), hard['decode.loss_ce'].item(), rel_tol=1e-5)
+    assert math.isclose(soft['decode.acc_seg'].item(), hard['decode.acc_seg'].item(), rel_tol=1e-6)
+
+
+def test_soft_labels_need_one_softmax_cross_entropy(helen_converted):
+    model = _model(combine='product').train()
+    model.decode_head.loss_decode.use_sigmoid = True
+    data = _soft_batch(helen_converted, model)
+    with pytest.raises(ValueError, match='one softmax cross-entropy'):
+        model.loss(**data)
