@@ -58,6 +58,7 @@ from rednet_mmseg.apis.tool_args import (
     add_fuse_argument,
     add_model_argument,
     add_refine_argument,
+    add_scales_argument,
     add_workers_argument,
     detector_from_args,
     model_from_args,
@@ -129,6 +130,7 @@ def parse_args(argv=None):
     add_context_argument(parser)
     add_flip_argument(parser, default=True)
     add_refine_argument(parser)
+    add_scales_argument(parser)
     add_detector_arguments(parser)
     add_workers_argument(parser)
     parser.add_argument('--no-progress', action='store_true', help='hide the progress bars')
@@ -267,6 +269,7 @@ def main(argv=None):
             backend=args.backend,
             flip=args.flip,
             refine=args.refine,
+            scales=args.scales,
             allow_partial=args.allow_partial,
             select=args.select,
             max_faces=args.max_faces,

@@ -45,6 +45,7 @@ from rednet_mmseg.apis.tool_args import (
     add_fuse_argument,
     add_model_argument,
     add_refine_argument,
+    add_scales_argument,
     add_workers_argument,
     detector_from_args,
     model_from_args,
@@ -82,6 +83,7 @@ def parse_args(argv=None):
     add_context_argument(parser)
     add_flip_argument(parser, default=False)
     add_refine_argument(parser, default='none')
+    add_scales_argument(parser)
     add_fuse_argument(parser)
     add_backend_argument(parser)
     add_detector_arguments(parser)
@@ -154,6 +156,7 @@ def prepare(args):
             device=args.device,
             flip=args.flip,
             refine=args.refine,
+            scales=args.scales,
             fuse=args.fuse,
             backend=args.backend,
             select=args.select,

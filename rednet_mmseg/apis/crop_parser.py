@@ -14,11 +14,15 @@ operations do what those do:
 2. the scores are resized to the crop (bilinear, as ``postprocess_result``), the mirror's flipped
    back with its left/right channels swapped back, the two softmaxes averaged, argmax.
 
+With ``scales`` (a multi-scale test, not in the packed pipeline) step 1 runs once per scale and
+the probabilities are averaged on the first scale's grid before step 2.
+
 Label maps equal the reference path's (the packed pipeline, ``FaceParsingInferencer(
 fast_path=False)``) except where two classes tie to float rounding
 (``tests/test_apis/test_crop_parser.py``).
 """
 
+import copy
 from typing import List, Sequence
 
 import numpy as np
@@ -85,10 +89,19 @@ class CropParser:
             ``'onnxruntime'`` (the same graph exported once with dynamic sizes and cached,
             :mod:`rednet_mmseg.deployment.onnxruntime_scores`; the same scores to float
             rounding; not faster on 2 CPU cores: docs/en/inference.md).
+        scales (Sequence[float]): face scales to parse each crop at, relative to the
+            config's (``FaceCropResize`` face ratios times each): with more than one, the
+            class probabilities of every scale (and mirror) are averaged on the first scale's
+            grid (:func:`check_scales`). Default: ``(1.0,)``.
     """
 
     def __init__(
-        self, segmentor, transforms: Sequence, flip_pairs: Sequence, backend: str = 'pytorch'
+        self,
+        segmentor,
+        transforms: Sequence,
+        flip_pairs: Sequence,
+        backend: str = 'pytorch',
+        scales: Sequence[float] = (1.0,),
     ):
         if not self.supports(transforms):
             raise ValueError(
@@ -96,6 +109,9 @@ class CropParser:
                 f'{INPUT_STEPS + SKIPPED_STEPS}: {[type(t).__name__ for t in transforms]}'
             )
         self.steps = [t for t in transforms if type(t).__name__ in INPUT_STEPS]
+        self.scales = check_scales(scales)
+        #: the input steps at each scale (FaceCropResize's face ratios scaled)
+        self.scale_steps = [scaled_steps(self.steps, s) for s in self.scales]
         #: the model takes the 68 face points too (the dense prior)
         self.dense = needs_dense_points(self.steps)
         self.with_prior = any(type(t).__name__ == 'LoadFacePrior' for t in self.steps)
@@ -127,10 +143,10 @@ class CropParser:
             and 'LoadFaceLandmarks' in names
         )
 
-    def _inputs(self, crop: np.ndarray, points: np.ndarray):
+    def _inputs(self, crop: np.ndarray, points: np.ndarray, steps: Sequence):
         """``(3, H, W)`` BGR float image, ``(K, H, W)`` prior (or None), at the network's scale."""
         results = dict(img=crop, face_landmarks=points, img_shape=crop.shape[:2])
-        for step in self.steps:
+        for step in steps:
             results = step(results)
         img = torch.from_numpy(np.ascontiguousarray(results['img'].transpose(2, 0, 1))).float()
         prior = None
@@ -140,11 +156,32 @@ class CropParser:
         return img, prior
 
     def _network_scores(self, crop: np.ndarray, points: np.ndarray, flip: bool) -> torch.Tensor:
-        """``(1 or 2, K, h', w')`` scores of the crop (and its mirror) on the network's grid."""
+        """``(1 or 2, K, h', w')`` scores of the crop (and its mirror) on the network's grid.
+
+        With several :attr:`scales`, the log of the scales' mean probabilities on the first
+        scale's grid (scores whose softmax is that mean).
+        """
         points = points_for_model(points, self.dense)
-        pairs: List = [self._inputs(np.ascontiguousarray(crop), points)]
-        if flip:
-            pairs.append(self._inputs(*mirror_face(crop, points)))
+        crop = np.ascontiguousarray(crop)
+        mirror = mirror_face(crop, points) if flip else None
+        if len(self.scale_steps) == 1:
+            return self._scores_at(self.scale_steps[0], crop, points, mirror)
+        total = None
+        for steps in self.scale_steps:
+            scores = self._scores_at(steps, crop, points, mirror)
+            if total is None:
+                total = scores.softmax(dim=1)
+            else:
+                total += F.interpolate(
+                    scores, size=total.shape[-2:], mode='bilinear', align_corners=False
+                ).softmax(dim=1)
+        return (total / len(self.scale_steps)).clamp_min(torch.finfo(total.dtype).tiny).log()
+
+    def _scores_at(self, steps, crop, points, mirror) -> torch.Tensor:
+        """The network's scores of the crop (and ``mirror``: its mirror crop and points)."""
+        pairs: List = [self._inputs(crop, points, steps)]
+        if mirror is not None:
+            pairs.append(self._inputs(*mirror, steps))
         images = torch.stack([img for img, _ in pairs])
         priors = torch.stack([p for _, p in pairs]) if self.with_prior else None
         return self.net.scores(images, priors)
@@ -210,6 +247,38 @@ class CropParser:
         if not flip:
             return labels_from_probs(self.scores(crop, points, flip=False)[0])
         return labels_from_probs(self.probs(crop, points, flip))
+
+
+def check_scales(scales) -> tuple:
+    """``scales`` as a tuple of positive floats (at least one), or a clear error.
+
+    >>> check_scales([1, 1.25])
+    (1.0, 1.25)
+    """
+    try:
+        out = tuple(float(s) for s in scales)
+    except (TypeError, ValueError):
+        raise ValueError(f'scales must be a sequence of numbers, got {scales!r}') from None
+    if not out or not all(np.isfinite(s) and s > 0 for s in out):
+        raise ValueError(f'scales must be one or more positive numbers, got {scales!r}')
+    return out
+
+
+def scaled_steps(steps: Sequence, scale: float) -> list:
+    """The input steps with ``FaceCropResize``'s face ratios times ``scale`` (a copy of it).
+
+    The face box takes ``scale`` times the share of the network's input it takes in the
+    config, so the crop reaches the network ``scale`` times larger. ``scale`` 1: ``steps``.
+    """
+    if scale == 1.0:
+        return list(steps)
+    out = []
+    for step in steps:
+        if type(step).__name__ == 'FaceCropResize':
+            step = copy.copy(step)
+            step.face_ratios = tuple(r * scale for r in step.face_ratios)
+        out.append(step)
+    return out
 
 
 def labels_from_probs(probs: torch.Tensor) -> np.ndarray:

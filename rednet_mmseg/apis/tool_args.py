@@ -188,3 +188,17 @@ def add_refine_argument(parser, default: str = 'guided') -> None:
         "about 14 %% fewer frames per second); none: the argmax of the network's, as "
         'tools/test.py (default: %(default)s)',
     )
+
+
+def add_scales_argument(parser) -> None:
+    """The tools' ``--scales``: ``FaceParsingInferencer(scales=...)``, a multi-scale test."""
+    parser.add_argument(
+        '--scales',
+        type=float,
+        nargs='+',
+        default=[1.0],
+        metavar='S',
+        help="parse each face at these scales of the model's face size and average the class "
+        'probabilities, e.g. 1 1.25: +0.4 overall F1 on the dev tuning photos at 2.6x the '
+        'network time (default: 1)',
+    )

@@ -170,3 +170,58 @@ def test_labels_are_the_argmax_ties_included():
     labels = labels_from_probs(probs)
     assert labels.dtype == np.uint8 and labels.shape == (37, 29)
     assert np.array_equal(labels, probs.argmax(0).numpy())  # the first maximal class
+
+
+def _parser(inferencer, scales):
+    transforms, pairs = inferencer.pipeline.transforms, inferencer._tta.flip_pairs
+    return CropParser(inferencer.model, transforms, pairs, scales=scales)
+
+
+def test_one_scale_is_the_reference_at_that_face_size(face):
+    """``scales=(1.25,)``: the packed pipeline with FaceCropResize's face ratios times 1.25."""
+    from types import SimpleNamespace
+
+    from mmcv.transforms import Compose
+
+    from rednet_mmseg.apis.crop_parser import scaled_steps
+
+    inferencer, img, points = face
+    crop, pts = _crop(img, points)
+    steps = scaled_steps(inferencer.pipeline.transforms, 1.25)
+    ratios = [t.face_ratios for t in steps if type(t).__name__ == 'FaceCropResize']
+    base = [t.face_ratios for t in inferencer.pipeline.transforms if hasattr(t, 'face_ratios')]
+    assert np.allclose(ratios[0], np.array(base[0]) * 1.25)
+    reference = PipelineCropParser(inferencer._tta, Compose(steps), inferencer.collate_fn)
+    both = SimpleNamespace(crop_parser=_parser(inferencer, (1.25,)), reference_parser=reference)
+    _check_paths_agree(both, crop, pts, flip=True)
+    # and it is another parse than the config's face size
+    one = inferencer.crop_parser.probs(crop, pts)
+    assert (both.crop_parser.probs(crop, pts).argmax(0) != one.argmax(0)).any()
+
+
+def test_several_scales_average_probabilities_on_the_first_grid(face):
+    inferencer, img, points = face
+    crop, pts = _crop(img, points)
+    multi = _parser(inferencer, (1.0, 1.25))
+    p1 = _parser(inferencer, (1.0,))._network_scores(crop, pts, True).softmax(1)
+    p2 = _parser(inferencer, (1.25,))._network_scores(crop, pts, True)
+    assert p2.shape[-1] > p1.shape[-1]  # 1.25x the grid
+    p2 = torch.nn.functional.interpolate(p2, size=p1.shape[-2:], mode='bilinear').softmax(1)
+    got = multi._network_scores(crop, pts, True).softmax(1)
+    assert got.shape == p1.shape
+    torch.testing.assert_close(got, (p1 + p2) / 2, rtol=0, atol=1e-6)
+    labels = multi(crop, pts, flip=True, refine='guided')
+    assert labels.shape == crop.shape[:2]
+
+
+@pytest.mark.parametrize('scales', [(), (0,), (1, -1.25), ('a',), None])
+def test_bad_scales_are_refused(face, scales):
+    from rednet_mmseg.apis.crop_parser import check_scales
+
+    with pytest.raises(ValueError, match='scales must be'):
+        check_scales(scales)
+
+
+def test_scales_need_the_hot_path():
+    with pytest.raises(ValueError, match=r'scales=\(1.0, 1.25\) runs the hot path only'):
+        FaceParsingInferencer(device='cpu', fast_path=False, scales=(1, 1.25))

@@ -649,3 +649,20 @@ def test_a_config_positional_takes_the_next_as_its_checkpoint(repo_root, capsys)
     with pytest.raises(SystemExit):
         parse_args([TINY, 'model.bin', '--out-dir', 'o'])
     assert 'is a config: give CONFIG CHECKPOINT INPUT' in capsys.readouterr().err
+
+
+def test_scales_reach_the_api_and_bad_scales_are_refused(tmp_path, tool_main):
+    """``--scales 1 1.25``: the API's multi-scale label map; ``--scales 0``: a clear error."""
+    pytest.importorskip('dlib')
+    from rednet_mmseg.apis import FaceParsingInferencer
+
+    photo = _grace_hopper()
+    res = tool_main('parse_faces.py', photo, '--out-dir', tmp_path / 'm', '--scales', '1', '1.25')
+    assert res.returncode == 0, res.stderr[-3000:]
+    tool = cv2.imread(str(tmp_path / 'm' / 'pred' / 'grace_hopper.png'), cv2.IMREAD_UNCHANGED)
+    api = FaceParsingInferencer(scales=(1, 1.25))(photo)['predictions']
+    single = FaceParsingInferencer()(photo)['predictions']
+    assert np.array_equal(api, tool) and not np.array_equal(api, single)
+    bad = tool_main('parse_faces.py', photo, '--out-dir', tmp_path / 'b', '--scales', '0')
+    assert bad.returncode != 0 and 'scales must be one or more positive numbers' in bad.stderr
+    assert not (tmp_path / 'b' / 'pred').exists() or not any((tmp_path / 'b' / 'pred').iterdir())

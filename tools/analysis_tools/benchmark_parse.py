@@ -4,7 +4,7 @@ Usage:
     python tools/analysis_tools/benchmark_parse.py IMAGES... [--config C --checkpoint W]
         [--threads 2] [--no-cnn] [--upsample 1] [--context 2.5] [--no-fuse] [--no-flip]
         [--video-frames 60] [--video-size 640 480] [--detect-every 5] [--no-peer]
-        [--reference-path]
+        [--reference-path] [--refine guided|none] [--scales 1 [1.25 ...]]
         [--backend pytorch|onnxruntime] [--workers N]
 
 Photos: runs what ``tools/parse_faces.py`` runs for each image (detection of every face, one
@@ -53,6 +53,7 @@ from rednet_mmseg.apis.tool_args import (  # noqa: E402
     add_fuse_argument,
     add_model_argument,
     add_refine_argument,
+    add_scales_argument,
     add_workers_argument,
     model_from_args,
     workers_from_args,
@@ -329,6 +330,7 @@ def main():
     add_backend_argument(parser)
     add_flip_argument(parser, default=True)
     add_refine_argument(parser)
+    add_scales_argument(parser)
     add_workers_argument(parser, 'photos (frames)')
     parser.add_argument('--video-frames', type=int, default=0)
     parser.add_argument('--detect-every', type=int, default=5)
@@ -364,6 +366,7 @@ def main():
         fuse=args.fuse,
         flip=args.flip,
         refine=args.refine,
+        scales=args.scales,
         fast_path=not args.reference_path,
         backend=args.backend,
     )
