@@ -122,6 +122,7 @@ def test_name_agrees_with_contents(path):
     rolls = [t.get('max_rotate_degree', 0) for t in steps if t['type'] == 'FaceCropResize']
     assert ('roll' in tricks) == any(rolls)  # face-aware in-plane rotation
     assert ('color' in tricks) == any(t['type'] == 'PhotoMetricDistortion' for t in steps)
+    assert ('softlabels' in tricks) == any(t['type'] == 'SoftFaceLabels' for t in steps)
     if 'canvas' in tricks:  # crops anywhere in a canvas where the face is small
         face = next(
             t for t in cfg.train_dataloader.dataset.pipeline if t['type'] == 'FaceCropResize'

@@ -4,26 +4,26 @@
     python tools/parse_video.py [CONFIG CHECKPOINT] VIDEO --out OUT.mp4
         [--frames-dir DIR] [--detect-every 5] [--smooth 0.6] [--select all|largest|central]
         [--max-faces N] [--min-face-size PX] [--max-frames N] [--opacity 0.6] [--device cpu]
-        [--context 2.5] [--flip] [--refine guided|none] [--no-fuse] [--upsample 1] [--no-cnn]
-        [--workers N]
+        [--context 2.5] [--flip] [--refine guided|none] [--scales 1 [1.25 ...]] [--no-fuse]
+        [--upsample 1] [--no-cnn] [--workers N]
 
-VIDEO is a file or a camera index (``0``). Without CONFIG and CHECKPOINT the model shipped with
-the package is used. Faces are detected every ``--detect-every`` frames and tracked between
-(optical flow), their key points smoothed over time (``--smooth``, 0 = off), and every face is
-parsed in its own crop (``FaceParsingInferencer.parse_faces``; ``--flip`` also parses its
-mirror image, at twice the model time; ``--refine guided``: the photo tool's guided filter,
-off by default here for speed). OUT gets the label maps drawn
-over the frames; ``--frames-dir`` also gets each frame's label map (``000000.png``, ...). A
-progress bar shows the frames per second, and the end prints the mean share of pixels whose
-label changed from one frame to the next (flicker). A file that cannot be read, a codec that
-cannot be opened or a missing camera stops the tool with an error naming it. Outputs follow the
-photo tool's rules, checked before any work: OUT must end in a container OpenCV writes (.mp4,
-.m4v, .mov, .mkv: MPEG-4; .avi: Motion JPEG) and appears only when the whole video is written;
-an existing OUT is replaced only if this tool wrote it (listed in the folder's
-``.parse_video.json``); a reused ``--frames-dir`` may hold only an earlier run's frames (listed
-in its ``parse_video.json``, replaced as a whole); a killed run's staging files are removed by
-the next run. Every face is parsed by ``FaceParsingInferencer.parse_image``'s path: a frame
-gives the label map the API and ``parse_faces.py`` give for it with the same options.
+VIDEO is a file or a camera index (``0``). Without CONFIG and CHECKPOINT the model shipped with the
+package is used. Faces are detected every ``--detect-every`` frames and tracked between (optical
+flow), their key points smoothed over time (``--smooth``, 0 = off), and every face is parsed in its
+own crop (``FaceParsingInferencer.parse_faces``; ``--flip`` also parses its mirror image, at twice
+the model time; ``--refine guided``: the photo tool's guided filter, off by default here for speed;
+``--scales``: the photo tool's several scales). OUT gets the label maps drawn over the frames;
+``--frames-dir`` also gets each frame's label map (``000000.png``, ...). A progress bar shows the
+frames per second, and the end prints the mean share of pixels whose label changed from one frame to
+the next (flicker). A file that cannot be read, a codec that cannot be opened or a missing camera
+stops the tool with an error naming it. Outputs follow the photo tool's rules, checked before any
+work: OUT must end in a container OpenCV writes (.mp4, .m4v, .mov, .mkv: MPEG-4; .avi: Motion JPEG)
+and appears only when the whole video is written; an existing OUT is replaced only if this tool
+wrote it (listed in the folder's ``.parse_video.json``); a reused ``--frames-dir`` may hold only an
+earlier run's frames (listed in its ``parse_video.json``, replaced as a whole); a killed run's
+staging files are removed by the next run. Every face is parsed by
+``FaceParsingInferencer.parse_image``'s path: a frame gives the label map the API and
+``parse_faces.py`` give for it with the same options.
 """
 
 import argparse

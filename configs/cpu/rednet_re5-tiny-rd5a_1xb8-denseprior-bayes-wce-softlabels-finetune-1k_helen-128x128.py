@@ -5,7 +5,16 @@
 # photo pixels thick becomes a band of class fractions instead of a line that comes and goes with
 # the crop's offset. The loss is the same class-weighted cross-entropy on those fractions
 # (PriorEncoderDecoder: equal to the hard loss on one-hot targets). Test pipeline unchanged.
+# 1000 iterations from the `fast` weights, as its control: the dense-prior config with
+# `--cfg-options train_cfg.max_iters=1000 param_scheduler.0.end=1000`. No gain on the tuning
+# photos (configs/cpu/README.md, Levers): not shipped.
 _base_ = ['./rednet_re5-tiny-rd5a_1xb8-denseprior-bayes-wce-finetune-1500it_helen-128x128.py']
+max_iters = 1000
+param_scheduler = [
+    dict(type='PolyLR', eta_min=1e-5, power=0.9, begin=0, end=max_iters, by_epoch=False)
+]
+train_cfg = dict(max_iters=max_iters, val_interval=250)
+default_hooks = dict(checkpoint=dict(interval=250))
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations'),
