@@ -20,7 +20,7 @@ from ..datasets import (
     LaPaDataset,
     LFWPartLabelsDataset,
 )
-from .metrics.face_parsing_metric import FaceParsingMetric
+from .metrics.face_parsing_metric import HELEN_GROUPS, FaceParsingMetric, group_f1
 
 DATASETS = dict(
     helen=HelenDataset,
@@ -86,6 +86,61 @@ def read_label(path: str, what: str) -> np.ndarray:
 
 def score(pred_dir, gt_dir, protocol='helen', dataset=None, class_map=None, gt_class_map=None):
     """The metrics of ``FaceParsingMetric`` for the predictions in ``pred_dir``."""
+    metrics, names, _ = score_images(pred_dir, gt_dir, protocol, dataset, class_map, gt_class_map)
+    return metrics, len(names)
+
+
+#: The score :func:`worst_images` ranks by, per protocol.
+HEADLINE = dict(helen='F1.overall', lfw='mF1', mean_f1='mF1')
+
+
+def headline_score(conf: np.ndarray, protocol: str, mean_exclude=(0,)) -> float:
+    """The protocol's headline score (:data:`HEADLINE`, percent) of a confusion matrix.
+
+    Helen's overall F1 (face parts merged), else the mean F1 over the classes but background,
+    computed as ``FaceParsingMetric`` computes them.
+    """
+    if protocol == 'helen':
+        return 100 * group_f1(conf, dict(HELEN_GROUPS)['overall'])
+    f1 = [100 * group_f1(conf, (c,)) for c in range(len(conf)) if c not in mean_exclude]
+    f1 = [f for f in f1 if not np.isnan(f)]
+    return float(np.mean(f1)) if f1 else float('nan')
+
+
+def worst_images(names, confs, protocol='helen', count=10):
+    """The images that pull the split's headline score down most, worst first.
+
+    Args:
+        names (list[str]): image names, in the order of ``confs``.
+        confs (list[np.ndarray]): each image's confusion matrix (``score_images``).
+        protocol (str): which headline score (:data:`HEADLINE`).
+        count (int): how many to return.
+
+    Returns:
+        list[dict]: ``name``, ``score`` (the image's own headline score), ``without`` (the
+        split's score without it), ``gain`` (``without`` minus the split's score).
+    """
+    total = np.sum(confs, axis=0).astype(np.float64)
+    base = headline_score(total, protocol)
+    rows = []
+    for name, conf in zip(names, confs):
+        without = headline_score(total - conf, protocol)
+        rows.append(
+            dict(
+                name=name,
+                score=headline_score(conf.astype(np.float64), protocol),
+                without=without,
+                gain=without - base,
+            )
+        )
+    rows.sort(key=lambda r: -r['gain'])
+    return rows[:count]
+
+
+def score_images(
+    pred_dir, gt_dir, protocol='helen', dataset=None, class_map=None, gt_class_map=None
+):
+    """:func:`score`'s metrics, the image names and each image's confusion matrix."""
     dataset = dataset or DEFAULT_DATASET[protocol]
     classes = DATASETS[dataset].METAINFO['classes']
     lut = parse_class_map(class_map, len(classes), '--class-map')
@@ -129,4 +184,5 @@ def score(pred_dir, gt_dir, protocol='helen', dataset=None, class_map=None, gt_c
             metric.process({}, [sample])
         except ValueError as err:
             raise ScoreError(str(err)) from None
-    return metric.compute_metrics(metric.results), len(gts)
+    names = [osp.splitext(osp.basename(p))[0] for p in gts]
+    return metric.compute_metrics(metric.results), names, list(metric.results)

@@ -104,3 +104,56 @@ def test_empty_or_missing_prediction_folder_is_named(folders, tmp_path):
     (tmp_path / 'empty').mkdir()
     with pytest.raises(error, match='holds no label maps'):
         score(str(tmp_path / 'empty'), str(gt_dir))
+
+
+@pytest.mark.parametrize('protocol', ['helen', 'mean_f1'])
+def test_worst_images_are_the_split_scored_without_them(tmp_path, protocol, tool_main):
+    """``--worst``: each listed image's own score and the split's score without it.
+
+    Checked against ``score`` run on a copy of the split that lacks the image; the image whose
+    prediction misses most comes first.
+    """
+    import shutil
+
+    mod = _tool()
+    rng = np.random.default_rng(1)
+    gt_dir, pred_dir = tmp_path / 'gt', tmp_path / 'pred'
+    gt_dir.mkdir()
+    pred_dir.mkdir()
+    wrong_rows = dict(a=0, b=1, c=4, d=2)  # c is the worst: 4 of 6 rows relabelled
+    for name, rows in wrong_rows.items():
+        gt = rng.integers(0, 11, (6, 8)).astype(np.uint8)
+        pred = gt.copy()
+        pred[:rows] = (gt[:rows] + 1 + rng.integers(0, 9, (rows, 8))) % 11  # every pixel wrong
+        cv2.imwrite(str(gt_dir / f'{name}.png'), gt)
+        cv2.imwrite(str(pred_dir / f'{name}.png'), pred)
+    metrics, names, confs = mod.score_images(str(pred_dir), str(gt_dir), protocol)
+    key = mod.HEADLINE[protocol]
+    rows = mod.worst_images(names, confs, protocol, count=4)
+    assert rows[0]['name'] == 'c' and [r['name'] for r in rows][-1] == 'a'
+    assert all(r1['gain'] >= r2['gain'] for r1, r2 in zip(rows, rows[1:]))
+    for row in rows:
+        sub_gt, sub_pred = tmp_path / f'gt-{row["name"]}', tmp_path / f'pred-{row["name"]}'
+        shutil.copytree(gt_dir, sub_gt)
+        shutil.copytree(pred_dir, sub_pred)
+        (sub_gt / f'{row["name"]}.png').unlink()
+        (sub_pred / f'{row["name"]}.png').unlink()
+        without, _ = mod.score(str(sub_pred), str(sub_gt), protocol)
+        assert row['without'] == pytest.approx(without[key])
+        assert row['gain'] == pytest.approx(without[key] - metrics[key])
+        alone = tmp_path / f'alone-{row["name"]}'
+        (alone / 'gt').mkdir(parents=True)
+        (alone / 'pred').mkdir()
+        shutil.copy(gt_dir / f'{row["name"]}.png', alone / 'gt')
+        shutil.copy(pred_dir / f'{row["name"]}.png', alone / 'pred')
+        own, _ = mod.score(str(alone / 'pred'), str(alone / 'gt'), protocol)
+        assert row['score'] == pytest.approx(own[key])
+    res = tool_main(
+        'analysis_tools/score_predictions.py', pred_dir, gt_dir, '--protocol', protocol,
+        '--worst', '2',
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    listed = [line.split(':')[0].strip() for line in res.stdout.splitlines() if '; without' in line]
+    assert listed == ['c', rows[1]['name']]
+    bad = tool_main('analysis_tools/score_predictions.py', pred_dir, gt_dir, '--worst', '-1')
+    assert bad.returncode != 0 and '--worst must be 0 or more' in bad.stderr
