@@ -123,6 +123,7 @@ def test_name_agrees_with_contents(path):
     assert ('roll' in tricks) == any(rolls)  # face-aware in-plane rotation
     assert ('color' in tricks) == any(t['type'] == 'PhotoMetricDistortion' for t in steps)
     assert ('softlabels' in tricks) == any(t['type'] == 'SoftFaceLabels' for t in steps)
+    assert ('cutout' in tricks) == any(t['type'] == 'RandomCutOut' for t in steps)  # occluders
     if 'canvas' in tricks:  # crops anywhere in a canvas where the face is small
         face = next(
             t for t in cfg.train_dataloader.dataset.pipeline if t['type'] == 'FaceCropResize'
