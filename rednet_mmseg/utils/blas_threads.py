@@ -11,6 +11,13 @@ quiet machine). The face path's numpy products are small, so one BLAS thread los
 at least one caller is inside it, and restores the previous limits when the last one leaves:
 the parse workers of ``rednet_mmseg.apis.workers`` enter and leave it concurrently. torch's
 own threads (OpenMP) are not touched.
+
+The BLAS libraries and their thread counts are looked up once, at the first use (threadpoolctl
+reads the process's loaded libraries: 3 ms, which was 6 % of a video frame's parse when it ran
+for every frame), and each entry and exit then sets the counts directly: 1, and the counts of
+that first look. (threadpoolctl 3.8 with OpenBLAS 0.3: a kept ``threadpool_limits`` does not
+limit again once restored, and a thread's reported count can differ from the limit in force
+after a restore, so neither is asked again.)
 """
 
 import threading
@@ -18,6 +25,19 @@ from contextlib import contextmanager
 
 _LOCK = threading.Lock()
 _STATE = {'inside': 0, 'limit': None}
+#: ``[(library controller, its thread count at the first look)]`` of the BLAS libraries
+_LIBRARIES = None
+
+
+def _blas_libraries() -> list:
+    """The BLAS libraries loaded at the first call, with their thread counts then."""
+    global _LIBRARIES
+    if _LIBRARIES is None:
+        from threadpoolctl import ThreadpoolController
+
+        libs = ThreadpoolController().select(user_api='blas').lib_controllers
+        _LIBRARIES = [(lib, lib.num_threads) for lib in libs]
+    return _LIBRARIES
 
 
 @contextmanager
@@ -25,11 +45,9 @@ def one_blas_thread():
     """Limit numpy's BLAS to one thread inside (reentrant, thread-safe; module docstring)."""
     with _LOCK:
         if _STATE['inside'] == 0:
-            from threadpoolctl import threadpool_limits
-
-            # a fresh look at the loaded libraries each time (about 1 ms): a kept
-            # ThreadpoolController (threadpoolctl 3.8) does not limit again once restored
-            _STATE['limit'] = threadpool_limits(limits=1, user_api='blas')
+            _STATE['limit'] = _blas_libraries()
+            for lib, _ in _STATE['limit']:
+                lib.set_num_threads(1)
         _STATE['inside'] += 1
     try:
         yield
@@ -37,5 +55,6 @@ def one_blas_thread():
         with _LOCK:
             _STATE['inside'] -= 1
             if _STATE['inside'] == 0:
-                _STATE['limit'].restore_original_limits()
+                for lib, threads in _STATE['limit']:
+                    lib.set_num_threads(threads)
                 _STATE['limit'] = None
