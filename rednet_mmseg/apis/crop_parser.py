@@ -249,8 +249,13 @@ class CropParser:
         return labels_from_probs(self.probs(crop, points, flip))
 
 
+#: The largest face scale :func:`check_scales` accepts: the network's input grows with its
+#: square (at 4, a 880 px side for the shipped models' 220, about 16x the memory and time).
+MAX_SCALE = 4.0
+
+
 def check_scales(scales) -> tuple:
-    """``scales`` as a tuple of positive floats (at least one), or a clear error.
+    """``scales`` as a tuple of floats in ``(0, MAX_SCALE]`` (at least one), or a clear error.
 
     >>> check_scales([1, 1.25])
     (1.0, 1.25)
@@ -261,6 +266,11 @@ def check_scales(scales) -> tuple:
         raise ValueError(f'scales must be a sequence of numbers, got {scales!r}') from None
     if not out or not all(np.isfinite(s) and s > 0 for s in out):
         raise ValueError(f'scales must be one or more positive numbers, got {scales!r}')
+    if max(out) > MAX_SCALE:
+        raise ValueError(
+            f'scales must be at most {MAX_SCALE:g} (the network input grows with the square of '
+            f'the scale), got {scales!r}'
+        )
     return out
 
 

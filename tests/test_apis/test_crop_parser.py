@@ -214,7 +214,7 @@ def test_several_scales_average_probabilities_on_the_first_grid(face):
     assert labels.shape == crop.shape[:2]
 
 
-@pytest.mark.parametrize('scales', [(), (0,), (1, -1.25), ('a',), None])
+@pytest.mark.parametrize('scales', [(), (0,), (1, -1.25), ('a',), None, (1, 4.5), (float('nan'),)])
 def test_bad_scales_are_refused(face, scales):
     from rednet_mmseg.apis.crop_parser import check_scales
 
