@@ -209,7 +209,8 @@ def test_several_scales_average_probabilities_on_the_first_grid(face):
     p2 = torch.nn.functional.interpolate(p2, size=p1.shape[-2:], mode='bilinear').softmax(1)
     got = multi._network_scores(crop, pts, True).softmax(1)
     assert got.shape == p1.shape
-    torch.testing.assert_close(got, (p1 + p2) / 2, rtol=0, atol=1e-6)
+    # the mean went through log and softmax once more: a few fp32 roundings of values <= 1
+    torch.testing.assert_close(got, (p1 + p2) / 2, rtol=0, atol=8 * torch.finfo(torch.float32).eps)
     labels = multi(crop, pts, flip=True, refine='guided')
     assert labels.shape == crop.shape[:2]
 

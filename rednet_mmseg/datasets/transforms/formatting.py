@@ -56,19 +56,24 @@ class PackFaceInputs(PackSegInputs):
         packed = super().transform(results)
         flipped = bool(results.get('flip')) and results.get('flip_direction') == 'horizontal'
         pairs = results.get('swap_seg_labels') or ()
-        prior = results.get('gt_prior')
-        if prior is not None:
-            prior = prior_distribution(prior, results.get('img_path'))
-            if flipped != results.get('prior_flipped', False):  # mirrored after LoadFacePrior
-                prior = prior[..., mirror_order(pairs, prior.shape[-1])]
-            packed['data_samples'].set_field(_pixels(prior), 'face_prior')
-        soft = results.get('gt_soft_seg')
-        if soft is not None:
-            soft = prior_distribution(soft, results.get('seg_map_path'))
-            if flipped != results.get('soft_seg_flipped', False):  # mirrored after SoftFaceLabels
-                soft = soft[..., mirror_order(pairs, soft.shape[-1])]
-            packed['data_samples'].set_field(_pixels(soft), 'gt_soft_seg')
+        for key, flipped_key, name_key, field in _CLASS_MAPS:
+            stored = results.get(key)
+            if stored is None:
+                continue
+            dist = prior_distribution(stored, results.get(name_key))
+            if flipped != results.get(flipped_key, False):  # mirrored after the map was made
+                dist = dist[..., mirror_order(pairs, dist.shape[-1])]
+            packed['data_samples'].set_field(_pixels(dist), field)
         return packed
+
+
+#: The per-class maps packed besides mmseg's fields: ``(results key, the key saying whether the
+#: image was already mirrored when the map was made, the key of the file named in errors, the
+#: data-sample field)``. Both travel in the prior's stored form (``prior_storage``).
+_CLASS_MAPS = (
+    ('gt_prior', 'prior_flipped', 'img_path', 'face_prior'),  # LoadFacePrior
+    ('gt_soft_seg', 'soft_seg_flipped', 'seg_map_path', 'gt_soft_seg'),  # SoftFaceLabels
+)
 
 
 def _pixels(arr: np.ndarray) -> PixelData:

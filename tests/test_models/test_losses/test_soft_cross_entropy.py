@@ -34,7 +34,10 @@ def test_one_hot_targets_give_the_hard_loss(k, h, w, weighted, ignored, seed):
     if (labels == 255).all():  # nothing to learn: both 0
         assert soft.item() == 0 and hard.item() == 0
     else:
-        assert math.isclose(soft.item(), hard.item(), rel_tol=1e-5, abs_tol=1e-6)
+        # the same non-negative terms summed in another order: torch's CPU sums are cascaded,
+        # each off by at most about log2(terms) fp32 roundings of the total
+        tol = 4 * math.log2(targets.numel()) * torch.finfo(torch.float32).eps
+        assert math.isclose(soft.item(), hard.item(), rel_tol=tol, abs_tol=1e-6)
 
 
 def test_a_soft_target_is_the_mixture_of_its_hard_losses():

@@ -263,7 +263,11 @@ def test_soft_labels_one_hot_give_the_hard_loss(helen_converted, class_weight):
     for sample in data['data_samples']:
         del sample.gt_soft_seg
     hard = model.loss(**data)
-    assert math.isclose(soft['decode.loss_ce'].item(), hard['decode.loss_ce'].item(), rel_tol=1e-5)
+    # the same non-negative terms summed in another order (cascaded CPU sums: about log2(terms)
+    # fp32 roundings of the total each)
+    terms = data['data_samples'][0].gt_sem_seg.data.numel() * len(data['data_samples']) * 11
+    tol = 4 * math.log2(terms) * torch.finfo(torch.float32).eps
+    assert math.isclose(soft['decode.loss_ce'].item(), hard['decode.loss_ce'].item(), rel_tol=tol)
     assert math.isclose(soft['decode.acc_seg'].item(), hard['decode.acc_seg'].item(), rel_tol=1e-6)
 
 
