@@ -2,7 +2,7 @@
 """Fine-tune a shipped model on a face folder of your own, in one command.
 
     python tools/finetune_faces.py ROOT --work-dir W [--iters 1000] [--model fast]
-        [--batch-size 8] [--lr 5e-4] [--upsample 1] [--no-cnn]
+        [--batch-size 8] [--lr 5e-4] [--upsample auto] [--no-cnn]
 
 ROOT (docs/en/finetune.md): ``classes.txt`` (one name per line, background first),
 ``images/{train,val,test}/<name>.jpg|png``, ``annotations/{train,val,test}/<name>.png`` (uint8

@@ -4,7 +4,7 @@
     python tools/parse_faces.py [CONFIG CHECKPOINT | --model fast] INPUT [INPUT ...] --out-dir OUT
         [--landmarks LANDMARKS.txt] [--prior-bank BANK.npz] [--device cpu] [--opacity 0.6]
         [--no-fuse] [--context 2.5] [--no-flip] [--refine guided|none] [--scales 1 [1.25 ...]]
-        [--upsample 1] [--no-cnn] [--workers N]
+        [--upsample auto] [--no-cnn] [--workers N]
 
 Without CONFIG and CHECKPOINT the model shipped with the package is used (a tiny RED-Net +
 adaptive prior trained on real photos, ``rednet_mmseg/model_zoo``). Writes

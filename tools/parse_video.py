@@ -5,7 +5,7 @@
         [--frames-dir DIR] [--detect-every 5] [--smooth 0.6] [--select all|largest|central]
         [--max-faces N] [--min-face-size PX] [--max-frames N] [--opacity 0.6] [--device cpu]
         [--context 2.5] [--flip] [--refine guided|none] [--scales 1 [1.25 ...]] [--no-fuse]
-        [--upsample 1] [--no-cnn] [--workers N]
+        [--upsample auto] [--no-cnn] [--workers N]
 
 VIDEO is a file or a camera index (``0``). Without CONFIG and CHECKPOINT the model shipped with the
 package is used. Faces are detected every ``--detect-every`` frames and tracked between (optical

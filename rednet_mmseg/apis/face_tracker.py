@@ -12,8 +12,9 @@ Re-detection at the working resolution: while every tracked face is large (its b
 :data:`LARGE_FACE` px at the detector's search resolution: twice the smallest face dlib's HOG
 finds without upsampling), the detection frames search without upsampling (about a quarter of
 the cost on a 640x480 frame); every :data:`FULL_SEARCH_EVERY`-th detection frame, and any
-frame without tracks, searches with the detector's own upsampling, so that small faces that
-enter are still found.
+frame without tracks, searches with the detector's own upsampling (upsampled once where that
+is ``'auto'``, which would stop at the large face), so that small faces that enter are still
+found.
 
 For a model with the dense prior (``dense=True``) each track carries the detector's 68 points
 after its 5 key points, moved by the same optical flow and smoothed alike; which face a
@@ -79,8 +80,11 @@ class FaceTracker:
 
         full = self._searches % FULL_SEARCH_EVERY == 0
         self._searches += 1
-        if full or not self.tracks or any(t['box'] is None for t in self.tracks):
+        if not self.tracks:
             return {}
+        if full or any(t['box'] is None for t in self.tracks):
+            # with tracks, 'auto' would stop at the tracked faces: the full search upsamples
+            return dict(upsample=1) if getattr(self.detector, 'upsample', None) == 'auto' else {}
         scale = min(1.0, MAX_SEARCH_SIDE / max(frame.shape[:2]))
         smallest = min(min(b[2] - b[0], b[3] - b[1]) for b in (t['box'] for t in self.tracks))
         return dict(upsample=0) if smallest * scale >= LARGE_FACE else {}

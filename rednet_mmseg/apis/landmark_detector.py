@@ -16,7 +16,7 @@ import threading
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Tuple
+from typing import Callable, List, Optional, Tuple, Union
 
 import cv2
 import numpy as np
@@ -43,6 +43,17 @@ class NoFaceError(ValueError):
 
 #: Which faces :meth:`FaceLandmarkDetector.detect_all` returns.
 SELECTIONS = ('all', 'largest', 'central')
+
+#: HOG upsamplings: ``'auto'`` searches the photo as it is and upsamples once only where that
+#: finds no face (:class:`FaceLandmarkDetector`); 0, 1, 2 always search at that upsampling.
+UPSAMPLES = ('auto', 0, 1, 2)
+
+
+def check_upsample(upsample) -> Union[str, int]:
+    """``upsample`` if it is one of :data:`UPSAMPLES`, else a ``ValueError`` naming them."""
+    if isinstance(upsample, bool) or upsample not in UPSAMPLES:
+        raise ValueError(f'upsample must be one of {UPSAMPLES}, got {upsample!r}')
+    return upsample
 
 
 @dataclass
@@ -104,10 +115,16 @@ class FaceLandmarkDetector:
     """Detect the faces of a photo (all, the largest or the central one) and their 5 points.
 
     Args:
-        upsample (int): HOG detector upsampling (1 finds faces down to about 40 px).
+        upsample (str | int): HOG detector upsampling. ``'auto'`` (default): search the photo
+            as it is (faces from about 80 px at the search resolution), and upsampled once
+            (faces from about 40 px) only if that finds no face; on the 298 dev photos it finds
+            9 faces more and 1 small face (36 px) less than always upsampling, at 0.44x the
+            detection time (docs/en/inference.md). A face of 40-80 px beside a larger one is
+            found only by ``1``, which always upsamples once (the default up to 0.13.0); ``0``
+            never upsamples; ``2`` upsamples twice (faces from about 20 px).
         cnn_fallback (bool): try dlib's CNN face detector when HOG finds nothing (slower, but
             finds turned and dark faces): first without upsampling (0.4 s per 270x300 px photo
-            on 2 cores), then, if it finds nothing, at ``upsample`` (1.7 s).
+            on 2 cores), then, if it finds nothing, at ``upsample`` (1 for ``'auto'``; 1.7 s).
         helen_convention (bool): apply ``HELEN_OFFSETS``. Default: True.
 
     Thread-safe: concurrent calls (``rednet_mmseg.apis.workers``) each search with their own
@@ -115,22 +132,26 @@ class FaceLandmarkDetector:
     dlib runs without changing it, is shared.
     """
 
-    def __init__(self, upsample: int = 1, cnn_fallback: bool = True, helen_convention: bool = True):
+    def __init__(
+        self,
+        upsample: Union[str, int] = 'auto',
+        cnn_fallback: bool = True,
+        helen_convention: bool = True,
+    ):
+        self.upsample = check_upsample(upsample)
         dlib, models = _import_dlib()
         self._dlib = dlib
         self._hog = _Lender(dlib.get_frontal_face_detector, dlib.get_frontal_face_detector())
         cnn_path = models.cnn_face_detector_model_location()
         self._cnn = _Lender(lambda: dlib.cnn_face_detection_model_v1(cnn_path))
         self._shape = dlib.shape_predictor(models.pose_predictor_model_location())
-        self.upsample = upsample
         self.cnn_fallback = cnn_fallback
         self.helen_convention = helen_convention
 
     def _boxes(
-        self, rgb: np.ndarray, use_cnn: bool, upsample: Optional[int] = None
+        self, rgb: np.ndarray, use_cnn: bool, upsample: int
     ) -> List[Tuple[Tuple[int, ...], float]]:
         """``[(box (x0, y0, x1, y1), detector score)]`` at full resolution."""
-        upsample = self.upsample if upsample is None else upsample
         scale = min(1.0, MAX_SEARCH_SIDE / max(rgb.shape[:2]))
         small = (
             rgb
@@ -156,7 +177,7 @@ class FaceLandmarkDetector:
         select: str = 'all',
         max_faces: Optional[int] = None,
         min_size: int = 0,
-        upsample: Optional[int] = None,
+        upsample: Optional[Union[str, int]] = None,
     ) -> List[FaceLandmarks]:
         """Landmarks of the faces in ``img`` (``(H, W, 3)`` uint8 BGR, as cv2 reads).
 
@@ -168,8 +189,9 @@ class FaceLandmarkDetector:
                 around one face, as Helen is). See :data:`SELECTIONS`.
             max_faces (int, optional): keep at most this many (the largest).
             min_size (int): ignore faces whose box is smaller (its shorter side, pixels).
-            upsample (int, optional): this search's upsampling instead of the detector's (the
-                video tracker re-finds large faces without it: ``FaceTracker``).
+            upsample (str | int, optional): this search's upsampling (:data:`UPSAMPLES`)
+                instead of the detector's (the video tracker re-finds large faces without it:
+                ``FaceTracker``).
 
         Raises:
             NoFaceError: no face (of at least ``min_size``) found; the message names ``name``.
@@ -193,15 +215,19 @@ class FaceLandmarkDetector:
             h, w = img.shape[:2]
             raise NoFaceError(f'{name}: no face found ({w}x{h} px is too small to hold one)')
         rgb = np.ascontiguousarray(img[..., ::-1])
-        upsample = self.upsample if upsample is None else upsample
-        detector, boxes = 'hog', self._boxes(rgb, use_cnn=False, upsample=upsample)
+        upsample = self.upsample if upsample is None else check_upsample(upsample)
+        most = 1 if upsample == 'auto' else upsample
+        first = 0 if upsample == 'auto' else upsample
+        detector, boxes = 'hog', self._boxes(rgb, use_cnn=False, upsample=first)
+        if not boxes and first != most:  # 'auto': upsampled only where the photo gave none
+            boxes = self._boxes(rgb, use_cnn=False, upsample=most)
         if not boxes and self.cnn_fallback:
             # the CNN first without upsampling (faces from about 80 px: 0.40 s per photo
             # instead of 1.71 s on the dev photos where HOG finds none, all 19 found), then
             # at the requested upsampling only if that finds nothing
             detector, boxes = 'cnn', self._boxes(rgb, use_cnn=True, upsample=0)
-            if not boxes and upsample > 0:
-                boxes = self._boxes(rgb, use_cnn=True, upsample=upsample)
+            if not boxes and most > 0:
+                boxes = self._boxes(rgb, use_cnn=True, upsample=most)
         boxes = [b for b in boxes if min(b[0][2] - b[0][0], b[0][3] - b[0][1]) >= min_size]
         if not boxes:
             small = f' of at least {min_size} px' if min_size else ''

@@ -59,14 +59,21 @@ def threads_per_worker(workers: int):
     """Torch's threads shared out among ``workers`` inside the block, then restored.
 
     Each worker gets ``max(1, threads // workers)`` (one each with one worker per thread, the
-    tools' default); one worker changes nothing.
+    tools' default); one worker changes nothing. With several workers numpy's BLAS also stays
+    on one thread for the whole block (:func:`~rednet_mmseg.utils.blas_threads.one_blas_thread`),
+    not only while a face is parsed: between two workers' parses its limit came back, and a
+    BLAS call there (the tracker, the paste-back) left OpenBLAS threads spinning against the
+    workers' torch threads. ``accurate`` on the 40 dev test photos with 2 workers: 5.47 -> 7.56
+    photos/s, its video 11.2 -> 19.9 fps (0.14.0, one run each, ``benchmark_parse.py``).
     """
     import torch
+
+    from ..utils.blas_threads import one_blas_thread
 
     if workers <= 1:
         yield
         return
-    with torch_threads(max(1, torch.get_num_threads() // workers)):
+    with torch_threads(max(1, torch.get_num_threads() // workers)), one_blas_thread():
         yield
 
 

@@ -12,8 +12,8 @@ FIVE = np.float32([[-0.25, -0.2], [0.25, -0.2], [0.0, 0.05], [-0.2, 0.3], [0.2, 
 class _Detector:
     """One square face of side ``size`` at the frame's centre; records each search."""
 
-    def __init__(self, size):
-        self.size, self.calls = size, []
+    def __init__(self, size, upsample=1):
+        self.size, self.calls, self.upsample = size, [], upsample
 
     def detect_all(self, img, name, select, max_faces, min_size, upsample=None):
         self.calls.append(upsample)
@@ -68,6 +68,26 @@ def test_lost_faces_get_a_full_search():
     detector.size = LARGE_FACE + 40
     assert len(tracker.update(frames[2])) == 1
     assert detector.calls == [None, 0, None]  # no track left: the detector's own search
+
+
+def test_full_searches_upsample_a_detector_set_to_auto():
+    """A full search upsamples once with tracks, where the detector's upsampling is 'auto'.
+
+    ``'auto'`` stops at the faces it finds without upsampling, so a small face entering beside
+    a large one is found only by an upsampled search.
+    """
+    detector = _Detector(LARGE_FACE + 40, upsample='auto')
+    tracker = FaceTracker(detector, detect_every=1, smooth=0.0)
+    frames = _frames(2 + FULL_SEARCH_EVERY)
+    tracker.update(frames[0])  # no tracks yet: the detector's own ('auto') search
+    detector.size = None
+    tracker.update(frames[1])  # a working-resolution search: nothing, the track is dropped
+    detector.size = LARGE_FACE + 40
+    for frame in frames[2:]:
+        tracker.update(frame)
+    # no track: 'auto' (None); with one, every FULL_SEARCH_EVERY-th search upsamples once
+    counted = [1 if i % FULL_SEARCH_EVERY == 0 else 0 for i in range(3, len(detector.calls))]
+    assert detector.calls == [None, 0, None] + counted and 1 in counted
 
 
 class _DenseDetector(_Detector):

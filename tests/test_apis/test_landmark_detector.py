@@ -135,3 +135,52 @@ def test_concurrent_detections_equal_one_at_a_time(detector, photo):
         assert a.box == b.box and a.score == b.score
         np.testing.assert_array_equal(a.points68, b.points68)
     assert 2 <= len(detector._hog._free) <= 4  # several lent at once, all returned
+
+
+def test_auto_upsamples_only_photos_without_a_face(detector, photo):
+    """``upsample='auto'`` (the default): the photo as it is first, then upsampled once.
+
+    Upsampled only where the photo as it is gave no face; then the CNN (without, then with one
+    upsampling).
+    The shipped photo at a quarter size (a 52 px face, under HOG's 80 px window) is found by
+    the upsampled search alone; beside a large face it is not (``upsample=1`` finds both).
+    """
+    from rednet_mmseg.testing import make_group_photo
+
+    assert detector.upsample == 'auto'
+    searches = []
+    search = detector._boxes
+
+    def recorded(rgb, use_cnn, upsample):
+        searches.append(('cnn' if use_cnn else 'hog', upsample))
+        return search(rgb, use_cnn, upsample)
+
+    small = cv2.resize(cv2.imread(photo), None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    alone = np.full((400, 400, 3), 128, np.uint8)
+    alone[50 : 50 + small.shape[0], 50 : 50 + small.shape[1]] = small
+    group = make_group_photo(small_scale=0.25)
+    wall = np.full((200, 160, 3), 128, np.uint8)
+    try:
+        detector._boxes = recorded
+        (found,) = detector.detect_all(alone, 'alone')
+        assert searches == [('hog', 0), ('hog', 1)] and found.detector == 'hog'
+        assert found.box == detector.detect_all(alone, 'alone', upsample=1)[0].box
+        searches.clear()
+        (large,) = detector.detect_all(group, 'group')  # the large face: no upsampled search
+        assert searches == [('hog', 0)] and large.num_faces == 1
+        assert len(detector.detect_all(group, 'group', upsample=1)) == 2
+        searches.clear()
+        with pytest.raises(NoFaceError):
+            detector.detect_all(wall, 'wall')
+        assert searches == [('hog', 0), ('hog', 1), ('cnn', 0), ('cnn', 1)]
+        searches.clear()
+        with pytest.raises(NoFaceError):
+            detector.detect_all(wall, 'wall', upsample=0)
+        assert searches == [('hog', 0), ('cnn', 0)]
+    finally:
+        del detector._boxes  # the instance attribute; the method again
+    for bad in (3, -1, 'twice', True, 1.5):
+        with pytest.raises(ValueError, match='upsample must be one of'):
+            detector.detect_all(alone, 'alone', upsample=bad)
+    with pytest.raises(ValueError, match='upsample must be one of'):
+        FaceLandmarkDetector(upsample=3)

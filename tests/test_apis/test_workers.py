@@ -3,6 +3,7 @@
 import threading
 import time
 
+import numpy as np
 import pytest
 import torch
 from hypothesis import given, settings
@@ -117,3 +118,24 @@ def test_threads_per_worker_shares_torchs_threads():
             assert torch.get_num_threads() == 4
         assert torch.get_num_threads() == 4
     assert torch.get_num_threads() == before
+
+
+def test_several_workers_hold_one_blas_thread_for_the_whole_block():
+    """Several workers: numpy's BLAS on one thread for the whole block, between parses too.
+
+    One worker leaves it to each parse (``FaceParsingInferencer.parse_faces``).
+    """
+    from threadpoolctl import threadpool_info
+
+    from rednet_mmseg.utils import blas_threads
+
+    def blas():
+        return sorted({i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas'})
+
+    np.ones((4, 4)) @ np.ones((4, 4))  # numpy's BLAS loaded
+    before = blas()
+    with threads_per_worker(2):
+        assert blas_threads._STATE['inside'] == 1 and blas() == [1]
+    assert blas_threads._STATE == {'inside': 0, 'limit': None} and blas() == before
+    with threads_per_worker(1):
+        assert blas_threads._STATE['inside'] == 0

@@ -30,7 +30,7 @@ def test_overlapping_workers_restore_only_when_the_last_leaves():
 
     Seen in the module's own state: OpenBLAS 0.3 reports its thread count per calling thread
     once a limit was restored, whereas the limit itself holds for every thread (the photo
-    tool's 2 workers ran ``accurate`` as fast as with ``OPENBLAS_NUM_THREADS=1``).
+    tool's 2 workers hold it for their whole run: ``workers.threads_per_worker``).
     """
     before = _blas_threads()
     entered, first_left = threading.Barrier(2), threading.Event()

@@ -2,7 +2,7 @@
 
 Usage:
     python tools/analysis_tools/benchmark_parse.py IMAGES... [--config C --checkpoint W]
-        [--threads 2] [--no-cnn] [--upsample 1] [--context 2.5] [--no-fuse] [--no-flip]
+        [--threads 2] [--no-cnn] [--upsample auto] [--context 2.5] [--no-fuse] [--no-flip]
         [--video-frames 60] [--video-size 640 480] [--detect-every 5] [--no-peer]
         [--reference-path] [--refine guided|none] [--scales 1 [1.25 ...]]
         [--backend pytorch|onnxruntime] [--workers N]
@@ -45,16 +45,18 @@ from rednet_mmseg.apis import FaceParsingInferencer, expand_inputs  # noqa: E402
 from rednet_mmseg.apis.crop_parser import labels_from_probs  # noqa: E402
 from rednet_mmseg.apis.face_tracker import FaceTracker  # noqa: E402
 from rednet_mmseg.apis.guided_refine import REFINE_MODES  # noqa: E402
-from rednet_mmseg.apis.landmark_detector import FaceLandmarkDetector, NoFaceError  # noqa: E402
+from rednet_mmseg.apis.landmark_detector import NoFaceError  # noqa: E402
 from rednet_mmseg.apis.multi_face import CONTEXT, as_faces  # noqa: E402
 from rednet_mmseg.apis.tool_args import (  # noqa: E402
     add_backend_argument,
+    add_detector_arguments,
     add_flip_argument,
     add_fuse_argument,
     add_model_argument,
     add_refine_argument,
     add_scales_argument,
     add_workers_argument,
+    detector_from_args,
     model_from_args,
     workers_from_args,
 )
@@ -323,8 +325,7 @@ def main():
     parser.add_argument('--prior-bank')
     add_model_argument(parser)
     parser.add_argument('--threads', type=int, default=2)
-    parser.add_argument('--no-cnn', action='store_true')
-    parser.add_argument('--upsample', type=int, default=1, help='HOG upsampling (0, 1, 2)')
+    add_detector_arguments(parser)
     parser.add_argument('--context', type=float, default=CONTEXT, help='face crop half-size')
     add_fuse_argument(parser)
     add_backend_argument(parser)
@@ -370,7 +371,7 @@ def main():
         fast_path=not args.reference_path,
         backend=args.backend,
     )
-    detector = FaceLandmarkDetector(upsample=args.upsample, cnn_fallback=not args.no_cnn)
+    detector = detector_from_args(args)
     print(f'start-up (imports, model, detector): {time.perf_counter() - T0:.1f} s')
     paths, _ = expand_inputs(args.inputs)
     shapes = record_input_shapes(inferencer)

@@ -2,7 +2,7 @@
 
 Usage:
     python tools/misc/detect_landmarks.py IMAGES_OR_DIRS_OR_GLOBS... -o TABLE
-        [--upsample 1] [--no-cnn] [--raw] [--select largest|central] [--points 5|68]
+        [--upsample auto] [--no-cnn] [--raw] [--select largest|central] [--points 5|68]
         [--workers N] [--no-progress]
 
 TABLE gets one line per image: ``<image name> x1 y1 x2 y2 x3 y3 x4 y4 x5 y5`` (left and right
