@@ -141,9 +141,9 @@ def test_auto_upsamples_only_photos_without_a_face(detector, photo):
     """``upsample='auto'`` (the default): the photo as it is first, then upsampled once.
 
     Upsampled only where the photo as it is gave no face; then the CNN (without, then with one
-    upsampling).
-    The shipped photo at a quarter size (a 52 px face, under HOG's 80 px window) is found by
-    the upsampled search alone; beside a large face it is not (``upsample=1`` finds both).
+    upsampling). The shipped photo at a quarter size (a 52 px face, under HOG's 80 px window)
+    is found by the upsampled search alone; beside a large face it is not (``upsample=1``
+    finds both).
     """
     from rednet_mmseg.testing import make_group_photo
 
