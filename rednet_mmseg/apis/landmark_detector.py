@@ -118,10 +118,11 @@ class FaceLandmarkDetector:
         upsample (str | int): HOG detector upsampling. ``'auto'`` (default): search the photo
             as it is (faces from about 80 px at the search resolution), and upsampled once
             (faces from about 40 px) only if that finds no face; on the 298 dev photos it finds
-            9 faces more and 1 small face (36 px) less than always upsampling, at 0.44x the
-            detection time (docs/en/inference.md). A face of 40-80 px beside a larger one is
-            found only by ``1``, which always upsamples once (the default up to 0.13.0); ``0``
-            never upsamples; ``2`` upsamples twice (faces from about 20 px).
+            9 faces (and 2 false ones) more and 1 small face (36 px) less than always
+            upsampling, at 0.44x the detection time (docs/en/inference.md). A face of 40-80
+            px beside a larger one is found only by ``1``, which always upsamples once (the
+            default up to 0.13.0); ``0`` never upsamples; ``2`` upsamples twice (faces from
+            about 20 px).
         cnn_fallback (bool): try dlib's CNN face detector when HOG finds nothing (slower, but
             finds turned and dark faces): first without upsampling (0.4 s per 270x300 px photo
             on 2 cores), then, if it finds nothing, at ``upsample`` (1 for ``'auto'``; 1.7 s).
