@@ -111,6 +111,10 @@ def test_name_agrees_with_contents(path):
     for loader in ('train_dataloader', 'test_dataloader'):
         priors = [t for t in cfg[loader].dataset.pipeline if t['type'] == 'LoadFacePrior']
         assert all(t.get('dense', False) == ('denseprior' in tricks) for t in priors), loader
+        # "-n<k>": the prior's N (Eq. 5) is k; without it the paper's N = 5
+        counts = [t[1:] for t in tricks if re.fullmatch(r'n\d+', t)]
+        n = int(counts[0]) if counts else 5
+        assert all(t.get('num_neighbors', 5) == n for t in priors), (loader, n)
     # this project's improvements carry their own names, never a paper row's
     assert ('bayes' in tricks) == (cfg.model.get('combine', 'sum') == 'product')
     assert ('wce' in tricks) == _class_weighted(cfg)

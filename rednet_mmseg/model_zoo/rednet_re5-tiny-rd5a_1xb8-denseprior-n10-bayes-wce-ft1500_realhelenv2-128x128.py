@@ -150,6 +150,7 @@ model = dict(
     train_cfg=dict(),
     type='PriorEncoderDecoder')
 norm_cfg = dict(requires_grad=True, type='BN')
+num_neighbors = 10
 optim_wrapper = dict(
     clip_grad=None,
     optimizer=dict(lr=0.0005, type='AdamW', weight_decay=0.0001),
@@ -198,7 +199,7 @@ test_dataloader = dict(
             dict(
                 bank_file='data/helen/prior_bank_dense.npz',
                 dense=True,
-                num_neighbors=5,
+                num_neighbors=10,
                 type='LoadFacePrior'),
             dict(type='LoadAnnotations'),
             dict(type='PackFaceInputs'),
@@ -230,7 +231,7 @@ test_pipeline = [
     dict(
         bank_file='data/helen/prior_bank_dense.npz',
         dense=True,
-        num_neighbors=5,
+        num_neighbors=10,
         type='LoadFacePrior'),
     dict(type='LoadAnnotations'),
     dict(type='PackFaceInputs'),
@@ -255,7 +256,7 @@ train_dataloader = dict(
                 bank_file='data/helen/prior_bank_dense.npz',
                 cache=True,
                 dense=True,
-                num_neighbors=5,
+                num_neighbors=10,
                 type='LoadFacePrior'),
             dict(
                 face_ratios=(
@@ -304,7 +305,7 @@ train_pipeline = [
         bank_file='data/helen/prior_bank_dense.npz',
         cache=True,
         dense=True,
-        num_neighbors=5,
+        num_neighbors=10,
         type='LoadFacePrior'),
     dict(
         face_ratios=(
@@ -369,7 +370,7 @@ val_dataloader = dict(
             dict(
                 bank_file='data/helen/prior_bank_dense.npz',
                 dense=True,
-                num_neighbors=5,
+                num_neighbors=10,
                 type='LoadFacePrior'),
             dict(type='LoadAnnotations'),
             dict(type='PackFaceInputs'),
