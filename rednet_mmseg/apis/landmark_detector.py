@@ -51,7 +51,8 @@ UPSAMPLES = ('auto', 0, 1, 2)
 
 def check_upsample(upsample) -> Union[str, int]:
     """``upsample`` if it is one of :data:`UPSAMPLES`, else a ``ValueError`` naming them."""
-    if isinstance(upsample, bool) or upsample not in UPSAMPLES:
+    integer = isinstance(upsample, (int, np.integer)) and not isinstance(upsample, bool)
+    if upsample != 'auto' and not (integer and upsample in UPSAMPLES):  # 1.0: dlib's TypeError
         raise ValueError(f'upsample must be one of {UPSAMPLES}, got {upsample!r}')
     return upsample
 

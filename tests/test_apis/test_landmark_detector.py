@@ -179,7 +179,7 @@ def test_auto_upsamples_only_photos_without_a_face(detector, photo):
         assert searches == [('hog', 0), ('cnn', 0)]
     finally:
         del detector._boxes  # the instance attribute; the method again
-    for bad in (3, -1, 'twice', True, 1.5):
+    for bad in (3, -1, 'twice', True, 1.5, 1.0):
         with pytest.raises(ValueError, match='upsample must be one of'):
             detector.detect_all(alone, 'alone', upsample=bad)
     with pytest.raises(ValueError, match='upsample must be one of'):
