@@ -120,6 +120,7 @@ def test_name_agrees_with_contents(path):
     assert ('wce' in tricks) == _class_weighted(cfg)
     if cfg.model.get('logit_adjust', 0):
         assert 'wce' in tricks  # the adjustment takes back part of the class weights
+    assert ('dice' in tricks) == _has_loss(cfg, 'FaceDiceLoss')  # the soft-F1 term
     if 'adamw' in tricks:
         assert cfg.optim_wrapper.optimizer.type == 'AdamW'
     steps = cfg.train_dataloader.dataset.pipeline
@@ -178,6 +179,12 @@ def _class_weighted(cfg):
     losses = cfg.model.decode_head.get('loss_decode', {})
     losses = losses if isinstance(losses, (list, tuple)) else [losses]
     return any(loss.get('class_weight') is not None for loss in losses)
+
+
+def _has_loss(cfg, loss_type):
+    losses = cfg.model.decode_head.get('loss_decode', {})
+    losses = losses if isinstance(losses, (list, tuple)) else [losses]
+    return any(loss.get('type') == loss_type for loss in losses)
 
 
 def _paper_rows():

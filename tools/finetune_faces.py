@@ -1,13 +1,14 @@
 # Copyright (c) rednet-mmseg. Fine-tune a shipped face parser on your own faces and classes.
 """Fine-tune a shipped model on a face folder of your own, in one command.
 
-    python tools/finetune_faces.py ROOT --work-dir W [--iters 1000] [--model fast]
+    python tools/finetune_faces.py ROOT --work-dir W [--iters 1000] [--model fast|accurate]
         [--batch-size 8] [--lr 5e-4] [--upsample auto] [--no-cnn]
 
 ROOT (docs/en/finetune.md): ``classes.txt`` (one name per line, background first),
 ``images/{train,val,test}/<name>.jpg|png``, ``annotations/{train,val,test}/<name>.png`` (uint8
 class indices, 255 = ignore), optional ``landmarks/{train,val,test}.txt`` (lines ``<name> x1 y1
-... x5 y5``; missing tables are detected with the shipped detector and written to W). Every
+... x5 y5``; missing tables are detected with the shipped detector and written to W; with
+``--model accurate`` also the 68 points, ``landmarks68/{train,val,test}.txt``). Every
 problem of ROOT is listed before anything trains. Then the adaptive prior's bank is built from
 the train split (W/prior_bank.npz), the config is written to W (``tools/train.py
 W/<config>.py`` reruns it), the shipped weights are loaded (a new classifier when the classes
@@ -66,9 +67,9 @@ def main(argv=None):
     from rednet_mmseg.apis.tool_args import detector_from_args
     from rednet_mmseg.datasets.face_folder import read_classes
 
-    def detect(paths):
+    def detect(paths, points=5):
         table, skipped, _ = detect_landmark_table(
-            paths, detector=detector_from_args(args), may_skip=paths
+            paths, detector=detector_from_args(args), may_skip=paths, points=points
         )
         return table, skipped
 
@@ -80,12 +81,29 @@ def main(argv=None):
         with open(osp.join(args.work_dir, MARKER), 'w') as f:
             json.dump(dict(root=osp.abspath(args.root), model=args.model), f)
         tables = finetune.prepare_landmarks(args.root, args.work_dir, detect)
-        finetune.check_folder(args.root, tables)
+        dense_tables = None
+        if finetune.model_needs_dense_points(args.model):  # accurate: the dense prior
+            dense_tables = finetune.prepare_landmarks(
+                args.root, args.work_dir, lambda paths: detect(paths, 68), num_points=68
+            )
+        finetune.check_folder(args.root, tables, dense_tables)
         bank = finetune.prepare_prior_bank(
-            args.root, tables, osp.join(args.work_dir, 'prior_bank.npz'), len(classes)
+            args.root,
+            tables,
+            osp.join(args.work_dir, 'prior_bank.npz'),
+            len(classes),
+            dense_tables=dense_tables,
         )
         cfg = finetune.finetune_config(
-            args.root, args.work_dir, tables, bank, args.model, args.iters, args.batch_size, args.lr
+            args.root,
+            args.work_dir,
+            tables,
+            bank,
+            args.model,
+            args.iters,
+            args.batch_size,
+            args.lr,
+            dense_tables=dense_tables,
         )
         name = f'finetune_{args.model}_{osp.basename(osp.normpath(args.root))}'
         config_path, cfg = finetune.write_config(cfg, args.work_dir, name)

@@ -11,11 +11,11 @@
 #       train_cfg.max_iters=1000 param_scheduler.0.end=1000
 # Results: configs/cpu/README.md, Levers (measured in 0.12.0 from the accurate model of then, the
 # dense prior of 5 neighbours, `...-denseprior-bayes-wce-ft1500_realhelenv2-128x128.pth` in the
-# git history up to 0.13.0; the shipped accurate model of 0.14.0 is loaded now).
+# git history up to 0.13.0; the shipped accurate model of 0.15.0 is loaded now).
 _base_ = ['./rednet_re5-tiny-rd5a_1xb8-denseprior-bayes-wce-finetune-1500it_helen-128x128.py']
 load_from = (
     'rednet_mmseg/model_zoo/'
-    'rednet_re5-tiny-rd5a_1xb8-denseprior-n10-bayes-wce-ft1500_realhelenv2-128x128.pth'
+    'rednet_re5-tiny-rd5a_1xb8-denseprior-n10-bayes-wce-dice-ft1500_realhelenv2-128x128.pth'
 )
 model = dict(backbone=dict(num_blocks=(2, 2, 2, 2, 1), zero_init_residual=True))
 max_iters = 1000

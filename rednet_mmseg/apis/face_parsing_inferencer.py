@@ -24,7 +24,7 @@ from ..utils.upstream_compat import checkpoint_policy
 from ..visualization import lazy_figure_visualizer  # noqa: F401  (registers the visualizer)
 from .crop_parser import CropParser, check_scales
 from .face_finder import FaceFinder
-from .guided_refine import DEFAULT_REFINE, check_refine
+from .guided_refine import check_refine, config_refine
 from .image_inputs import read_image
 from .multi_face import CONTEXT, Face, check_face_options, parse_faces
 from .pipeline_crop_parser import PipelineCropParser
@@ -106,7 +106,8 @@ class FaceParsingInferencer(MMSegInferencer):
         refine (str): ``'guided'``: each crop's class probabilities refined by the guided filter
             before the argmax (:mod:`~rednet_mmseg.apis.guided_refine`; chosen on the dev
             set's tuning photos, docs/en/inference.md); ``'none'``: the argmax of the network's
-            (as ``tools/test.py``). Default: ``'guided'``.
+            (as ``tools/test.py``). Default (None): the model's own, its config's
+            ``parse_cfg.refine`` (``accurate``: ``'none'``), else ``'guided'``.
         flip_pairs (list, optional): left/right class pairs for ``flip``. Default: the
             ``swap_seg_labels`` of the config's training flip, else the pairs in the class
             names (``left_eye`` / ``right_eye``, ``l_eye`` / ``r_eye``).
@@ -144,7 +145,7 @@ class FaceParsingInferencer(MMSegInferencer):
         landmarks: Optional[Dict[str, np.ndarray]] = None,
         allow_partial: bool = False,
         flip: bool = True,
-        refine: str = DEFAULT_REFINE,
+        refine: Optional[str] = None,
         flip_pairs: Optional[List[tuple]] = None,
         select: str = 'all',
         max_faces: Optional[int] = None,
@@ -163,7 +164,7 @@ class FaceParsingInferencer(MMSegInferencer):
         self.prior_bank = prior_bank
         self.allow_partial = allow_partial
         self.flip = flip
-        self.refine = check_refine(refine)
+        self.refine = None if refine is None else check_refine(refine)
         check_face_options(select, max_faces, min_face_size, context)
         self.faces = FaceFinder(
             landmarks, landmarks_file, select, max_faces, min_face_size, detector
@@ -180,6 +181,8 @@ class FaceParsingInferencer(MMSegInferencer):
         # upstream lines that read like errors (utils/quiet.py); weights by our trust policy
         with quiet_upstream(), checkpoint_policy():
             super().__init__(model, weights=weights, **kwargs)
+        if self.refine is None:  # the model's own default
+            self.refine = config_refine(self.cfg)
         classes = (self.model.dataset_meta or {}).get('classes')
         self._tta = FaceSegTTAModel(self.model, config_flip_pairs(self.cfg, flip_pairs, classes))
         if fuse:

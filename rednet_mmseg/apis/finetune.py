@@ -37,12 +37,14 @@ def prepare_landmarks(
     work_dir: str,
     detect: Optional[Callable] = None,
     splits: Sequence[str] = SPLITS,
+    num_points: int = 5,
 ) -> Dict[str, str]:
-    """``split -> landmark table`` for every split with images.
+    """``split -> landmark table`` of ``num_points`` points for every split with images.
 
-    The folder's own table where it has one; otherwise ``detect(paths)`` (returning
-    ``(table, skipped)``, e.g. a wrapped ``detect_landmark_table``) and the table written to
-    ``work_dir/landmarks/<split>.txt``.
+    The folder's own table where it has one (``ROOT/landmarks/<split>.txt``, 68 points:
+    ``ROOT/landmarks68/<split>.txt``); otherwise ``detect(paths)`` (returning ``(table,
+    skipped)``, e.g. a wrapped ``detect_landmark_table``) and the table written to the same
+    place under ``work_dir``.
 
     Raises:
         FaceFolderError: images without a face, named (no table is written then).
@@ -54,7 +56,7 @@ def prepare_landmarks(
         images = split_images(root, split)
         if not images:
             continue
-        own = landmark_table_path(root, split)
+        own = landmark_table_path(root, split, num_points)
         if osp.isfile(own):
             tables[split] = own
             continue
@@ -65,18 +67,20 @@ def prepare_landmarks(
             raise FaceFolderError(
                 f'{len(skipped)} image(s) of {split} without a face found: '
                 + ', '.join(skipped[:5])
-                + ' (add their 5 points to a landmark table, or remove them)'
+                + f' (add their {num_points} points to {own}, or remove them)'
             )
-        out = osp.join(work_dir, 'landmarks', f'{split}.txt')
+        out = landmark_table_path(work_dir, split, num_points)
         os.makedirs(osp.dirname(out), exist_ok=True)
         write_landmark_table(out, table)
         tables[split] = out
     return tables
 
 
-def check_folder(root: str, tables: Dict[str, str]) -> None:
+def check_folder(
+    root: str, tables: Dict[str, str], dense_tables: Optional[Dict[str, str]] = None
+) -> None:
     """Raise :class:`FaceFolderError` listing every problem of the folder (none: return)."""
-    problems = find_folder_problems(root, landmark_tables=tables)
+    problems = find_folder_problems(root, landmark_tables=tables, dense_tables=dense_tables)
     if problems:
         shown = problems[:20]
         more = f'\n  ... and {len(problems) - 20} more' if len(problems) > 20 else ''
@@ -86,13 +90,22 @@ def check_folder(root: str, tables: Dict[str, str]) -> None:
 
 
 def prepare_prior_bank(
-    root: str, tables: Dict[str, str], out: str, num_classes: int, canvas: int = 128
+    root: str,
+    tables: Dict[str, str],
+    out: str,
+    num_classes: int,
+    canvas: int = 128,
+    dense_tables: Optional[Dict[str, str]] = None,
 ) -> str:
-    """Fit the prior bank (paper Eq. 5) on the train split; neighbours of every split."""
+    """Fit the prior bank (paper Eq. 5) on the train split; neighbours of every split.
+
+    With ``dense_tables`` (68 points per split) the bank keeps its images' 68 points, for the
+    dense prior (``LoadFacePrior(dense=True)``, the ``accurate`` model).
+    """
     import cv2
 
     from ..datasets.landmark_table import image_key, read_landmark_table
-    from ..datasets.prior_bank import PriorBank
+    from ..datasets.prior_bank import NUM_DENSE_POINTS, PriorBank
 
     def samples(split):
         table = read_landmark_table(tables[split])
@@ -104,7 +117,11 @@ def prepare_prior_bank(
         cv2.imread(osp.join(root, 'annotations', 'train', f'{n}.png'), cv2.IMREAD_UNCHANGED)
         for n in names
     ]
-    bank = PriorBank.build(names, labels, points, num_classes, canvas)
+    dense = None
+    if dense_tables is not None:
+        table68 = read_landmark_table(dense_tables['train'], NUM_DENSE_POINTS)
+        dense = [table68[image_key(n)] for n in names]
+    bank = PriorBank.build(names, labels, points, num_classes, canvas, dense_landmarks=dense)
     for split in tables:
         bank.precompute_neighbours(*samples(split), num_neighbors=5)
     os.makedirs(osp.dirname(out) or '.', exist_ok=True)
@@ -138,6 +155,7 @@ def finetune_config(
     iters: int = 1000,
     batch_size: int = 8,
     lr: float = 5e-4,
+    dense_tables: Optional[Dict[str, str]] = None,
 ):
     """The config that fine-tunes shipped ``model`` on the folder (an mmengine ``Config``).
 
@@ -147,18 +165,29 @@ def finetune_config(
     (``left_*``/``right_*``, ``l_*``/``r_*``; other classes are never swapped) and prior bank;
     AdamW at ``lr`` with poly decay over ``iters``; the shipped weights as ``load_from``.
     Scored with the mean F1 over the classes but background (and the Helen protocol when the
-    classes are Helen's).
+    classes are Helen's). A model with the dense prior (``accurate``) needs ``dense_tables``
+    (68 points per split, :func:`prepare_landmarks` with ``num_points=68``) and a bank made
+    with them (:func:`prepare_prior_bank`).
     """
+    import copy
+
     from mmengine.config import Config
 
     from ..datasets import HelenDataset
     from ..datasets.class_statistics import class_weights
     from ..models.segmentors.face_tta_model import pairs_from_names
     from ..utils.pipeline_edit import set_step_args
+    from .face_parsing_inferencer import config_needs_dense_points
     from .model_zoo import shipped_model
 
     shipped = shipped_model(model)
     cfg = Config.fromfile(shipped['config'])
+    dense = config_needs_dense_points(cfg)
+    if dense and dense_tables is None:
+        raise ValueError(
+            f'the {model} model takes 68 face points per image (the dense prior): '
+            'give dense_tables (prepare_landmarks(..., num_points=68))'
+        )
     classes = read_classes(root)
     pairs = pairs_from_names(classes)
     labels = [
@@ -171,6 +200,11 @@ def finetune_config(
     test_pipeline = cfg.test_dataloader.dataset.pipeline
 
     def dataset(split, pipeline):
+        if dense:  # each split's own 68-point table
+            pipeline = copy.deepcopy(pipeline)
+            for step in pipeline:
+                if step['type'] == 'LoadFaceLandmarks':
+                    step['dense_landmarks_file'] = osp.abspath(dense_tables[split])
         return dict(
             type='FaceFolderDataset',
             data_root=osp.abspath(root),
@@ -194,16 +228,41 @@ def finetune_config(
         val_interval = iters + 1
     head = cfg.model.decode_head
     head.num_classes = len(classes)
-    head.loss_decode.class_weight = [round(float(w), 3) for w in weights]
-    if head.loss_decode.type == 'CrossEntropyLoss':  # its class weights fail on 255 (mmseg 1.2.2)
-        head.loss_decode.type = 'FaceCrossEntropyLoss'
+    _fit_losses(head, weights)
     _set_schedule(cfg, iters, val_interval, lr)
     cfg.load_from = osp.abspath(shipped['weights'])
     cfg.work_dir = osp.abspath(work_dir)
     cfg.data_root = osp.abspath(root)
-    for key in ('load_prior', 'train_pipeline', 'test_pipeline', 'prior_bank', 'dataset_type'):
+    stale = ('load_prior', 'train_pipeline', 'test_pipeline', 'prior_bank', 'dataset_type')
+    for key in stale + ('load_points', 'dense_landmarks'):
         cfg.pop(key, None)  # the shipped config's copies, now stale
     return cfg
+
+
+def model_needs_dense_points(model: str) -> bool:
+    """Whether shipped ``model`` takes each face's 68 points (the dense prior: ``accurate``)."""
+    from mmengine.config import Config
+
+    from .face_parsing_inferencer import config_needs_dense_points
+    from .model_zoo import shipped_model
+
+    return config_needs_dense_points(Config.fromfile(shipped_model(model)['config']))
+
+
+def _fit_losses(head, weights) -> None:
+    """Fit the decode losses of a shipped config to the user's ``len(weights)`` classes.
+
+    Cross-entropies take the user's class weights; a ``FaceDiceLoss`` (``accurate``) scores
+    every class but the first (the background).
+    """
+    losses = head.loss_decode if isinstance(head.loss_decode, (list, tuple)) else [head.loss_decode]
+    for loss in losses:
+        if loss.type == 'FaceDiceLoss':
+            loss.classes = list(range(1, len(weights)))
+            continue
+        loss.class_weight = [round(float(w), 3) for w in weights]
+        if loss.type == 'CrossEntropyLoss':  # its class weights fail on 255 (mmseg 1.2.2)
+            loss.type = 'FaceCrossEntropyLoss'
 
 
 def write_config(cfg, work_dir: str, name: str):

@@ -5,6 +5,7 @@ parse benchmark define these options here once; the library modules hold no argp
 """
 
 import argparse
+from typing import Optional
 
 from .landmark_detector import UPSAMPLES, FaceLandmarkDetector, NoFaceError
 from .model_zoo import DEFAULT_MODEL, SHIPPED_MODELS, resolve_model
@@ -187,11 +188,12 @@ def report_detection(found: dict, skipped, notes) -> dict:
     return found
 
 
-def add_refine_argument(parser, default: str = 'guided') -> None:
+def add_refine_argument(parser, default: Optional[str] = None) -> None:
     """The tools' ``--refine``: each crop's probabilities refined before the argmax.
 
     ``FaceParsingInferencer(refine=...)``: :mod:`~rednet_mmseg.apis.guided_refine`. The photo
-    tool refines by default; the video tool does not (speed: docs/en/inference.md).
+    tool leaves it to the model (its config's ``parse_cfg``, else guided); the video tool does
+    not refine by default (speed: docs/en/inference.md).
     """
     from .guided_refine import REFINE_MODES
 
@@ -200,9 +202,15 @@ def add_refine_argument(parser, default: str = 'guided') -> None:
         choices=REFINE_MODES,
         default=default,
         help="guided: each face's class probabilities follow the photo's edges (the guided "
-        'filter: more accurate on the dev photos; with one face crop at a time, as in a video, '
-        "about 14 %% fewer frames per second); none: the argmax of the network's, as "
-        'tools/test.py (default: %(default)s)',
+        'filter: more accurate with the fast model on the dev photos; with one face crop at a '
+        'time, as in a video, about 14 %% fewer frames per second); none: the argmax of the '
+        "network's, as tools/test.py (default: "
+        + (
+            default
+            if default
+            else "the model's own: guided, none for the accurate model (its config's parse_cfg)"
+        )
+        + ')',
     )
 
 

@@ -6,6 +6,7 @@ Layout (``docs/en/finetune.md``)::
     ROOT/images/{train,val,test}/<name>.jpg  (or .png, .jpeg, .bmp)
     ROOT/annotations/{train,val,test}/<name>.png   uint8 class indices, 255 = ignore
     ROOT/landmarks/{train,val,test}.txt      optional: lines ``<name> x1 y1 ... x5 y5``
+    ROOT/landmarks68/{train,val,test}.txt    optional: the 68 iBUG points (``accurate``)
 
 Missing landmark tables are made by ``tools/finetune_faces.py`` with the shipped detector
 and written to its work directory (ROOT is never written to).
@@ -20,6 +21,7 @@ from mmseg.registry import DATASETS
 
 from .base_face_dataset import BaseFaceDataset
 from .landmark_table import image_key, read_landmark_table
+from .prior_bank import NUM_DENSE_POINTS
 
 #: The splits of a face folder.
 SPLITS = ('train', 'val', 'test')
@@ -68,9 +70,10 @@ def split_images(root: str, split: str) -> Dict[str, str]:
     return found
 
 
-def landmark_table_path(root: str, split: str) -> str:
-    """Where a face folder keeps the landmark table of ``split``."""
-    return osp.join(root, 'landmarks', f'{split}.txt')
+def landmark_table_path(root: str, split: str, num_points: int = 5) -> str:
+    """Where a face folder keeps the landmark table of ``split`` (5 or 68 points)."""
+    folder = 'landmarks' if num_points == 5 else f'landmarks{num_points}'
+    return osp.join(root, folder, f'{split}.txt')
 
 
 @DATASETS.register_module()
@@ -137,14 +140,18 @@ class FaceFolderDataset(BaseFaceDataset):
 
 
 def find_folder_problems(
-    root: str, splits: Sequence[str] = SPLITS, landmark_tables: Optional[Dict] = None
+    root: str,
+    splits: Sequence[str] = SPLITS,
+    landmark_tables: Optional[Dict] = None,
+    dense_tables: Optional[Dict] = None,
 ) -> List[str]:
     """Every problem of a face folder, one line each naming its file (empty: none).
 
     Checks ``classes.txt``; that ``train`` and ``test`` have images; per image, its label map
     (present, readable, single-channel, the image's size, values in the classes or 255); per
     label map, that its image exists; and, where a landmark table exists (or
-    ``landmark_tables[split]`` is given), that it has the image's 5 points inside the image.
+    ``landmark_tables[split]`` is given), that it has the image's 5 points inside the image;
+    the same for the 68 points of ``dense_tables[split]`` (the dense prior, ``accurate``).
     """
     from PIL import Image
 
@@ -167,13 +174,18 @@ def find_folder_problems(
             f'{osp.join(ann_dir, n)}.png: a label map without an image'
             for n in sorted(labels - set(images))
         ]
-        table_path = (landmark_tables or {}).get(split) or landmark_table_path(root, split)
-        table = None
-        if osp.isfile(table_path):
-            try:
-                table = read_landmark_table(table_path)
-            except (OSError, ValueError) as err:
-                problems.append(str(err))
+        tables = []  # (path, table) of the 5 and, if given, the 68 points
+        for path, num_points in (
+            ((landmark_tables or {}).get(split) or landmark_table_path(root, split), 5),
+            ((dense_tables or {}).get(split), NUM_DENSE_POINTS),
+        ):
+            if path and osp.isfile(path):
+                try:
+                    tables.append((path, read_landmark_table(path, num_points)))
+                except (OSError, ValueError) as err:
+                    problems.append(str(err))
+            elif path and num_points == NUM_DENSE_POINTS:
+                problems.append(f'{path}: no such 68-point table')
         for stem, img_path in images.items():
             label_path = osp.join(ann_dir, f'{stem}.png')
             try:
@@ -187,7 +199,7 @@ def find_folder_problems(
                 problems.append(f'{img_path}: no label map ({label_path})')
             else:
                 problems += _label_problems(label_path, size, num_classes)
-            if table is not None:
+            for table_path, table in tables:
                 points = table.get(image_key(stem))
                 if points is None:
                     problems.append(f'{table_path}: no key points for {img_path}')

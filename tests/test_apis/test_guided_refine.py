@@ -103,6 +103,18 @@ def test_bad_arguments_are_named():
         check_refine('bilateral')
 
 
+def test_a_config_names_its_model_s_own_refinement():
+    from mmengine.config import Config
+
+    from rednet_mmseg.apis.guided_refine import config_refine
+
+    assert config_refine(Config(dict(model=dict()))) == 'guided'  # none named: the default
+    assert config_refine(Config(dict(parse_cfg=dict(refine='none')))) == 'none'
+    assert config_refine(Config(dict(parse_cfg=dict()))) == 'guided'
+    with pytest.raises(ValueError, match="the config's parse_cfg: refine must be one of"):
+        config_refine(Config(dict(parse_cfg=dict(refine='crf'))))
+
+
 def test_the_inferencer_refines_its_crops_probabilities():
     """Hot path: coefficients fitted on the network's grid; reference: on a 220 px grid.
 

@@ -77,3 +77,73 @@ def test_a_bad_folder_is_refused_before_anything_trains(hair_skin, tmp_path, too
     r = tool_main('finetune_faces.py', hair_skin, '--work-dir', other, '--iters', 1)
     assert r.returncode == 1 and 'not written by this tool' in r.stderr
     assert (other / 'notes.txt').read_text() == 'mine'
+
+
+def test_accurate_fine_tunes_with_the_dense_prior_from_given_68_points(
+    hair_skin, tmp_path, tool_main
+):
+    """`--model accurate`: 68-point tables per split, a dense bank, the soft-F1 term fitted.
+
+    Generated faces carry no points dlib finds, so the 68 points are given (ROOT/landmarks68/,
+    made from the 5 by a fixed template).
+    """
+    import shutil
+
+    import numpy as np
+
+    from rednet_mmseg.datasets.landmark_table import read_landmark_table, write_landmark_table
+    from rednet_mmseg.datasets.prior_bank import PriorBank
+    from rednet_mmseg.testing.dense_points import points68_from_5
+
+    root = tmp_path / 'hair_skin68'
+    shutil.copytree(hair_skin, root)
+    for split in ('train', 'val', 'test'):
+        five = read_landmark_table(str(root / 'landmarks' / f'{split}.txt'))
+        (root / 'landmarks68').mkdir(exist_ok=True)
+        write_landmark_table(
+            str(root / 'landmarks68' / f'{split}.txt'),
+            {k: points68_from_5(v) for k, v in five.items()},
+        )
+    work = tmp_path / 'work'
+    r = tool_main(
+        'finetune_faces.py', root, '--work-dir', work, '--iters', 2, '--batch-size', 2,
+        '--model', 'accurate',
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr[-2000:]
+    cfg = Config.fromfile(str(work / 'finetune_accurate_hair_skin68.py'))
+    losses = {loss['type']: loss for loss in cfg.model.decode_head.loss_decode}
+    assert len(losses['FaceCrossEntropyLoss']['class_weight']) == 3
+    assert losses['FaceDiceLoss']['classes'] == [1, 2]  # every class but the background
+    for loader, split in (('train_dataloader', 'train'), ('test_dataloader', 'test')):
+        steps = [t for t in cfg[loader].dataset.pipeline if t['type'] == 'LoadFaceLandmarks']
+        assert steps and all(
+            t['dense_landmarks_file'] == str(root / 'landmarks68' / f'{split}.txt') for t in steps
+        )
+    bank = PriorBank.load(str(work / 'prior_bank.npz'))
+    assert bank.has_dense and len(bank.names) == 4
+    assert 'mean F1 (classes but background):' in r.stdout
+    assert np.isfinite(float(r.stdout.split('mean F1 (classes but background):')[1].split()[0]))
+
+
+def test_accurate_names_a_missing_68_point_row(hair_skin, tmp_path, tool_main):
+    import shutil
+
+    from rednet_mmseg.datasets.landmark_table import read_landmark_table, write_landmark_table
+    from rednet_mmseg.testing.dense_points import points68_from_5
+
+    root = tmp_path / 'short68'
+    shutil.copytree(hair_skin, root)
+    (root / 'landmarks68').mkdir()
+    for split in ('train', 'val', 'test'):
+        five = read_landmark_table(str(root / 'landmarks' / f'{split}.txt'))
+        rows = {k: points68_from_5(v) for k, v in five.items()}
+        if split == 'train':
+            rows.pop(sorted(rows)[0])
+        write_landmark_table(str(root / 'landmarks68' / f'{split}.txt'), rows)
+    work = tmp_path / 'work'
+    r = tool_main(
+        'finetune_faces.py', root, '--work-dir', work, '--iters', 1, '--model', 'accurate'
+    )
+    assert r.returncode == 1
+    assert f'{root}/landmarks68/train.txt: no key points for' in r.stderr
+    assert not work.exists()

@@ -40,6 +40,21 @@ default_hooks = dict(
     visualization=dict(interval=1, type='SegVisualizationHook'))
 default_scope = 'mmseg'
 dense_landmarks = 'data/helen/landmarks68.txt'
+dice_loss = dict(
+    classes=[
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+        9,
+        10,
+    ],
+    loss_weight=1.0,
+    type='FaceDiceLoss')
 env_cfg = dict(
     cudnn_benchmark=False,
     dist_cfg=dict(backend='gloo'),
@@ -115,24 +130,41 @@ model = dict(
         dropout_ratio=0.0,
         in_channels=128,
         in_index=-1,
-        loss_decode=dict(
-            avg_non_ignore=True,
-            class_weight=[
-                0.6,
-                1.32,
-                11.24,
-                12.32,
-                15.55,
-                14.91,
-                4.56,
-                11.06,
-                11.62,
-                8.2,
-                1.36,
-            ],
-            loss_weight=1.0,
-            type='FaceCrossEntropyLoss',
-            use_sigmoid=False),
+        loss_decode=[
+            dict(
+                avg_non_ignore=True,
+                class_weight=[
+                    0.6,
+                    1.32,
+                    11.24,
+                    12.32,
+                    15.55,
+                    14.91,
+                    4.56,
+                    11.06,
+                    11.62,
+                    8.2,
+                    1.36,
+                ],
+                loss_weight=1.0,
+                type='FaceCrossEntropyLoss',
+                use_sigmoid=False),
+            dict(
+                classes=[
+                    1,
+                    2,
+                    3,
+                    4,
+                    5,
+                    6,
+                    7,
+                    8,
+                    9,
+                    10,
+                ],
+                loss_weight=1.0,
+                type='FaceDiceLoss'),
+        ],
         norm_cfg=dict(requires_grad=True, type='BN'),
         num_classes=11,
         type='RDHead',
@@ -165,6 +197,7 @@ param_scheduler = [
         power=0.9,
         type='PolyLR'),
 ]
+parse_cfg = dict(refine='none')
 prior_bank = 'data/helen/prior_bank_dense.npz'
 resume = False
 runner_type = 'FaceRunner'
