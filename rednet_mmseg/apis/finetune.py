@@ -233,8 +233,15 @@ def finetune_config(
     cfg.load_from = osp.abspath(shipped['weights'])
     cfg.work_dir = osp.abspath(work_dir)
     cfg.data_root = osp.abspath(root)
-    stale = ('load_prior', 'train_pipeline', 'test_pipeline', 'prior_bank', 'dataset_type')
-    for key in stale + ('load_points', 'dense_landmarks'):
+    for key in (
+        'load_prior',
+        'load_points',
+        'train_pipeline',
+        'test_pipeline',
+        'prior_bank',
+        'dense_landmarks',
+        'dataset_type',
+    ):
         cfg.pop(key, None)  # the shipped config's copies, now stale
     return cfg
 

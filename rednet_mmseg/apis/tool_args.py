@@ -197,6 +197,7 @@ def add_refine_argument(parser, default: Optional[str] = None) -> None:
     """
     from .guided_refine import REFINE_MODES
 
+    own = "the model's own: guided, none for the accurate model (its config's parse_cfg)"
     parser.add_argument(
         '--refine',
         choices=REFINE_MODES,
@@ -204,13 +205,7 @@ def add_refine_argument(parser, default: Optional[str] = None) -> None:
         help="guided: each face's class probabilities follow the photo's edges (the guided "
         'filter: more accurate with the fast model on the dev photos; with one face crop at a '
         'time, as in a video, about 14 %% fewer frames per second); none: the argmax of the '
-        "network's, as tools/test.py (default: "
-        + (
-            default
-            if default
-            else "the model's own: guided, none for the accurate model (its config's parse_cfg)"
-        )
-        + ')',
+        f"network's, as tools/test.py (default: {default or own})",
     )
 
 
