@@ -121,6 +121,8 @@ def test_name_agrees_with_contents(path):
     if cfg.model.get('logit_adjust', 0):
         assert 'wce' in tricks  # the adjustment takes back part of the class weights
     assert ('dice' in tricks) == _has_loss(cfg, 'FaceDiceLoss')  # the soft-F1 term
+    hooks = [h['type'] for h in cfg.get('custom_hooks', [])]
+    assert ('ema' in tricks) == ('EMAHook' in hooks)  # an average of the weights
     if 'adamw' in tricks:
         assert cfg.optim_wrapper.optimizer.type == 'AdamW'
     steps = cfg.train_dataloader.dataset.pipeline

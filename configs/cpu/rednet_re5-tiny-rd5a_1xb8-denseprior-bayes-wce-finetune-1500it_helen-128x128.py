@@ -13,8 +13,12 @@
 #   python tools/misc/build_prior_bank.py data/helen -o data/helen/prior_bank_dense.npz \
 #       --dense-landmarks data/helen/landmarks68.txt
 _base_ = ['./rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-finetune-2k_helen-128x128.py']
+# Starts from the `fast` model of 0.6.0-0.15.0, in the git history since 0.16.0:
+#   mkdir -p work_dirs/rednet_fast_v015 && git show 01e794d:rednet_mmseg/model_zoo/$F.pth \
+#       > work_dirs/rednet_fast_v015/$F.pth
+# with F=rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128.
 load_from = (
-    'rednet_mmseg/model_zoo/rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128.pth'
+    'work_dirs/rednet_fast_v015/rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128.pth'
 )
 max_iters = 1500
 param_scheduler = [

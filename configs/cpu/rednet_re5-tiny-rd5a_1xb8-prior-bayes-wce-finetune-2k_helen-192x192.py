@@ -33,8 +33,12 @@ train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 model = dict(data_preprocessor=dict(size=crop_size))
+# Starts from the `fast` model of 0.6.0-0.15.0, in the git history since 0.16.0:
+#   mkdir -p work_dirs/rednet_fast_v015 && git show 01e794d:rednet_mmseg/model_zoo/$F.pth \
+#       > work_dirs/rednet_fast_v015/$F.pth
+# with F=rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128.
 load_from = (
-    'rednet_mmseg/model_zoo/rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128.pth'
+    'work_dirs/rednet_fast_v015/rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128.pth'
 )
 # the schedule of its base (2000 iterations, lr 5e-4, poly), validated and saved more often
 train_cfg = dict(val_interval=250)

@@ -22,7 +22,7 @@ from typing import Dict
 #: The shipped models by the name a user picks (``FaceParsingInferencer(model='fast')``,
 #: ``--model fast`` of the parsing tools) -> their file names in :data:`MODEL_ZOO_DIR`.
 SHIPPED_MODELS = {
-    'fast': 'rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128',
+    'fast': 'rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-dice-ft1k_realhelenv2-128x128',
     'accurate': (
         'rednet_re5-tiny-rd5a_1xb8-denseprior-n10-bayes-wce-dice-ft1500_realhelenv2-128x128'
     ),

@@ -69,7 +69,7 @@ img_scale = (
     256,
     256,
 )
-load_from = 'rednet_mmseg/model_zoo/rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128.pth'
+load_from = 'work_dirs/rednet_fast_v015/rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128.pth'
 load_points = dict(
     dense=True,
     dense_landmarks_file='data/helen/landmarks68.txt',

@@ -31,7 +31,7 @@ data_root = 'data/helen'
 dataset_type = 'HelenDataset'
 default_hooks = dict(
     checkpoint=dict(
-        by_epoch=False, interval=500, max_keep_ckpts=-1,
+        by_epoch=False, interval=250, max_keep_ckpts=-1,
         type='CheckpointHook'),
     logger=dict(interval=50, log_metric_by_epoch=False, type='LoggerHook'),
     param_scheduler=dict(type='ParamSchedulerHook'),
@@ -39,6 +39,21 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     visualization=dict(interval=1, type='SegVisualizationHook'))
 default_scope = 'mmseg'
+dice_loss = dict(
+    classes=[
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+        9,
+        10,
+    ],
+    loss_weight=1.0,
+    type='FaceDiceLoss')
 env_cfg = dict(
     cudnn_benchmark=False,
     dist_cfg=dict(backend='gloo'),
@@ -53,7 +68,7 @@ img_scale = (
     256,
     256,
 )
-load_from = 'work_dirs/rednet_v050/rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-6k_realhelen-128x128_iter5000.pth'
+load_from = 'work_dirs/rednet_fast_v015/rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128.pth'
 load_prior = dict(
     bank_file='data/helen/prior_bank.npz',
     num_neighbors=5,
@@ -70,7 +85,7 @@ lr_pairs = [
         5,
     ),
 ]
-max_iters = 2000
+max_iters = 1000
 model = dict(
     backbone=dict(
         arch='tiny',
@@ -110,24 +125,41 @@ model = dict(
         dropout_ratio=0.0,
         in_channels=128,
         in_index=-1,
-        loss_decode=dict(
-            avg_non_ignore=True,
-            class_weight=[
-                0.6,
-                1.32,
-                11.24,
-                12.32,
-                15.55,
-                14.91,
-                4.56,
-                11.06,
-                11.62,
-                8.2,
-                1.36,
-            ],
-            loss_weight=1.0,
-            type='FaceCrossEntropyLoss',
-            use_sigmoid=False),
+        loss_decode=[
+            dict(
+                avg_non_ignore=True,
+                class_weight=[
+                    0.6,
+                    1.32,
+                    11.24,
+                    12.32,
+                    15.55,
+                    14.91,
+                    4.56,
+                    11.06,
+                    11.62,
+                    8.2,
+                    1.36,
+                ],
+                loss_weight=1.0,
+                type='FaceCrossEntropyLoss',
+                use_sigmoid=False),
+            dict(
+                classes=[
+                    1,
+                    2,
+                    3,
+                    4,
+                    5,
+                    6,
+                    7,
+                    8,
+                    9,
+                    10,
+                ],
+                loss_weight=1.0,
+                type='FaceDiceLoss'),
+        ],
         norm_cfg=dict(requires_grad=True, type='BN'),
         num_classes=11,
         type='RDHead',
@@ -154,11 +186,12 @@ param_scheduler = [
     dict(
         begin=0,
         by_epoch=False,
-        end=2000,
+        end=1000,
         eta_min=1e-05,
         power=0.9,
         type='PolyLR'),
 ]
+parse_cfg = dict(refine='none')
 prior_bank = 'data/helen/prior_bank.npz'
 resume = False
 runner_type = 'FaceRunner'
@@ -175,6 +208,10 @@ test_dataloader = dict(
             dict(type='LoadImageFromFile'),
             dict(type='LoadFaceLandmarks'),
             dict(
+                bank_file='data/helen/prior_bank.npz',
+                num_neighbors=5,
+                type='LoadFacePrior'),
+            dict(
                 face_ratios=(
                     0.15,
                     0.175,
@@ -187,10 +224,6 @@ test_dataloader = dict(
                     256,
                 ),
                 type='FaceCropResize'),
-            dict(
-                bank_file='data/helen/prior_bank.npz',
-                num_neighbors=5,
-                type='LoadFacePrior'),
             dict(type='LoadAnnotations'),
             dict(type='PackFaceInputs'),
         ],
@@ -199,12 +232,13 @@ test_dataloader = dict(
     persistent_workers=True,
     sampler=dict(shuffle=False, type='DefaultSampler'))
 test_evaluator = dict(protocol='helen', type='FaceParsingMetric')
-# Test pipelines: the prior (Eq. 5) is rendered after FaceCropResize, at the network's scale,
-# from the moved 5 points (0.9.0; before: rendered at the crop's resolution and shrunk with it,
-# docs/en/inference.md).
 test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadFaceLandmarks'),
+    dict(
+        bank_file='data/helen/prior_bank.npz',
+        num_neighbors=5,
+        type='LoadFacePrior'),
     dict(
         face_ratios=(
             0.15,
@@ -218,14 +252,10 @@ test_pipeline = [
             256,
         ),
         type='FaceCropResize'),
-    dict(
-        bank_file='data/helen/prior_bank.npz',
-        num_neighbors=5,
-        type='LoadFacePrior'),
     dict(type='LoadAnnotations'),
     dict(type='PackFaceInputs'),
 ]
-train_cfg = dict(max_iters=2000, type='IterBasedTrainLoop', val_interval=500)
+train_cfg = dict(max_iters=1000, type='IterBasedTrainLoop', val_interval=250)
 train_dataloader = dict(
     batch_size=8,
     dataset=dict(
@@ -331,6 +361,10 @@ val_dataloader = dict(
             dict(type='LoadImageFromFile'),
             dict(type='LoadFaceLandmarks'),
             dict(
+                bank_file='data/helen/prior_bank.npz',
+                num_neighbors=5,
+                type='LoadFacePrior'),
+            dict(
                 face_ratios=(
                     0.15,
                     0.175,
@@ -343,10 +377,6 @@ val_dataloader = dict(
                     256,
                 ),
                 type='FaceCropResize'),
-            dict(
-                bank_file='data/helen/prior_bank.npz',
-                num_neighbors=5,
-                type='LoadFacePrior'),
             dict(type='LoadAnnotations'),
             dict(type='PackFaceInputs'),
         ],
