@@ -1,3 +1,3 @@
 """The package version."""
 
-__version__ = '0.15.0'
+__version__ = '0.16.0'

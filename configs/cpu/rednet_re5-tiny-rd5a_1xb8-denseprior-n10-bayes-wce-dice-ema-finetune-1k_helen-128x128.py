@@ -5,7 +5,9 @@
 # average), on the tuning protocol's schedule: 1000 iterations from the shipped `fast` weights.
 # Measured on the 40 tuning photos (configs/cpu/README.md, Levers): no gain through
 # `tools/parse_faces.py`, so not shipped.
-_base_ = ['./rednet_re5-tiny-rd5a_1xb8-denseprior-n10-bayes-wce-dice-finetune-1500it_helen-128x128.py']
+_base_ = [
+    './rednet_re5-tiny-rd5a_1xb8-denseprior-n10-bayes-wce-dice-finetune-1500it_helen-128x128.py'
+]
 max_iters = 1000
 param_scheduler = [
     dict(type='PolyLR', eta_min=1e-5, power=0.9, begin=0, end=max_iters, by_epoch=False)

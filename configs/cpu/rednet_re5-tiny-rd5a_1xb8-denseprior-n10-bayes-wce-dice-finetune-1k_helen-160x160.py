@@ -6,7 +6,9 @@
 # tuning protocol's schedule). Measured on the 40 tuning photos (configs/cpu/README.md,
 # Levers): no gain over the 128x128 model, not even over that model parsing at 1.25x
 # (`--scales 1.25`), so not shipped.
-_base_ = ['./rednet_re5-tiny-rd5a_1xb8-denseprior-n10-bayes-wce-dice-finetune-1500it_helen-128x128.py']
+_base_ = [
+    './rednet_re5-tiny-rd5a_1xb8-denseprior-n10-bayes-wce-dice-finetune-1500it_helen-128x128.py'
+]
 crop_size = (160, 160)
 img_scale = (320, 320)
 max_iters = 1000
@@ -32,7 +34,9 @@ train_pipeline = [
 test_pipeline = [
     dict(type='LoadImageFromFile'),
     load_points,
-    dict(type='FaceCropResize', scale=img_scale, face_ratios={{_base_.face_ratios}}, mode='rescale'),
+    dict(
+        type='FaceCropResize', scale=img_scale, face_ratios={{_base_.face_ratios}}, mode='rescale'
+    ),
     load_prior,
     dict(type='LoadAnnotations'),
     dict(type='PackFaceInputs'),

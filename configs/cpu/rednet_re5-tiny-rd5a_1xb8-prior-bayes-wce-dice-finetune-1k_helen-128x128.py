@@ -12,7 +12,8 @@ _base_ = ['./rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-finetune-2k_helen-128x128
 #       > work_dirs/rednet_fast_v015/$F.pth
 # with F=rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128.
 load_from = (
-    'work_dirs/rednet_fast_v015/rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128.pth'
+    'work_dirs/rednet_fast_v015/'
+    'rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128.pth'
 )
 max_iters = 1000
 param_scheduler = [

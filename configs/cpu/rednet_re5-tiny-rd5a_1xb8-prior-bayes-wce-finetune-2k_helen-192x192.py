@@ -38,7 +38,8 @@ model = dict(data_preprocessor=dict(size=crop_size))
 #       > work_dirs/rednet_fast_v015/$F.pth
 # with F=rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128.
 load_from = (
-    'work_dirs/rednet_fast_v015/rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128.pth'
+    'work_dirs/rednet_fast_v015/'
+    'rednet_re5-tiny-rd5a_1xb8-prior-bayes-wce-ft2k_realhelenv2-128x128.pth'
 )
 # the schedule of its base (2000 iterations, lr 5e-4, poly), validated and saved more often
 train_cfg = dict(val_interval=250)

@@ -107,7 +107,7 @@ class FaceParsingInferencer(MMSegInferencer):
             before the argmax (:mod:`~rednet_mmseg.apis.guided_refine`; chosen on the dev
             set's tuning photos, docs/en/inference.md); ``'none'``: the argmax of the network's
             (as ``tools/test.py``). Default (None): the model's own, its config's
-            ``parse_cfg.refine`` (``accurate``: ``'none'``), else ``'guided'``.
+            ``parse_cfg.refine`` (both shipped models: ``'none'``), else ``'guided'``.
         flip_pairs (list, optional): left/right class pairs for ``flip``. Default: the
             ``swap_seg_labels`` of the config's training flip, else the pairs in the class
             names (``left_eye`` / ``right_eye``, ``l_eye`` / ``r_eye``).

@@ -197,13 +197,13 @@ def add_refine_argument(parser, default: Optional[str] = None) -> None:
     """
     from .guided_refine import REFINE_MODES
 
-    own = "the model's own: guided, none for the accurate model (its config's parse_cfg)"
+    own = "the model's own: its config's parse_cfg, else guided; none for both shipped models"
     parser.add_argument(
         '--refine',
         choices=REFINE_MODES,
         default=default,
         help="guided: each face's class probabilities follow the photo's edges (the guided "
-        'filter: more accurate with the fast model on the dev photos; with one face crop at a '
+        'filter: more accurate for models trained without a soft-F1 term; with one face crop at a '
         'time, as in a video, about 14 %% fewer frames per second); none: the argmax of the '
         f"network's, as tools/test.py (default: {default or own})",
     )

@@ -474,8 +474,9 @@ UPSTREAM_NOISE = (
 def test_one_path_api_photo_tool_and_video_tool_agree(tmp_path, repo_root, tool_main):
     """The same image, model and options: the same label map from all three entry points.
 
-    The shipped model, every face, mirrored and refined (the photo tool's and the API's
-    defaults; the video tool does both with --flip --refine guided). The video is one frame,
+    The shipped model, every face, mirrored and refined as the model's config says (the photo
+    tool's and the API's defaults; the video tool does the same with --flip and --refine set to
+    the model's own). The video is one frame,
     stored losslessly (FFV1), so the frame is the photo's pixels. No upstream line that reads
     like an error reaches the user.
     """
@@ -492,14 +493,15 @@ def test_one_path_api_photo_tool_and_video_tool_agree(tmp_path, repo_root, tool_
     assert res.returncode == 0, res.stderr[-3000:]
     for noise in UPSTREAM_NOISE:
         assert noise not in res.stdout + res.stderr, noise
+    inferencer = FaceParsingInferencer()
     video = tool_main(
         'parse_video.py', clip, '--out', tmp_path / 'v.mp4', '--frames-dir', tmp_path / 'f',
-        '--flip', '--refine', 'guided', '--no-progress',
+        '--flip', '--refine', inferencer.refine, '--no-progress',
     )  # fmt: skip
     assert video.returncode == 0, video.stderr[-3000:]
     tool = cv2.imread(str(tmp_path / 'p' / 'pred' / 'grace_hopper.png'), cv2.IMREAD_UNCHANGED)
     frame = cv2.imread(str(tmp_path / 'f' / '000000.png'), cv2.IMREAD_UNCHANGED)
-    api = FaceParsingInferencer()(photo)['predictions']
+    api = inferencer(photo)['predictions']
     assert api.shape == tool.shape == frame.shape == img.shape[:2]
     assert np.array_equal(api, tool) and np.array_equal(api, frame)
     assert len(np.unique(api)) >= 8  # a real parse, not an empty map
