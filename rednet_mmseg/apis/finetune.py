@@ -259,8 +259,8 @@ def model_needs_dense_points(model: str) -> bool:
 def _fit_losses(head, weights) -> None:
     """Fit the decode losses of a shipped config to the user's ``len(weights)`` classes.
 
-    Cross-entropies take the user's class weights; a ``FaceDiceLoss`` (``accurate``) scores
-    every class but the first (the background).
+    Cross-entropies take the user's class weights; a ``FaceDiceLoss`` (both shipped models)
+    scores every class but the first (the background).
     """
     losses = head.loss_decode if isinstance(head.loss_decode, (list, tuple)) else [head.loss_decode]
     for loss in losses:

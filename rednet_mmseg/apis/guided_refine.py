@@ -47,9 +47,9 @@ def check_refine(refine: str) -> str:
 def config_refine(cfg) -> str:
     """A model's own default: its config's ``parse_cfg = dict(refine=...)``, else guided.
 
-    A model whose probabilities the guided filter hurts says so in its config (the shipped
-    ``accurate`` of 0.15.0, trained with a soft-F1 term: the filter shrank its brows and eyes
-    on the tuning photos, docs/en/inference.md).
+    A model whose probabilities the guided filter hurts says so in its config (both shipped
+    models, trained with a soft-F1 term: the filter shrank their brows and eyes on the tuning
+    photos, docs/en/inference.md).
     """
     refine = (cfg.get('parse_cfg') or {}).get('refine', DEFAULT_REFINE)
     try:
